@@ -1,0 +1,74 @@
+// 我的: my record (masked phone and ID), unbind this WeChat, sign out.
+const { fetchMe, unbindWechat } = require('../../services/me');
+const { logout } = require('../../services/auth');
+const { syncTabBar } = require('../../utils/tab-bar');
+
+const LOGIN = '/pages/login/index';
+const POST_KIND = { main: '主职', concurrent: '兼职', acting: '代理', secondment: '借调' };
+
+Component({
+  data: {
+    loading: true,
+    me: null,
+    otherPosts: [],
+    errorText: '',
+    unbindVisible: false,
+  },
+
+  methods: {
+    onLoad() {
+      this.load();
+    },
+
+    onShow() {
+      syncTabBar(this);
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      this.setData({ loading: true });
+      try {
+        const me = await fetchMe();
+        const otherPosts = (me.posts || [])
+          .filter((p) => p.kind !== 'main')
+          .map((p) => ({ ...p, kindLabel: POST_KIND[p.kind] || p.kind || '任职' }));
+        this.setData({ me, otherPosts, errorText: '' });
+      } catch (err) {
+        this.setData({ errorText: err.message });
+      } finally {
+        this.setData({ loading: false });
+      }
+    },
+
+    onAskUnbind() {
+      this.setData({ unbindVisible: true });
+    },
+
+    onCancelUnbind() {
+      this.setData({ unbindVisible: false });
+    },
+
+    async onConfirmUnbind() {
+      this.setData({ unbindVisible: false });
+      try {
+        await unbindWechat();
+        wx.showToast({ title: '已解除绑定', icon: 'success' });
+        wx.reLaunch({ url: LOGIN });
+      } catch (err) {
+        // toast shown by the request layer
+      }
+    },
+
+    async onLogout() {
+      try {
+        await logout();
+      } finally {
+        wx.reLaunch({ url: LOGIN });
+      }
+    },
+  },
+});
