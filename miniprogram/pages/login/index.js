@@ -120,6 +120,7 @@ Component({
     },
 
     async onSubmitRequest() {
+      if (this.data.submitting) return;
       const { form, conflict } = this.data;
       const name = (form.name || '').trim();
       if (!name) {
