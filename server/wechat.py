@@ -1,0 +1,258 @@
+"""WeChatGateway: the app's one way to talk to WeChat (login, phone number, subscribe messages).
+
+wechatpy does the HTTP in worker threads; the access_token lives in Redis and one process at a
+time refreshes it.
+"""
+
+import asyncio
+import functools
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
+
+import requests
+from optionaldict import optionaldict
+from redis.exceptions import LockError, RedisError
+from wechatpy.client import WeChatClient
+from wechatpy.client.api.base import BaseWeChatAPI
+from wechatpy.exceptions import WeChatClientException
+
+from server.errors import BadRequest, Conflict, RateLimited, Unavailable
+
+log = logging.getLogger(__name__)
+
+WECHAT_BASE = "https://api.weixin.qq.com/"
+# 40001 invalid credential, 40014 invalid access_token, 42001 expired: all mean "get a new token".
+TOKEN_ERRCODES = {40001, 40014, 42001}
+# Cache a token for its remaining life minus this; when less is left we force a new one, and
+# WeChat keeps the previous token valid for these same 5 minutes, so other holders finish their
+# calls undisturbed.
+TOKEN_MARGIN = 300
+MIN_TOKEN_LIFE = TOKEN_MARGIN + 60
+
+LOGIN_CODE_INVALID = "登录凭证无效，请重新进入小程序"
+PHONE_CODE_INVALID = "手机号授权凭证无效，请重新授权"
+UNAVAILABLE = "微信服务暂不可用"
+
+
+class _Client(WeChatClient):
+    """A wechatpy client that never fetches or stores a token itself: the gateway hands one in.
+
+    The token comes from Redis via async code on the IOLoop while this client runs in worker
+    threads, so it travels in a thread-local set around each call, not in wechatpy's storage.
+    """
+
+    def __init__(self, *, appid, secret, api_base, timeout):
+        # auto_retry off: wechatpy's retry would fetch a token in the worker thread, past Redis.
+        super().__init__(appid, secret, timeout=timeout, auto_retry=False)
+        self._local = threading.local()
+        self.api_base = api_base
+        self.API_BASE_URL = api_base + "cgi-bin/"
+        # Sub-APIs (wxa, template, ...) carry their own absolute https://api.weixin.qq.com/ prefix.
+        for api in vars(self).values():
+            base = getattr(api, "API_BASE_URL", "") if isinstance(api, BaseWeChatAPI) else ""
+            if base.startswith(WECHAT_BASE):
+                api.API_BASE_URL = api_base + base[len(WECHAT_BASE) :]
+
+    @property
+    def access_token(self):
+        # None for calls that need no token (jscode2session): requests drops None-valued params.
+        local = getattr(self, "_local", None)
+        return getattr(local, "token", None)
+
+    def call(self, token, fn, *args, **kwargs):
+        self._local.token = token
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            self._local.token = None
+
+    def fetch_access_token(self, force_refresh=False):
+        """POST cgi-bin/stable_token: unlike cgi-bin/token it leaves others' token valid."""
+        res = self._http.post(
+            self.api_base + "cgi-bin/stable_token",
+            json={
+                "grant_type": "client_credential",
+                "appid": self.appid,
+                "secret": self.secret,
+                "force_refresh": bool(force_refresh),
+            },
+            timeout=self.timeout,
+        )
+        res.raise_for_status()
+        result = res.json()
+        if result.get("errcode"):
+            raise WeChatClientException(
+                result["errcode"], result.get("errmsg"), client=self, response=res
+            )
+        return result
+
+
+def _map_error(errcode, errmsg, invalid_message):
+    if errcode == 40029:
+        return BadRequest(invalid_message, code="WECHAT_CODE_INVALID")
+    if errcode == 40163:
+        return Conflict("登录凭证已使用，请重试", code="WECHAT_CODE_USED")
+    if errcode == 45011:
+        return RateLimited(
+            "微信接口调用过于频繁，请稍后再试", code="WECHAT_RATE_LIMITED", retry_after=60
+        )
+    if errcode == 43101:
+        return Conflict("用户未订阅该消息", code="WECHAT_NOT_SUBSCRIBED")
+    # Anything else (bad appid/secret, bad template, a token still refused after a refresh) is on
+    # our side or WeChat's, not the user's: log the detail, show a generic message.
+    log.error("WeChat error %s: %s", errcode, errmsg)
+    return Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE")
+
+
+@contextmanager
+def _wechat_errors(invalid_message=LOGIN_CODE_INVALID):
+    try:
+        yield
+    except WeChatClientException as exc:
+        if exc.errcode is None:  # wechatpy's wrapper for an HTTP error status
+            status = exc.response.status_code if exc.response is not None else "?"
+            log.warning("WeChat HTTP error: %s", status)
+            raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE") from exc
+        raise _map_error(exc.errcode, exc.errmsg, invalid_message) from exc
+    except (requests.RequestException, LockError, RedisError) as exc:
+        log.warning("WeChat unreachable: %r", exc)
+        raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE") from exc
+
+
+class WeChatGateway:
+    def __init__(self, *, appid, secret, api_base, redis, timeout=5):
+        api_base = api_base.rstrip("/") + "/"
+        self.appid = appid
+        self.api_base = api_base
+        self._redis = redis
+        self._timeout = timeout
+        self._client = _Client(appid=appid, secret=secret, api_base=api_base, timeout=timeout)
+        self._executor = ThreadPoolExecutor(max_workers=8, thread_name_prefix="wechat")
+        self._token_key = f"wechat:access_token:{appid}"
+        self._lock_key = f"wechat:access_token_lock:{appid}"
+
+    # -- public API ------------------------------------------------------------------------------
+
+    async def code_to_session(self, code):
+        """wx.login() code -> {"openid", "session_key", "unionid"}.
+
+        unionid is None unless the mini-program is bound to an open-platform account.
+        """
+        if not code:
+            raise BadRequest(LOGIN_CODE_INVALID, code="WECHAT_CODE_INVALID")
+        with _wechat_errors(LOGIN_CODE_INVALID):
+            result = await self._call(None, self._client.wxa.code_to_session, code)
+        if not result.get("openid") or not result.get("session_key"):
+            raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE")
+        return {
+            "openid": result["openid"],
+            "session_key": result["session_key"],
+            "unionid": result.get("unionid"),
+        }
+
+    async def get_phone_number(self, code):
+        """getPhoneNumber button code -> the phone number without country code ("13800001234")."""
+        if not code:
+            raise BadRequest(PHONE_CODE_INVALID, code="WECHAT_CODE_INVALID")
+        with _wechat_errors(PHONE_CODE_INVALID):
+            result = await self._with_token(self._client.wxa.get_phone_number, code)
+        info = result.get("phone_info") or {}
+        # The watermark proves the number was issued for our mini-program, not another's.
+        if info.get("watermark", {}).get("appid") != self.appid or not info.get("purePhoneNumber"):
+            log.error("WeChat phone_info without our watermark")
+            raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE")
+        return info["purePhoneNumber"]
+
+    async def send_subscribe_message(
+        self, openid, template_id, data, page=None, *, miniprogram_state=None
+    ):
+        """Send a subscribe message (订阅消息); returns WeChat's msgid.
+
+        data values may be plain strings ({"thing1": "年休假"}) or WeChat's {"value": ...} form.
+        """
+        data = {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
+        body = optionaldict(
+            touser=openid,
+            template_id=template_id,
+            page=page,
+            data=data,
+            miniprogram_state=miniprogram_state,
+            lang="zh_CN",
+        )
+        # wechatpy's send_subscribe_message cannot pass miniprogram_state: same endpoint by hand.
+        post = functools.partial(
+            self._client.wxa._post, "cgi-bin/message/subscribe/send", data=body
+        )
+        with _wechat_errors():
+            result = await self._with_token(post)
+        return result.get("msgid")
+
+    async def get_access_token(self):
+        with _wechat_errors():
+            return await self._cached_token() or await self._refresh(stale=None)
+
+    async def close(self):
+        self._executor.shutdown(wait=False, cancel_futures=True)
+        self._client._http.close()
+
+    # -- internals -------------------------------------------------------------------------------
+
+    async def _call(self, token, fn, *args):
+        """Run a blocking wechatpy call in our pool, never on the IOLoop."""
+        loop = asyncio.get_running_loop()
+        result = await loop.run_in_executor(
+            self._executor, functools.partial(self._client.call, token, fn, *args)
+        )
+        if not isinstance(result, dict):  # wechatpy returns the raw response when it is not JSON
+            raise requests.RequestException("WeChat answered with something other than JSON")
+        return result
+
+    async def _with_token(self, fn, *args):
+        token = await self._cached_token() or await self._refresh(stale=None)
+        try:
+            return await self._call(token, fn, *args)
+        except WeChatClientException as exc:
+            if exc.errcode not in TOKEN_ERRCODES:
+                raise
+            log.info("WeChat refused the access_token (%s); refreshing once", exc.errcode)
+        token = await self._refresh(stale=token)
+        return await self._call(token, fn, *args)
+
+    async def _cached_token(self):
+        token = await self._redis.get(self._token_key)
+        return token.decode() if isinstance(token, bytes) else token
+
+    async def _refresh(self, *, stale):
+        """Get a token from WeChat and store it, one process at a time; the others wait and read it.
+
+        `stale` is a token WeChat just refused: it counts as no token at all.
+        """
+        # Long enough for two fetches (each bounded by connect + read timeouts) by the holder.
+        hold = self._timeout * 4 + 5
+        lock = self._redis.lock(self._lock_key, timeout=hold, blocking_timeout=hold)
+        if not await lock.acquire():
+            token = await self._cached_token()
+            if token and token != stale:
+                return token
+            raise LockError("timed out waiting for another process to refresh the access_token")
+        try:
+            token = await self._cached_token()
+            if token and token != stale:
+                return token  # refreshed by another process while we waited for the lock
+            if token:
+                await self._redis.delete(self._token_key)
+            # Normal mode first: if the stale token was already replaced, WeChat hands us the new
+            # one and we spend no force_refresh (those are scarce). Force only if it returns the
+            # bad one.
+            result = await self._call(None, self._client.fetch_access_token, False)
+            if result["access_token"] == stale or int(result.get("expires_in", 0)) < MIN_TOKEN_LIFE:
+                result = await self._call(None, self._client.fetch_access_token, True)
+            token = result["access_token"]
+            ttl = max(int(result.get("expires_in", 7200)) - TOKEN_MARGIN, 1)
+            await self._redis.set(self._token_key, token, ex=ttl)
+            return token
+        finally:
+            with suppress(LockError):
+                await lock.release()
