@@ -66,6 +66,8 @@ Component({
     async onLogout() {
       try {
         await logout();
+      } catch (err) {
+        // signing out locally is enough when the server cannot be reached
       } finally {
         wx.reLaunch({ url: LOGIN });
       }
