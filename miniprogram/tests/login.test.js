@@ -83,6 +83,17 @@ test.each(CONFLICTS)('conflict %s: plain words, file a request, see its progress
     ticket: 'tkt-1', conflict: kind, name: '张三', employee_no: 'E0007', note: '换了新手机',
   });
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/binding-request/index?id=41' });
+
+  // the progress page it opens shows the new request
+  backend.on('GET /api/binding/requests', ok([{
+    id: 41, status: 'open', conflict: kind, deadline_at: '2099-11-29T18:00:00+08:00', created_at: '2026-11-26T14:00:00+08:00',
+    resolution: null, resolved_at: null, steps: [{ at: '2026-11-26T14:00:00+08:00', text: '已提交申请，等待管理员核实' }],
+  }]));
+  const progress = await loadPage('pages/binding-request/index', { id: '41' });
+  expect(backend.callsTo('GET /api/binding/requests').pop().query).toEqual({ ticket: 'tkt-1' });
+  expect(text(progress)).toContain(title.slice(0, 4));
+  expect(text(progress)).toContain('处理中');
+  expect(text(progress)).toContain('已提交申请，等待管理员核实');
 });
 
 test('a binding request needs a name', async () => {
@@ -142,6 +153,18 @@ test('an expired invite shows the backend message as a toast', async () => {
   expect(toasts()).toEqual(['邀请二维码已过期，请联系管理员重新生成']);
   expect(text(page)).toContain('使用本机手机号绑定');
   expect(wx.reLaunch).not.toHaveBeenCalled();
+});
+
+test('an expired ticket is replaced by signing in again', async () => {
+  backend.on('POST /api/auth/wechat', [ok(unbound('tkt-1')), ok(unbound('tkt-2'))]);
+  backend.on('GET /api/binding/requests', ok([]));
+  backend.on('POST /api/binding/phone', fail(401, 'TICKET_EXPIRED', '绑定凭证已过期，请重试'));
+  const page = await loadPage(PAGE);
+  await fire(page, '#phone-btn', 'getphonenumber', { code: 'pc' });
+  expect(toasts()).toEqual(['绑定凭证已过期，请重试']);
+  expect(wx.login).toHaveBeenCalledTimes(2);
+  expect(session.getTicket().ticket).toBe('tkt-2');
+  expect(text(page)).toContain('使用本机手机号绑定');
 });
 
 test('closing the scanner sends nothing', async () => {

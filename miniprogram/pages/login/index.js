@@ -88,6 +88,7 @@ Component({
         this.goHome();
       } catch (err) {
         if (binding.CONFLICT_CODES.includes(err.code)) this.showConflict(err);
+        else if (this.ticketGone(err)) this.login();
       } finally {
         this.setData({ binding: false });
       }
@@ -111,7 +112,13 @@ Component({
         this.goHome();
       } catch (err) {
         // the request layer already showed the backend's message
+        if (this.ticketGone(err)) this.login();
       }
+    },
+
+    // The binding ticket is short-lived; when the backend no longer accepts it, get a new one.
+    ticketGone(err) {
+      return !!err && (err.status === 401 || /TICKET/.test(err.code || ''));
     },
 
     onFieldChange(e) {
