@@ -1,0 +1,173 @@
+"""Base handlers: caller resolution, deny-by-default, JSON in/out, the error envelope.
+
+Every API handler derives from ApiHandler. `prepare()` resolves the caller from the bearer token
+(Redis session, then the Principal rebuilt from the database so grant changes apply at once).
+A handler that serves anonymous callers says so with `allow_anonymous = True`.
+"""
+import datetime
+import json
+import logging
+import uuid
+from zoneinfo import ZoneInfo
+
+import tornado.web
+
+from server.errors import ApiError, BadRequest, Unauthorized
+from services.access import load_principal
+from services.sessions import lookup_session
+
+log = logging.getLogger("mingjing.http")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+HTTP_CODES = {
+    400: ("BAD_REQUEST", "请求有误"),
+    401: ("AUTH_REQUIRED", "请先登录"),
+    403: ("FORBIDDEN", "无权执行此操作"),
+    404: ("NOT_FOUND", "接口或记录不存在"),
+    405: ("METHOD_NOT_ALLOWED", "不支持该请求方法"),
+    413: ("TOO_LARGE", "上传内容过大"),
+    500: ("INTERNAL", "服务器内部错误"),
+}
+
+
+def to_local(value):
+    """UTC naive datetime from the database -> ISO string in Asia/Shanghai."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=datetime.timezone.utc)
+        return value.astimezone(SHANGHAI).isoformat(timespec="seconds")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _default(value):
+    if isinstance(value, (datetime.datetime, datetime.date)):
+        return to_local(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dumps(data):
+    return json.dumps(data, ensure_ascii=False, default=_default)
+
+
+class ApiHandler(tornado.web.RequestHandler):
+    allow_anonymous = False
+    session_kind = "mp"
+
+    @property
+    def env(self):
+        return self.settings["env"]
+
+    def set_default_headers(self):
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+
+    def check_xsrf_cookie(self):
+        # Bearer-token API: no ambient credentials, so no CSRF surface. Cookie handlers re-enable.
+        return None
+
+    @property
+    def client_ip(self):
+        ip = self.request.remote_ip
+        if ip in self.env.config.server.trusted_proxies:
+            ip = self.request.headers.get("X-Real-IP") or ip
+        return ip
+
+    def bearer_token(self):
+        auth = self.request.headers.get("Authorization", "")
+        if auth.startswith("Bearer "):
+            return auth[7:].strip()
+        return None
+
+    async def prepare(self):
+        self.request_id = (self.request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:40]
+        self.set_header("X-Request-Id", self.request_id)
+        self.principal = None
+        self.session = None
+        token = self.bearer_token()
+        if token:
+            self.session = await lookup_session(self.env.redis, token, kind=self.session_kind)
+            if self.session is None and not self.allow_anonymous:
+                raise Unauthorized("登录已过期，请重新登录", code="TOKEN_EXPIRED")
+            if self.session:
+                await self.load_principal(self.session["staff_id"])
+        if self.principal is None and not self.allow_anonymous:
+            raise Unauthorized()
+
+    async def load_principal(self, staff_id):
+        self.principal = await load_principal(staff_id)
+        if self.principal is None:
+            raise Unauthorized("账号已停用", code="ACCOUNT_DISABLED")
+        self.principal.ip = self.client_ip
+        self.principal.request_id = self.request_id
+        self.principal.env = self.env
+
+    def get_current_user(self):
+        return self.principal
+
+    def json_body(self):
+        if not self.request.body:
+            return {}
+        try:
+            data = json.loads(self.request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("请求体不是合法的 JSON", code="BAD_JSON") from None
+        if not isinstance(data, dict):
+            raise BadRequest("请求体应为 JSON 对象", code="BAD_JSON")
+        return data
+
+    def query(self, name, default=None):
+        return self.get_query_argument(name, default)
+
+    def page_args(self, max_size=200):
+        try:
+            page = max(1, int(self.get_query_argument("page", "1")))
+            size = min(max_size, max(1, int(self.get_query_argument("page_size", "20"))))
+        except ValueError:
+            raise BadRequest("分页参数应为整数", code="BAD_PAGE") from None
+        return page, size
+
+    def write_data(self, data, status=200, **extra):
+        self.set_status(status)
+        self.finish(dumps({"data": data, **extra}))
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, ApiError):
+            self.set_status(exc.status)
+            for name, value in exc.headers.items():
+                self.set_header(name, value)
+            body = exc.to_json()
+        else:
+            code, message = HTTP_CODES.get(status_code, ("HTTP_%d" % status_code, "请求失败"))
+            if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "XSRF" in str(exc):
+                code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新后重试"
+            body = {"error": {"code": code, "message": message}}
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(dumps(body))
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, ApiError):
+            if self._finished:
+                return
+            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
+            return
+        super()._handle_request_exception(e)
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, ApiError):
+            return
+        super().log_exception(typ, value, tb)
+
+
+class NotFoundHandler(ApiHandler):
+    allow_anonymous = True
+
+    def prepare(self):
+        raise tornado.web.HTTPError(404)

@@ -1,0 +1,1 @@
+"""peewee tables, one module per aggregate; `base` holds the database proxy and base model."""

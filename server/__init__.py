@@ -1,0 +1,1 @@
+"""Mingjing server wiring: config, app factory, database, Redis and WeChat clients, CLI."""

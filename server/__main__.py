@@ -1,0 +1,83 @@
+"""Command line: python -m server [run|migrate|demo|create-admin|import-staff|audit-verify]."""
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+
+from server.config import ConfigError, load_config
+
+
+async def _with_env(config, fn):
+    from server.app import make_env
+
+    env = await make_env(config)
+    try:
+        return await fn(env)
+    finally:
+        await env.close()
+
+
+async def _run(config, host, port):
+    import tornado.httpserver
+
+    from server.app import make_app, make_env
+    from server.migrate import migrate
+
+    env = await make_env(config)
+    await migrate()
+    app = make_app(env)
+    server = tornado.httpserver.HTTPServer(app, xheaders=False)
+    server.listen(port, host)
+    logging.getLogger("mingjing").info("Mingjing listening on http://%s:%s (wechat mode: %s)",
+                                       host, port, config.wechat.mode)
+    print(f"明镜 Mingjing 已启动: http://{host}:{port}/admin  (API: /api, 健康检查: /healthz)",
+          flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    server.stop()
+    await env.close()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m server", description="明镜 Mingjing")
+    sub = parser.add_subparsers(dest="command")
+    run = sub.add_parser("run", help="start the server (default)")
+    run.add_argument("--host")
+    run.add_argument("--port", type=int)
+    sub.add_parser("migrate", help="apply schema migrations")
+    demo = sub.add_parser("demo", help="load the demo unit and print its accounts")
+    demo.add_argument("--force", action="store_true", help="load even if data exists")
+    admin = sub.add_parser("create-admin", help="create one of the three separated administrators")
+    admin.add_argument("--username", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--tier", choices=["system", "security", "audit"], required=True)
+    admin.add_argument("--unit", help="unit code (default: the top unit)")
+    admin.add_argument("--password", help="default: prompt")
+    imp = sub.add_parser("import-staff", help="import staff from a .csv or .xlsx file")
+    imp.add_argument("file")
+    imp.add_argument("--unit", help="unit code (default: the top unit)")
+    sub.add_parser("audit-verify", help="verify the audit log hash chain")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    try:
+        config = load_config()
+    except ConfigError as exc:
+        print(f"配置错误: {exc}", file=sys.stderr)
+        return 2
+    command = args.command or "run"
+    if command == "run":
+        host = getattr(args, "host", None) or config.server.host
+        port = getattr(args, "port", None) or config.server.port
+        asyncio.run(_run(config, host, port))
+        return 0
+    from server import cli
+
+    return asyncio.run(_with_env(config, lambda env: getattr(cli, command.replace("-", "_"))(env, args)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,90 @@
+"""Application factory: bind the database, Redis, WeChat and crypto into one AppEnv, gather routes.
+
+Routes come from every module in `handlers/` and `admin/` that exports `default_handlers`.
+"""
+import dataclasses
+import importlib
+import logging
+import pkgutil
+
+import tornado.web
+
+from server.config import ROOT
+from server.crypto import PiiCipher
+from server.database import bind_database
+from server.redis import make_redis
+
+log = logging.getLogger("mingjing")
+ROUTE_PACKAGES = ("handlers", "admin")
+
+
+@dataclasses.dataclass
+class AppEnv:
+    """What services need from the running application; kept in the app settings as "env"."""
+    config: object
+    db: object
+    redis: object
+    wechat: object
+    cipher: PiiCipher
+    fake_wechat: object = None
+
+    async def close(self):
+        if self.wechat is not None:
+            await self.wechat.close()
+        if self.fake_wechat is not None:
+            await self.fake_wechat.astop()
+        await self.db.close_pool()
+        close = getattr(self.redis, "aclose", None)
+        if close:
+            await close()
+
+
+def gather_routes(config):
+    routes = []
+    for package_name in ROUTE_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+            module = importlib.import_module(f"{package_name}.{info.name}")
+            routes.extend(getattr(module, "default_handlers", []))
+            if config.fake_wechat:
+                # Dev-only endpoints (the no-WeChat login) do not exist in real mode.
+                routes.extend(getattr(module, "fake_handlers", []))
+    return routes
+
+
+async def make_env(config):
+    from server.wechat import WeChatGateway
+
+    database = bind_database(config.database.url, pool_size=config.database.pool_size)
+    redis = make_redis(config.redis.url)
+    fake = None
+    api_base = config.wechat.api_base
+    if config.fake_wechat:
+        from server.fakewechat import FakeWeChatServer
+
+        fake = FakeWeChatServer(appid=config.wechat.appid, secret=config.wechat.secret,
+                                auto_subscribe=True).start()
+        api_base = fake.base_url + "/"
+    wechat = WeChatGateway(appid=config.wechat.appid, secret=config.wechat.secret,
+                           api_base=api_base, redis=redis, timeout=config.wechat.timeout)
+    cipher = PiiCipher(config.security.pii_keys, config.security.pii_index_key)
+    return AppEnv(config=config, db=database, redis=redis, wechat=wechat, cipher=cipher,
+                  fake_wechat=fake)
+
+
+def make_app(env, **settings):
+    from handlers.base import NotFoundHandler
+
+    return tornado.web.Application(
+        gather_routes(env.config),
+        env=env,
+        cookie_secret=env.config.server.cookie_secret,
+        xsrf_cookies=True,
+        xsrf_cookie_kwargs={"httponly": False, "samesite": "Strict"},
+        template_path=str(ROOT / "admin" / "templates"),
+        static_path=str(ROOT / "admin" / "static"),
+        static_url_prefix="/admin/static/",
+        default_handler_class=NotFoundHandler,
+        max_body_size=env.config.server.max_upload_mb * 1024 * 1024 + 65536,
+        **settings,
+    )

@@ -1,0 +1,60 @@
+"""The CLI subcommands other than run; each takes the AppEnv and the parsed arguments."""
+import getpass
+
+from server.migrate import migrate as apply_migrations
+
+
+async def migrate(env, args):
+    applied = await apply_migrations()
+    print("数据库已是最新" if not applied else f"已应用 {len(applied)} 个迁移")
+    return 0
+
+
+async def audit_verify(env, args):
+    from services.audit import verify_chain
+
+    await apply_migrations(log=None)
+    result = await verify_chain()
+    if result["ok"]:
+        print(f"审计日志完整：共校验 {result['checked']} 条，哈希链无断裂")
+        return 0
+    print(f"审计日志校验失败：第 {result['broken_at']} 条处断裂（{result['reason']}）；"
+          f"此前 {result['checked']} 条完好")
+    return 1
+
+
+async def demo(env, args):
+    from services.demo import load_demo, print_accounts
+
+    await apply_migrations(log=None)
+    accounts = await load_demo(env=env, force=args.force)
+    print_accounts(accounts)
+    return 0
+
+
+async def create_admin(env, args):
+    from services.admin_accounts import create_admin as create
+
+    await apply_migrations(log=None)
+    password = args.password or getpass.getpass("密码（至少 12 位）: ")
+    result = await create(env=env, username=args.username, name=args.name, tier=args.tier,
+                          unit_code=args.unit, password=password)
+    print(f"已创建{result['role_name']}：用户名 {result['username']}，工号 {result['employee_no']}。"
+          "首次登录管理后台时需绑定动态口令（TOTP）。")
+    return 0
+
+
+async def import_staff(env, args):
+    from server.errors import ApiError
+    from services.staff_import import import_file
+
+    await apply_migrations(log=None)
+    try:
+        result = await import_file(env=env, path=args.file, unit_code=args.unit, actor=None)
+    except ApiError as exc:
+        print(f"导入失败：{exc.message}")
+        for row in exc.fields.get("rows", []):
+            print(f"  第 {row['row']} 行：{row['reason']}")
+        return 1
+    print(f"导入成功：共 {result['imported']} 人")
+    return 0

@@ -1,0 +1,141 @@
+"""Configuration: config.yaml, overridden by MINGJING_<SECTION>_<KEY> environment variables.
+
+The result is a frozen object built once at start-up and passed down; nothing reads settings at
+import time.
+"""
+import dataclasses
+import os
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER_MARK = "change-me"
+
+
+@dataclasses.dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    cookie_secret: str = "dev-only-change-me"
+    public_url: str = "http://127.0.0.1:8000"
+    timezone: str = "Asia/Shanghai"
+    trusted_proxies: tuple = ()
+    upload_dir: str = "data/uploads"
+    max_upload_mb: int = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class DatabaseConfig:
+    url: str = "sqlite:///data/mingjing.db"
+    pool_size: int = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class RedisConfig:
+    url: str = "memory://"
+
+
+@dataclasses.dataclass(frozen=True)
+class WeChatConfig:
+    mode: str = "fake"
+    appid: str = "wx-fake-appid"
+    secret: str = "fake-secret"
+    api_base: str = "https://api.weixin.qq.com/"
+    timeout: int = 5
+
+
+@dataclasses.dataclass(frozen=True)
+class SecurityConfig:
+    pii_keys: str = ""
+    pii_index_key: str = ""
+    signing_key: str = ""
+    session_ttl_hours: int = 72
+    admin_idle_minutes: int = 30
+    login_rate_per_ip: int = 30
+    login_rate_per_account: int = 10
+
+
+@dataclasses.dataclass(frozen=True)
+class Config:
+    server: ServerConfig = ServerConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    redis: RedisConfig = RedisConfig()
+    wechat: WeChatConfig = WeChatConfig()
+    security: SecurityConfig = SecurityConfig()
+
+    @property
+    def fake_wechat(self):
+        return self.wechat.mode == "fake"
+
+    def replace(self, **sections):
+        """Copy with some keys changed: replace(database={"url": ...})."""
+        changes = {}
+        for name, values in sections.items():
+            changes[name] = dataclasses.replace(getattr(self, name), **values)
+        return dataclasses.replace(self, **changes)
+
+
+class ConfigError(Exception):
+    pass
+
+
+def _coerce(value, default):
+    if isinstance(default, bool):
+        return str(value).lower() in ("1", "true", "yes", "on")
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, tuple):
+        if isinstance(value, str):
+            return tuple(v.strip() for v in value.split(",") if v.strip())
+        return tuple(value or ())
+    return str(value)
+
+
+def load_config(path=None, environ=None):
+    """Read the YAML file (default: config.yaml at the repo root), then apply env overrides."""
+    environ = os.environ if environ is None else environ
+    path = Path(path or environ.get("MINGJING_CONFIG") or ROOT / "config.yaml")
+    raw = {}
+    if path.exists():
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    sections = {}
+    for field in dataclasses.fields(Config):
+        cls = field.type if isinstance(field.type, type) else type(field.default)
+        defaults = cls()
+        values = {}
+        for sub in dataclasses.fields(cls):
+            default = getattr(defaults, sub.name)
+            value = (raw.get(field.name) or {}).get(sub.name, default)
+            env_name = f"MINGJING_{field.name}_{sub.name}".upper()
+            if env_name in environ:
+                value = environ[env_name]
+            try:
+                values[sub.name] = _coerce(value, default)
+            except (TypeError, ValueError) as exc:
+                raise ConfigError(f"{field.name}.{sub.name}: {exc}") from exc
+        sections[field.name] = cls(**values)
+    config = Config(**sections)
+    check_config(config)
+    return config
+
+
+def check_config(config):
+    """Refuse placeholder secrets outside fake mode, and nonsense values anywhere."""
+    if config.wechat.mode not in ("fake", "real"):
+        raise ConfigError("wechat.mode must be 'fake' or 'real'")
+    if config.wechat.mode == "real":
+        secrets = {
+            "server.cookie_secret": config.server.cookie_secret,
+            "security.pii_keys": config.security.pii_keys,
+            "security.pii_index_key": config.security.pii_index_key,
+            "security.signing_key": config.security.signing_key,
+            "wechat.secret": config.wechat.secret,
+        }
+        for name, value in secrets.items():
+            if not value or PLACEHOLDER_MARK in value or value.startswith("fake"):
+                raise ConfigError(f"{name} still holds a placeholder; set a real secret")
+        import base64
+        for entry in config.security.pii_keys.split(","):
+            if base64.b64decode(entry.split(":")[-1]) == b"dev-only-pii-key-change-me-32byt":
+                raise ConfigError("security.pii_keys still holds the development key")

@@ -1,0 +1,140 @@
+"""The demo unit: a bureau with departments, a sub-department, 30+ staff, leaders and admins."""
+import datetime
+import random
+
+from peewee import JOIN
+
+from models.access import Grant, Role
+from models.base import atomic, count
+from models.org import Department, DepartmentDeputy, Position, Rank, Staff, Unit
+from services.orgtree import create_department_row, create_unit_row
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
+         "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "玉兰", "红", "志强"]
+RANKS = [("一级巡视员", 10), ("二级巡视员", 9), ("一级调研员", 8), ("二级调研员", 7),
+         ("三级调研员", 6), ("四级调研员", 5), ("一级主任科员", 4), ("二级主任科员", 3),
+         ("三级主任科员", 2), ("四级主任科员", 1), ("一级科员", 0)]
+DEPARTMENTS = [("局领导", None), ("办公室", None), ("人事科", None), ("财务科", None),
+               ("业务一科", None), ("档案室", "人事科")]
+
+
+def _id_no(rng, birth):
+    body = f"110101{birth:%Y%m%d}{rng.randint(100, 999)}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(c) * w for c, w in zip(body, weights)) % 11]
+
+
+async def load_demo(*, env, force=False):
+    """Create the demo data once; returns the accounts to print."""
+    if await count(Unit.select()) and not force:
+        return await demo_accounts()
+    rng = random.Random(20261126)
+    cipher = env.cipher
+    async with atomic():
+        for name, level in RANKS:
+            await Rank.aget_or_create(name=name, defaults={"level": level})
+        ranks = {r.name: r for r in await Rank.select().aexecute()}
+        top = await create_unit_row(name="示范市人力资源和社会保障局", code="DEMO")
+        await create_unit_row(name="示范市就业服务中心", code="DEMO-JY", parent=top)
+        depts = {}
+        for name, parent in DEPARTMENTS:
+            depts[name] = await create_department_row(unit=top, name=name, parent=depts.get(parent))
+        positions = {}
+        for pname, leading in (("局长", True), ("副局长", True), ("科长", True), ("副科长", True),
+                               ("科员", False), ("主任", True)):
+            positions[pname] = await Position.acreate(unit=top, name=pname, is_leading=leading)
+
+        n = 0
+
+        async def person(dept, position, rank, name=None):
+            nonlocal n
+            n += 1
+            birth = datetime.date(1965 + rng.randint(0, 32), rng.randint(1, 12), rng.randint(1, 28))
+            phone = f"139{n:08d}"
+            id_no = _id_no(rng, birth)
+            start = birth.replace(year=birth.year + 22 + rng.randint(0, 3), day=1)
+            return await Staff.acreate(
+                employee_no=f"D{n:03d}", name=name or rng.choice(SURNAMES) + rng.choice(GIVEN),
+                unit=top, department=depts[dept].id, position=positions[position].id,
+                rank=ranks[rank].id, gender=rng.choice("MF"), hire_date=start,
+                first_employment_date=start, phone_enc=cipher.encrypt(phone),
+                phone_hash=cipher.blind_index(phone), id_no_enc=cipher.encrypt(id_no),
+                id_no_hash=cipher.blind_index(id_no))
+
+        head = await person("局领导", "局长", "一级巡视员", "周建国")
+        deputy1 = await person("局领导", "副局长", "二级巡视员", "吴晓梅")
+        deputy2 = await person("局领导", "副局长", "一级调研员", "郑海峰")
+        await Unit.update(head=head.id).where(Unit.id == top.id).aexecute()
+        await Department.update(leader=head.id).where(Department.id == depts["局领导"].id).aexecute()
+        for dep in (deputy1, deputy2):
+            await DepartmentDeputy.acreate(department=depts["局领导"].id, staff=dep.id)
+        supervisors = {"办公室": deputy1, "人事科": deputy1, "档案室": deputy1,
+                       "财务科": deputy2, "业务一科": deputy2}
+        leaders = {}
+        for dname in ("办公室", "人事科", "财务科", "业务一科", "档案室"):
+            title = "主任" if dname in ("办公室", "档案室") else "科长"
+            leaders[dname] = await person(dname, title, "三级调研员")
+            await Department.update(leader=leaders[dname].id, supervisor=supervisors[dname].id).where(
+                Department.id == depts[dname].id).aexecute()
+        staff_counts = {"办公室": 6, "人事科": 5, "财务科": 5, "业务一科": 7, "档案室": 2}
+        members = {}
+        for dname, k in staff_counts.items():
+            for i in range(k):
+                rank = rng.choice(["一级主任科员", "二级主任科员", "四级主任科员", "一级科员"])
+                s = await person(dname, "副科长" if i == 0 else "科员", rank)
+                members.setdefault(dname, []).append(s)
+        roles = {r.code: r for r in await Role.select().aexecute()}
+        hr = members["人事科"][1]
+        checker = members["办公室"][1]
+        inspector = members["办公室"][2]
+        await Grant.acreate(staff=hr.id, role=roles["hr_officer"].id, scope_type="unit_tree",
+                            scope_unit=top.id)
+        await Grant.acreate(staff=checker.id, role=roles["data_checker"].id,
+                            scope_type="unit_tree", scope_unit=top.id)
+        await Grant.acreate(staff=inspector.id, role=roles["discipline_inspector"].id,
+                            scope_type="unit_tree", scope_unit=top.id)
+    from services.admin_accounts import create_admin
+
+    for username, name, tier in (("sysadmin", "系统管理员", "system"),
+                                 ("secadmin", "安全保密管理员", "security"),
+                                 ("auditor", "安全审计员", "audit")):
+        await create_admin(env=env, username=username, name=name, tier=tier, unit_code="DEMO",
+                           password="Mingjing@2026")
+    return await demo_accounts()
+
+
+async def demo_accounts():
+    rows = await (Staff.select(Staff, Department)
+                  .join(Department, on=(Staff.department == Department.id), join_type=JOIN.LEFT_OUTER)
+                  .order_by(Staff.employee_no).aexecute())
+    grants = {}
+    for g in await Grant.select(Grant, Role).join(Role).where(Grant.revoked_at.is_null()).aexecute():
+        grants.setdefault(g.staff_id, []).append(g.role.name)
+    leaders = {d.leader_id: d.name for d in await Department.select().aexecute() if d.leader_id}
+    out = []
+    for s in rows:
+        roles = list(grants.get(s.id, []))
+        if s.id in leaders:
+            roles.append(f"{leaders[s.id]}负责人")
+        out.append({"employee_no": s.employee_no, "name": s.name,
+                    "department": s.department.name if s.department_id else "—",
+                    "roles": roles, "service_account": s.is_service_account})
+    return out
+
+
+def print_accounts(accounts):
+    print("\n明镜演示数据已就绪。小程序开发登录（POST /api/auth/dev）可用下列工号：")
+    print(f"{'工号':<10}{'姓名':<10}{'部门':<10}角色")
+    for a in accounts:
+        if a["service_account"]:
+            continue
+        if a["roles"] or a["employee_no"] in ("D004", "D010", "D020"):
+            print(f"{a['employee_no']:<10}{a['name']:<10}{a['department']:<10}{'、'.join(a['roles']) or '职工'}")
+    people = [a["employee_no"] for a in accounts if not a["service_account"]]
+    if people:
+        print(f"（共 {len(people)} 名职工，工号 {people[0]}–{people[-1]}；未列出的均为普通职工）")
+    print("管理后台 /admin 三员账号（初始密码 Mingjing@2026，首次登录绑定动态口令）：")
+    for a in accounts:
+        if a["service_account"]:
+            print(f"  {a['employee_no']:<12}{a['name']}")

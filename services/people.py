@@ -1,0 +1,85 @@
+"""How a person is shown: masked personal data, department and unit names, posts, roles."""
+from models.base import fetch_all
+from models.org import Department, Position, Rank, Staff, StaffPost, Unit
+from server.crypto import mask_id_no, mask_phone
+from services.access import SCOPE_LABELS
+
+
+def staff_out(staff, cipher, *, units=None, depts=None, positions=None, ranks=None):
+    """One staff row for a response; phone and ID are always masked."""
+    units, depts = units or {}, depts or {}
+    positions, ranks = positions or {}, ranks or {}
+    dept = depts.get(staff.department_id)
+    unit = units.get(staff.unit_id)
+    return {
+        "id": staff.id,
+        "employee_no": staff.employee_no,
+        "name": staff.name,
+        "gender": staff.gender,
+        "unit": {"id": staff.unit_id, "name": unit.name if unit else None},
+        "department": ({"id": staff.department_id, "name": dept.name if dept else None}
+                       if staff.department_id else None),
+        "position": positions[staff.position_id].name if staff.position_id in positions else None,
+        "position_id": staff.position_id,
+        "rank": ranks[staff.rank_id].name if staff.rank_id in ranks else None,
+        "rank_id": staff.rank_id,
+        "hire_date": staff.hire_date,
+        "first_employment_date": staff.first_employment_date,
+        "status": staff.status,
+        "phone_masked": mask_phone(cipher.decrypt(staff.phone_enc)),
+        "id_no_masked": mask_id_no(cipher.decrypt(staff.id_no_enc)),
+        "wechat_bound": bool(staff.openid),
+        "updated_at": staff.updated_at,
+    }
+
+
+async def lookups_for(staff_rows):
+    """Names for the units, departments, positions and ranks of these rows, in four queries."""
+    unit_ids = {s.unit_id for s in staff_rows}
+    dept_ids = {s.department_id for s in staff_rows if s.department_id}
+    pos_ids = {s.position_id for s in staff_rows if s.position_id}
+    rank_ids = {s.rank_id for s in staff_rows if s.rank_id}
+    out = {"units": {}, "depts": {}, "positions": {}, "ranks": {}}
+    if unit_ids:
+        out["units"] = {u.id: u for u in await fetch_all(Unit.select().where(Unit.id.in_(list(unit_ids))))}
+    if dept_ids:
+        out["depts"] = {d.id: d for d in await fetch_all(
+            Department.select().where(Department.id.in_(list(dept_ids))))}
+    if pos_ids:
+        out["positions"] = {p.id: p for p in await fetch_all(
+            Position.select().where(Position.id.in_(list(pos_ids))))}
+    if rank_ids:
+        out["ranks"] = {r.id: r for r in await fetch_all(Rank.select().where(Rank.id.in_(list(rank_ids))))}
+    return out
+
+
+async def staff_list_out(rows, cipher):
+    look = await lookups_for(rows)
+    return [staff_out(s, cipher, **look) for s in rows]
+
+
+async def me_out(principal, cipher):
+    staff = principal.staff
+    look = await lookups_for([staff])
+    data = staff_out(staff, cipher, **look)
+    posts = await fetch_all(
+        StaffPost.select(StaffPost, Department).join(Department)
+        .where(StaffPost.staff == staff.id, StaffPost.active == True))  # noqa: E712
+    data["posts"] = [{"department": {"id": p.department_id, "name": p.department.name},
+                      "kind": p.kind, "start_date": p.start_date, "end_date": p.end_date}
+                     for p in posts]
+    data["roles"] = [{"code": g.role_code, "name": g.role_name, "grant_id": g.id,
+                      "scope": {"type": g.scope_type, "label": SCOPE_LABELS.get(g.scope_type),
+                                "unit_id": g.scope_unit_id,
+                                "department_id": g.scope_department_id,
+                                "department_ids": list(g.custom_dept_ids)}}
+                     for g in principal.grants]
+    data["permissions"] = sorted(principal.permissions)
+    led = await fetch_all(Department.select(Department.id, Department.name)
+                          .where(Department.leader == staff.id))
+    data["leads"] = [{"id": d.id, "name": d.name} for d in led]
+    return data
+
+
+async def find_staff_by_employee_no(employee_no):
+    return await Staff.aget_or_none(Staff.employee_no == employee_no)

@@ -1,0 +1,81 @@
+"""Server-side sessions in Redis (revocable, expiring) and fixed-window rate limits.
+
+Only the SHA-256 of a token is stored, so a Redis dump does not hand out sessions.
+"""
+import hashlib
+import json
+import secrets
+import time
+
+from server.errors import RateLimited
+
+
+def _key(token):
+    return "sess:" + hashlib.sha256(token.encode()).hexdigest()
+
+
+async def create_session(redis, *, staff_id, kind, ttl_seconds, idle_seconds=None, meta=None):
+    token = secrets.token_urlsafe(32)
+    key = _key(token)
+    record = {"staff_id": staff_id, "kind": kind, "created": int(time.time()),
+              "expires": int(time.time()) + ttl_seconds, "idle": idle_seconds or 0,
+              **(meta or {})}
+    pipe = redis.pipeline()
+    pipe.set(key, json.dumps(record), ex=idle_seconds or ttl_seconds)
+    pipe.sadd(f"sess_of:{staff_id}", key)
+    pipe.expire(f"sess_of:{staff_id}", ttl_seconds)
+    await pipe.execute()
+    return token, record
+
+
+async def lookup_session(redis, token, *, kind=None):
+    """The session record, or None if unknown, expired, revoked or of another kind."""
+    if not token or len(token) > 200:
+        return None
+    key = _key(token)
+    raw = await redis.get(key)
+    if not raw:
+        return None
+    record = json.loads(raw)
+    if kind and record.get("kind") != kind:
+        return None
+    now = int(time.time())
+    if record["expires"] <= now:
+        await redis.delete(key)
+        return None
+    if record.get("idle"):
+        # Sliding idle timeout (admin console): every request pushes the deadline.
+        await redis.expire(key, min(record["idle"], record["expires"] - now))
+    return record
+
+
+async def revoke_session(redis, token):
+    key = _key(token)
+    raw = await redis.get(key)
+    await redis.delete(key)
+    if raw:
+        await redis.srem(f"sess_of:{json.loads(raw)['staff_id']}", key)
+
+
+async def revoke_all_sessions(redis, staff_id, *, kind=None):
+    keys = await redis.smembers(f"sess_of:{staff_id}")
+    for key in keys:
+        if kind:
+            raw = await redis.get(key)
+            if raw and json.loads(raw).get("kind") != kind:
+                continue
+        await redis.delete(key)
+        await redis.srem(f"sess_of:{staff_id}", key)
+
+
+async def hit_rate_limit(redis, key, *, limit, window_seconds, message=None):
+    """Count one attempt in the current window; raise RateLimited past `limit`."""
+    bucket = int(time.time() // window_seconds)
+    rkey = f"rl:{key}:{bucket}"
+    pipe = redis.pipeline()
+    pipe.incr(rkey)
+    pipe.expire(rkey, window_seconds + 1)
+    count, _ = await pipe.execute()
+    if count > limit:
+        retry = window_seconds - int(time.time()) % window_seconds
+        raise RateLimited(message or "尝试次数过多，请稍后再试", retry_after=retry)

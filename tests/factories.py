@@ -1,0 +1,130 @@
+"""Factories that build people and org trees in one line (run on the server's loop)."""
+import datetime
+import itertools
+import types
+
+from models.access import Grant, GrantDepartment, Role
+from models.base import atomic
+from models.org import Department, DepartmentDeputy, Position, Staff, StaffPost, Unit
+from services.orgtree import create_department_row, create_unit_row
+
+_seq = itertools.count(1)
+
+
+class Factory:
+    def __init__(self, server):
+        self.server = server
+        self.env = server.env
+
+    def _run(self, coro):
+        return self.server.run(coro)
+
+    def unit(self, name="测试局", code=None, parent=None):
+        async def go():
+            async with atomic():
+                return await create_unit_row(name=name, code=code or f"U{next(_seq)}", parent=parent)
+        return self._run(go())
+
+    def dept(self, unit, name="测试科", parent=None, leader=None, supervisor=None):
+        async def go():
+            async with atomic():
+                dept = await create_department_row(unit=unit, name=name, parent=parent)
+                if leader or supervisor:
+                    await Department.update(leader=getattr(leader, "id", None),
+                                            supervisor=getattr(supervisor, "id", None)).where(
+                        Department.id == dept.id).aexecute()
+                return await Department.aget(Department.id == dept.id)
+        return self._run(go())
+
+    def staff(self, dept=None, name=None, *, unit=None, employee_no=None, phone=None, id_no=None,
+              status="active", first_employment_date=None, hire_date=None, openid=None,
+              position=None, gender="M"):
+        cipher = self.env.cipher
+
+        async def go():
+            n = next(_seq)
+            async with atomic():
+                pos = None
+                u = unit.id if unit else dept.unit_id
+                if position:
+                    pos, _ = await Position.aget_or_create(unit=u, name=position)
+                return await Staff.acreate(
+                    employee_no=employee_no or f"T{n:05d}", name=name or f"职工{n}",
+                    unit=u, department=dept.id if dept else None, status=status,
+                    phone_enc=cipher.encrypt(phone), phone_hash=cipher.blind_index(phone),
+                    id_no_enc=cipher.encrypt(id_no), id_no_hash=cipher.blind_index(id_no),
+                    first_employment_date=first_employment_date or datetime.date(2010, 7, 1),
+                    hire_date=hire_date or datetime.date(2015, 7, 1), openid=openid,
+                    position=pos.id if pos else None, gender=gender)
+        return self._run(go())
+
+    def set_leader(self, dept, staff, deputies=()):
+        async def go():
+            async with atomic():
+                await Department.update(leader=staff.id).where(Department.id == dept.id).aexecute()
+                for dep in deputies:
+                    await DepartmentDeputy.acreate(department=dept.id, staff=dep.id)
+        self._run(go())
+
+    def set_unit_head(self, unit, staff):
+        async def go():
+            await Unit.update(head=staff.id).where(Unit.id == unit.id).aexecute()
+        self._run(go())
+
+    def post(self, staff, dept, kind="concurrent"):
+        async def go():
+            return await StaffPost.acreate(staff=staff.id, department=dept.id, kind=kind)
+        return self._run(go())
+
+    def grant(self, staff, role_code, scope_type="all", *, dept=None, unit=None, depts=()):
+        async def go():
+            role = await Role.aget(Role.code == role_code)
+            async with atomic():
+                g = await Grant.acreate(staff=staff.id, role=role.id, scope_type=scope_type,
+                                        scope_department=dept.id if dept else None,
+                                        scope_unit=unit.id if unit else None)
+                for dd in depts:
+                    await GrantDepartment.acreate(grant=g.id, department=dd.id)
+                return g
+        return self._run(go())
+
+    def org(self):
+        """Two bureaus. A: 办公室, 人事科 (with 档案组 below it), 财务科; B: 办公室.
+
+        Each department has a leader and two staff; A has a head, a deputy head in charge of
+        人事科, an HR officer (unit scope) and a data checker; B has its own HR officer.
+        """
+        o = types.SimpleNamespace()
+        o.a = self.unit("甲局", "A")
+        o.b = self.unit("乙局", "B")
+        o.a_lead = self.dept(o.a, "局领导")
+        o.a_office = self.dept(o.a, "办公室")
+        o.a_hr = self.dept(o.a, "人事科")
+        o.a_hr_files = self.dept(o.a, "档案组", parent=o.a_hr)
+        o.a_fin = self.dept(o.a, "财务科")
+        o.b_office = self.dept(o.b, "办公室")
+        o.a_head = self.staff(o.a_lead, "甲局长", employee_no="A0001", phone="13800000001")
+        o.a_deputy = self.staff(o.a_lead, "甲副局长", employee_no="A0002", phone="13800000002")
+        self.set_unit_head(o.a, o.a_head)
+        self.set_leader(o.a_lead, o.a_head, deputies=[o.a_deputy])
+        for key, dept in (("office", o.a_office), ("hr", o.a_hr), ("files", o.a_hr_files),
+                          ("fin", o.a_fin), ("b_office", o.b_office)):
+            prefix = "B" if key.startswith("b_") else "A"
+            leader = self.staff(dept, f"{dept.name}负责人", employee_no=f"{prefix}-{key}-L")
+            s1 = self.staff(dept, f"{dept.name}职工一", employee_no=f"{prefix}-{key}-1")
+            s2 = self.staff(dept, f"{dept.name}职工二", employee_no=f"{prefix}-{key}-2")
+            self.set_leader(dept, leader)
+            setattr(o, f"{key}_leader", leader)
+            setattr(o, f"{key}_1", s1)
+            setattr(o, f"{key}_2", s2)
+        self._run(Department.update(supervisor=o.a_deputy.id).where(
+            Department.unit == o.a.id, Department.id != o.a_lead.id).aexecute())
+        o.b_head = self.staff(o.b_office, "乙局长", employee_no="B0001")
+        self.set_unit_head(o.b, o.b_head)
+        o.a_hr_officer = self.staff(o.a_hr, "甲人事专员", employee_no="A-HRO", phone="13900000001")
+        self.grant(o.a_hr_officer, "hr_officer", "unit_tree", unit=o.a)
+        o.a_checker = self.staff(o.a_office, "甲核验员", employee_no="A-CHK")
+        self.grant(o.a_checker, "data_checker", "unit_tree", unit=o.a)
+        o.b_hr_officer = self.staff(o.b_office, "乙人事专员", employee_no="B-HRO")
+        self.grant(o.b_hr_officer, "hr_officer", "unit_tree", unit=o.b)
+        return o
