@@ -1,0 +1,61 @@
+"""The holiday calendar: read a range, set a day's kind, publish a year, year status banners."""
+import datetime
+
+from handlers.base import ApiHandler
+from server.errors import BadRequest, Invalid
+from server.validate import Int, Str, validate
+from services import calendar
+
+
+def _date(value, name):
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise Invalid(f"{name} 应为日期 YYYY-MM-DD", code="VALIDATION_FAILED",
+                      fields={name: "应为日期 YYYY-MM-DD"}) from None
+
+
+class CalendarHandler(ApiHandler):
+    """节假日日历：按日期范围查询每天的类型（工作日、休息日、法定节假日、调休上班）。"""
+
+    async def get(self):
+        start = _date(self.query("start"), "start")
+        end = _date(self.query("end"), "end")
+        if (end - start).days > 400 or end < start:
+            raise BadRequest("日期范围应在 400 天以内且结束不早于开始", code="CALENDAR_RANGE_INVALID")
+        days, warnings = await calendar.day_infos(start, end, unit_id=self.principal.unit_id)
+        self.write_data([d.to_json() for d in days], warnings=warnings)
+
+
+class CalendarDayHandler(ApiHandler):
+    """设置某天的类型（管理员录入或更正节假日安排）。"""
+
+    async def put(self, day):
+        body = validate(self.json_body(), {
+            "kind": Str(max_len=16), "name": Str(required=False, default="", max_len=50),
+            "unit_id": Int(required=False, nullable=True)})
+        info = await calendar.set_day(actor=self.principal, day=_date(day, "date"),
+                                      kind=body["kind"], name=body["name"], unit_id=body["unit_id"])
+        self.write_data(info.to_json())
+
+
+class CalendarYearHandler(ApiHandler):
+    """某年的日历来源（package/admin/missing）与提示。"""
+
+    async def get(self, year):
+        self.write_data(await calendar.year_status(int(year), unit_id=self.principal.unit_id))
+
+
+class CalendarPublishHandler(ApiHandler):
+    """发布某年的节假日安排（录入完成后，不再按周一至周五推算）。"""
+
+    async def post(self, year):
+        self.write_data(await calendar.publish_year(actor=self.principal, year=int(year)))
+
+
+default_handlers = [
+    (r"/api/calendar", CalendarHandler),
+    (r"/api/calendar/days/(\d{4}-\d{2}-\d{2})", CalendarDayHandler),
+    (r"/api/calendar/years/(\d{4})", CalendarYearHandler),
+    (r"/api/calendar/years/(\d{4})/publish", CalendarPublishHandler),
+]

@@ -1,0 +1,37 @@
+"""My messages (in-app notifications)."""
+from handlers.base import ApiHandler
+from services import notify
+
+
+class MessageListHandler(ApiHandler):
+    """我的消息列表（?unread=1 仅未读）。"""
+
+    async def get(self):
+        page, size = self.page_args()
+        rows, total = await notify.list_messages(
+            actor=self.principal, unread_only=self.query("unread") == "1", page=page, page_size=size)
+        self.write_data(rows, page=page, total=total,
+                        unread=await notify.unread_count(actor=self.principal))
+
+
+class MessageReadHandler(ApiHandler):
+    """标记一条消息为已读。"""
+
+    async def post(self, message_id):
+        await notify.mark_read(actor=self.principal, notification_id=int(message_id))
+        self.write_data({"ok": True})
+
+
+class MessageReadAllHandler(ApiHandler):
+    """全部标记为已读。"""
+
+    async def post(self):
+        await notify.mark_read(actor=self.principal)
+        self.write_data({"ok": True})
+
+
+default_handlers = [
+    (r"/api/messages", MessageListHandler),
+    (r"/api/messages/read-all", MessageReadAllHandler),
+    (r"/api/messages/(\d+)/read", MessageReadHandler),
+]

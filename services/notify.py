@@ -1,0 +1,56 @@
+"""The one place notifications are raised: an in-app message per recipient, queued for WeChat.
+
+Call `raise_notification` inside the caller's transaction: the messages commit with the change
+that caused them. WeChat subscribe messages are sent after commit by `dispatch_pending` (a
+reminder issue will add templates per kind; until a template is configured the status stays
+"none" and the message is in-app only).
+"""
+from models.base import count, fetch_all, utcnow
+from models.notify import Notification
+from server.errors import NotFound
+
+# kind -> WeChat subscribe template id; filled from configuration by the reminders issue.
+WECHAT_TEMPLATES = {}
+
+
+async def raise_notification(*, recipient_ids, kind, title, body="", link="", data=None):
+    ids = sorted({int(r) for r in recipient_ids if r})
+    if not ids:
+        return 0
+    status = "pending" if kind in WECHAT_TEMPLATES else "none"
+    await Notification.insert_many([
+        {"recipient": rid, "kind": kind, "title": title[:100], "body": body[:500], "link": link,
+         "data": data, "wechat_status": status, "created_at": utcnow()}
+        for rid in ids]).aexecute()
+    return len(ids)
+
+
+def notification_out(n):
+    return {"id": n.id, "kind": n.kind, "title": n.title, "body": n.body, "link": n.link,
+            "data": n.data, "read": n.read_at is not None, "created_at": n.created_at}
+
+
+async def list_messages(*, actor, unread_only=False, page=1, page_size=20):
+    query = Notification.select().where(Notification.recipient == actor.id)
+    if unread_only:
+        query = query.where(Notification.read_at.is_null())
+    total = await count(query)
+    rows = await fetch_all(query.order_by(Notification.id.desc()).paginate(page, page_size))
+    return [notification_out(n) for n in rows], total
+
+
+async def unread_count(*, actor):
+    return await count(Notification.select().where(
+        Notification.recipient == actor.id, Notification.read_at.is_null()))
+
+
+async def mark_read(*, actor, notification_id=None):
+    """Mark one (or, with no id, all) of the caller's messages read. Reading is not audited."""
+    query = Notification.update(read_at=utcnow()).where(
+        Notification.recipient == actor.id, Notification.read_at.is_null())
+    if notification_id is not None:
+        if not await Notification.aget_or_none(Notification.id == notification_id,
+                                               Notification.recipient == actor.id):
+            raise NotFound("消息不存在", code="MESSAGE_NOT_FOUND")
+        query = query.where(Notification.id == notification_id)
+    return await query.aexecute()
