@@ -74,9 +74,13 @@ async def make_env(config):
 
 def make_app(env, **settings):
     from handlers.base import NotFoundHandler
+    from services.events import load_subscribers
+
+    routes = gather_routes(env.config)
+    load_subscribers()
 
     return tornado.web.Application(
-        gather_routes(env.config),
+        routes,
         env=env,
         cookie_secret=env.config.server.cookie_secret,
         xsrf_cookies=True,
