@@ -33,10 +33,19 @@ class PiiCipher:
             raise ValueError("security.pii_keys holds no key")
         self.index_key = (index_key or "").encode()
 
-    def encrypt(self, plaintext, kid=None):
+    def kid_for(self, algorithm=None):
+        """The key to encrypt with: the active one, or the first configured key of `algorithm`
+        (a unit that needs 国密 for its 密码应用 assessment sets Unit.crypto_algorithm=sm4gcm)."""
+        if algorithm:
+            for kid, (alg, _) in self.keys.items():
+                if alg == algorithm:
+                    return kid
+        return self.active
+
+    def encrypt(self, plaintext, kid=None, *, algorithm=None):
         if plaintext is None or plaintext == "":
             return None
-        kid = kid or self.active
+        kid = kid or self.kid_for(algorithm)
         alg, key = self.keys[kid]
         nonce = os.urandom(12)
         data = plaintext.encode()

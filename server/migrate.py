@@ -33,6 +33,10 @@ def all_models():
 
 async def migrate(log=print):
     db = real_db()
+    if isinstance(db, pw.MySQLDatabase):
+        # Chinese names and rare characters (生僻字) need 4-byte UTF-8 in every table.
+        await db.aexecute_sql(f"ALTER DATABASE `{db.database}` CHARACTER SET utf8mb4 "
+                              "COLLATE utf8mb4_unicode_ci")
     await db.acreate_tables([SchemaMigration])
     done = {m.version for m in await SchemaMigration.select().aexecute()}
     applied = []
