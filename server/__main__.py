@@ -61,6 +61,7 @@ def main(argv=None):
     imp.add_argument("file")
     imp.add_argument("--unit", help="unit code (default: the top unit)")
     sub.add_parser("audit-verify", help="verify the audit log hash chain")
+    sub.add_parser("rotate-keys", help="re-encrypt personal data with the active (first) PII key")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     try:

@@ -58,3 +58,12 @@ async def import_staff(env, args):
         return 1
     print(f"导入成功：共 {result['imported']} 人")
     return 0
+
+
+async def rotate_keys(env, args):
+    from services.key_rotation import rotate_keys as rotate
+
+    await apply_migrations(log=None)
+    changed = await rotate(env=env)
+    print(f"已用当前密钥 {env.cipher.active} 重新加密 {changed} 条记录")
+    return 0
