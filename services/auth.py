@@ -42,3 +42,10 @@ async def logout(*, env, actor, token):
     await revoke_session(env.redis, token)
     async with atomic():
         await audit.record(actor=actor, action="auth.logout", target_type="staff", target_id=actor.id)
+
+
+async def check_account_login_rate(*, env, account):
+    """The per-account half of check_login_rate, for sign-ins that learn the account late
+    (WeChat login knows the openid only after the code exchange)."""
+    await hit_rate_limit(env.redis, f"login-acct:{account}",
+                         limit=env.config.security.login_rate_per_account, window_seconds=60)

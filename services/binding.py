@@ -1,0 +1,396 @@
+"""Binding invites (one-time signed QR codes) and binding requests (the closed loop for conflicts).
+
+A request is routed by the record it is about: the data checkers whose `binding.resolve` reach
+covers that record's department see it (the same rule filters every query here), and they must
+resolve it within one working day.
+"""
+import asyncio
+import datetime
+import io
+import re
+import secrets
+import time
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import peewee as pw
+import qrcode
+
+from models.access import Grant, Role, RolePermission
+from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
+from models.binding import BindingInvite, BindingRequest
+from models.org import Staff
+from server.crypto import mask_phone, sign, valid_phone, verify_signature
+from server.errors import BadRequest, Conflict, Gone, Invalid, NotFound
+from services import audit, calendar, notify
+from services.access import get_staff_in_reach, load_principal
+from services.people import lookups_for, staff_out
+from services.sessions import revoke_all_sessions
+from services.wechat_login import applicant_actor, load_ticket, mask_openid
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+INVITE_TTL_DAYS = 7
+INVITE_RE = re.compile(
+    r"^mingjing://bind\?i=(\d{1,12})\.(\d{1,12})\.([A-Za-z0-9_-]{8,40})\.([0-9a-f]{64})$")
+ACTIONS = ("rebind", "unbind", "correct_record", "reject")
+MAX_OPEN_REQUESTS = 3
+
+
+# -- invites ---------------------------------------------------------------------------------------
+
+def _invite_message(staff_id, expiry, nonce):
+    # The "invite:" prefix keeps these signatures apart from others made with the same key.
+    return f"invite:{staff_id}.{expiry}.{nonce}"
+
+
+def invite_text(key, staff_id, expiry, nonce):
+    sig = sign(key, _invite_message(staff_id, expiry, nonce))
+    return f"mingjing://bind?i={staff_id}.{expiry}.{nonce}.{sig}"
+
+
+def parse_invite(key, text):
+    """(staff_id, expiry, nonce) of a genuine, unexpired invite text; 400 / 410 otherwise."""
+    m = INVITE_RE.match((text or "").strip())
+    if not m:
+        raise BadRequest("这不是有效的绑定邀请二维码", code="INVITE_INVALID")
+    staff_id, expiry, nonce, sig = int(m[1]), int(m[2]), m[3], m[4]
+    if not verify_signature(key, _invite_message(staff_id, expiry, nonce), sig):
+        raise BadRequest("这不是有效的绑定邀请二维码", code="INVITE_INVALID")
+    if expiry <= time.time():
+        raise Gone("邀请二维码已过期，请联系管理员重新生成", code="INVITE_EXPIRED")
+    return staff_id, expiry, nonce
+
+
+async def check_invite(*, env, text):
+    """The issued BindingInvite row behind a scanned text; INVITE_* errors otherwise."""
+    staff_id, _, nonce = parse_invite(env.config.security.signing_key, text)
+    row = await BindingInvite.aget_or_none(BindingInvite.nonce == nonce)
+    if row is None or row.staff_id != staff_id:
+        raise BadRequest("这不是有效的绑定邀请二维码", code="INVITE_INVALID")
+    if row.status == "used":
+        raise Conflict("该邀请二维码已被使用", code="INVITE_USED")
+    if row.status == "revoked":
+        raise Gone("该邀请二维码已作废，请使用最新打印的二维码", code="INVITE_REVOKED")
+    return row
+
+
+async def use_invite(row):
+    """Mark the invite used (inside the binding transaction); a concurrent use loses."""
+    changed = await BindingInvite.update(status="used", used_at=utcnow()).where(
+        BindingInvite.id == row.id, BindingInvite.status == "issued").aexecute()
+    if changed != 1:
+        raise Conflict("该邀请二维码已被使用", code="INVITE_USED")
+
+
+async def issue_invite(*, env, actor, staff_id, ttl_days=INVITE_TTL_DAYS):
+    """A new one-time invite for a person in reach; any earlier unused one is revoked."""
+    staff = await get_staff_in_reach(actor, "staff.invite", staff_id)
+    if staff.status != "active":
+        raise Conflict("该人员不在职，不能生成绑定邀请", code="STAFF_INACTIVE")
+    expiry = int(time.time()) + ttl_days * 86400
+    nonce = secrets.token_urlsafe(12)
+    async with atomic():
+        revoked = await BindingInvite.update(status="revoked").where(
+            BindingInvite.staff == staff.id, BindingInvite.status == "issued").aexecute()
+        row = await BindingInvite.acreate(
+            staff=staff.id, nonce=nonce, status="issued", issued_by=actor.id,
+            expires_at=datetime.datetime.fromtimestamp(expiry, datetime.timezone.utc).replace(tzinfo=None))
+        await audit.record(actor=actor, action="binding.invite", target_type="staff",
+                           target_id=staff.id, unit_id=staff.unit_id,
+                           after={"invite_id": row.id, "expires_at": row.expires_at,
+                                  "revoked_previous": revoked})
+    text = invite_text(env.config.security.signing_key, staff.id, expiry, nonce)
+    return {"invite": text,
+            "expires_at": datetime.datetime.fromtimestamp(expiry, datetime.timezone.utc),
+            "png_url": f"/api/staff/{staff.id}/invite.png?invite={quote(text, safe='')}"}
+
+
+def _qr_png(text):
+    img = qrcode.make(text, box_size=8, border=2)
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+async def invite_png(*, env, actor, staff_id, text):
+    staff = await get_staff_in_reach(actor, "staff.invite", staff_id)
+    row = await check_invite(env=env, text=text)
+    if row.staff_id != staff.id:
+        raise BadRequest("邀请码与人员不符", code="INVITE_INVALID")
+    return await asyncio.get_running_loop().run_in_executor(None, _qr_png, text)
+
+
+# -- binding requests ------------------------------------------------------------------------------
+
+def _now_local_iso():
+    return datetime.datetime.now(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _step(text):
+    return {"at": _now_local_iso(), "text": text}
+
+
+async def deadline_after_one_working_day(now_utc, unit_id):
+    """Next working day, same local time (weekends and holidays skipped by services.calendar)."""
+    local = now_utc.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI)
+    day = await calendar.add_working_days(local.date(), 1, unit_id=unit_id)
+    deadline = datetime.datetime.combine(day, local.timetz())
+    return deadline.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+
+
+def request_filter(reach):
+    """Requests inside a checker's reach: by the record's department, or its whole unit; requests
+    with no known unit go to checkers holding whole units."""
+    if reach.everything:
+        return pw.SQL("1 = 1")
+    expr = pw.SQL("1 = 0")
+    if reach.dept_ids:
+        expr = expr | BindingRequest.department.in_(list(reach.dept_ids))
+    if reach.unit_ids:
+        expr = (expr | BindingRequest.unit.in_(list(reach.unit_ids))
+                | (BindingRequest.unit.is_null() & BindingRequest.department.is_null()))
+    return expr
+
+
+def _covers_request(reach, req):
+    if reach.everything:
+        return True
+    if req.department_id and req.department_id in reach.dept_ids:
+        return True
+    if req.unit_id:
+        return req.unit_id in reach.unit_ids
+    return not req.department_id and bool(reach.unit_ids)
+
+
+async def routed_checkers(req):
+    """Active staff holding `binding.resolve` whose reach covers the request."""
+    rows = await fetch_all(
+        Grant.select(Grant.staff).join(Role)
+        .join(RolePermission, on=(RolePermission.role == Role.id))
+        .where(RolePermission.permission == "binding.resolve", Grant.revoked_at.is_null())
+        .distinct())
+    out = []
+    for staff_id in sorted({g.staff_id for g in rows}):
+        principal = await load_principal(staff_id)
+        if principal is None or principal.staff.status != "active":
+            continue
+        if _covers_request(await principal.reach("binding.resolve"), req):
+            out.append(staff_id)
+    return out
+
+
+def _overdue(req):
+    return req.status == "open" and req.deadline_at < utcnow()
+
+
+def applicant_out(req, cipher):
+    """What the applicant sees: progress, never the records or other people's data."""
+    return {
+        "id": req.id, "status": req.status, "conflict": req.conflict, "name": req.name,
+        "employee_no": req.employee_no, "note": req.note,
+        "phone_masked": mask_phone(cipher.decrypt(req.phone_enc)),
+        "created_at": req.created_at, "deadline_at": req.deadline_at, "overdue": _overdue(req),
+        "resolved_at": req.resolved_at, "resolution": req.resolution, "steps": req.steps or [],
+    }
+
+
+async def _checker_out(rows, cipher, actor_reach=None, detail=False):
+    ids = set()
+    for r in rows:
+        if r.staff_id:
+            ids.add(r.staff_id)
+        if detail:
+            ids.update(r.candidate_ids or [])
+    staff = {s.id: s for s in await fetch_all(Staff.select().where(Staff.id.in_(list(ids))))} if ids else {}
+    look = await lookups_for(list(staff.values())) if staff else {}
+    out = []
+    for r in rows:
+        item = applicant_out(r, cipher)
+        item.update({"unit_id": r.unit_id, "department_id": r.department_id, "action": r.action,
+                     "resolved_by": r.resolved_by_id, "updated_at": r.updated_at,
+                     "applicant_wechat": mask_openid(r.openid)})
+        s = staff.get(r.staff_id)
+        item["staff"] = staff_out(s, cipher, **look) if s else None
+        if detail:
+            item["candidates"] = [staff_out(staff[i], cipher, **look)
+                                  for i in (r.candidate_ids or []) if i in staff
+                                  and (actor_reach is None or actor_reach.covers_staff(
+                                      i, [staff[i].department_id], staff[i].unit_id))]
+        out.append(item)
+    return out
+
+
+async def create_request(*, env, ticket, conflict, name, employee_no="", note="", ip, request_id):
+    record = await load_ticket(env, ticket)
+    openid = record["openid"]
+    open_count = await count(BindingRequest.select().where(
+        BindingRequest.openid == openid, BindingRequest.status == "open"))
+    if open_count >= MAX_OPEN_REQUESTS:
+        raise Conflict("您已有未处理完的绑定申请，请等待处理结果", code="BINDING_REQUEST_LIMIT")
+    # What the server established (the conflict, the records) wins over what the client says.
+    stored = record.get("conflict") or {}
+    kind = stored.get("kind") or conflict
+    candidates = []
+    if stored.get("staff_ids"):
+        candidates = await fetch_all(Staff.select().where(
+            Staff.id.in_(stored["staff_ids"])).order_by(Staff.id))
+    staff = candidates[0] if len(candidates) == 1 else None
+    if staff is None and employee_no:
+        by_no = [c for c in candidates if c.employee_no == employee_no]
+        if by_no:
+            staff = by_no[0]
+        elif not candidates:
+            # No record matched the phone: the employee number names the unit (and the record
+            # whose phone may be wrong).
+            staff = await Staff.aget_or_none(Staff.employee_no == employee_no,
+                                             Staff.status == "active")
+    unit_id = department_id = None
+    if staff is not None:
+        unit_id, department_id = staff.unit_id, staff.department_id
+    elif candidates and len({c.unit_id for c in candidates}) == 1:
+        unit_id = candidates[0].unit_id
+    now = utcnow()
+    deadline = await deadline_after_one_working_day(now, unit_id)
+    async with atomic():
+        req = await BindingRequest.acreate(
+            openid=openid, conflict=kind, name=name, employee_no=employee_no or "", note=note or "",
+            phone_enc=record.get("phone_enc"), staff=staff.id if staff else None,
+            candidate_ids=[c.id for c in candidates] or None, unit=unit_id,
+            department=department_id, status="open", deadline_at=deadline, created_at=now,
+            updated_at=now, steps=[_step("已提交绑定申请")])
+        checkers = await routed_checkers(req)
+        local_deadline = deadline.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI)
+        await notify.raise_notification(
+            recipient_ids=checkers, kind="binding.request", title="新的微信绑定申请待处理",
+            body=f"{name} 的绑定申请，请于 {local_deadline:%m月%d日 %H:%M} 前处理",
+            link=f"/admin/binding/requests/{req.id}", data={"request_id": req.id})
+        req.steps = req.steps + [_step(
+            f"已转交单位数据核验员处理（{len(checkers)} 人），"
+            f"处理时限 {local_deadline:%Y-%m-%d %H:%M}" if checkers
+            else "已提交，等待管理员分派数据核验员")]
+        await BindingRequest.update(steps=req.steps).where(BindingRequest.id == req.id).aexecute()
+        await audit.record(
+            actor=applicant_actor(name, ip=ip, request_id=request_id, unit_id=unit_id),
+            action="binding.request", target_type="binding_request", target_id=req.id,
+            unit_id=unit_id, after={"conflict": kind, "name": name, "employee_no": employee_no,
+                                    "staff_id": req.staff_id, "routed_to": checkers,
+                                    "phone_masked": mask_phone(env.cipher.decrypt(req.phone_enc))})
+    return applicant_out(req, env.cipher)
+
+
+async def my_requests(*, env, ticket):
+    record = await load_ticket(env, ticket)
+    rows = await fetch_all(BindingRequest.select().where(
+        BindingRequest.openid == record["openid"]).order_by(BindingRequest.id.desc()).limit(50))
+    return [applicant_out(r, env.cipher) for r in rows]
+
+
+async def request_queue(*, env, actor, status="open", page=1, page_size=20):
+    reach = await actor.require_reach("binding.view")
+    query = BindingRequest.select().where(request_filter(reach))
+    if status != "all":
+        query = query.where(BindingRequest.status == status)
+    total = await count(query)
+    rows = await fetch_all(query.order_by(BindingRequest.deadline_at, BindingRequest.id)
+                           .paginate(page, page_size))
+    return await _checker_out(rows, env.cipher), total
+
+
+async def _request_in_reach(reach, request_id, *, lock=False):
+    query = BindingRequest.select().where(BindingRequest.id == request_id, request_filter(reach))
+    req = await get_one(for_update(query) if lock else query)
+    if req is None:
+        raise NotFound("绑定申请不存在或不在您的处理范围内", code="BINDING_REQUEST_NOT_FOUND")
+    return req
+
+
+async def request_detail(*, env, actor, request_id):
+    reach = await actor.require_reach("binding.view")
+    req = await _request_in_reach(reach, request_id)
+    return (await _checker_out([req], env.cipher, reach, detail=True))[0]
+
+
+def _snapshot(staff, cipher):
+    return {"staff_id": staff.id, "openid": mask_openid(staff.openid),
+            "phone_masked": mask_phone(cipher.decrypt(staff.phone_enc))}
+
+
+RESOLUTION_TEXT = {
+    "rebind": "已核实，您的微信已绑定到人员记录，请重新进入小程序登录",
+    "unbind": "已解除该人员记录原有的微信绑定，请重新进入小程序，用手机号完成绑定",
+    "correct_record": "已更正人员记录的手机号并完成绑定，请重新进入小程序登录",
+    "reject": "申请未通过",
+}
+
+
+async def resolve_request(*, env, actor, request_id, action, staff_id=None, phone=None, note=""):
+    reach = await actor.require_reach("binding.resolve")
+    if action not in ACTIONS:
+        raise Invalid("处理方式不正确", code="VALIDATION_FAILED",
+                      fields={"action": "应为 " + "、".join(ACTIONS)})
+    if action == "reject" and not note:
+        raise Invalid("驳回时请填写原因", code="VALIDATION_FAILED", fields={"note": "必填"})
+    revoke = set()
+    async with atomic():
+        req = await _request_in_reach(reach, request_id, lock=True)
+        if req.status != "open":
+            raise Conflict("该申请已处理", code="BINDING_REQUEST_CLOSED")
+        before = after = None
+        target = None
+        if action != "reject":
+            target_id = staff_id or req.staff_id
+            if not target_id:
+                raise Invalid("请选择要处理的人员记录", code="VALIDATION_FAILED",
+                              fields={"staff_id": "必填"})
+            target = await get_staff_in_reach(actor, "binding.resolve", target_id)
+            if target.status != "active":
+                raise Conflict("该人员不在职", code="STAFF_INACTIVE")
+            before = _snapshot(target, env.cipher)
+            changes = {"updated_at": utcnow()}
+            if action == "unbind":
+                changes["openid"] = None
+                if target.openid:
+                    revoke.add(target.id)
+            else:
+                if action == "correct_record":
+                    phone = phone or env.cipher.decrypt(req.phone_enc)
+                    if not valid_phone(phone):
+                        raise Invalid("手机号格式不正确", code="VALIDATION_FAILED",
+                                      fields={"phone": "应为 11 位手机号"})
+                    changes["phone_enc"] = env.cipher.encrypt(phone)
+                    changes["phone_hash"] = env.cipher.blind_index(phone)
+                # Move the applicant's WeChat here: off any other record, and the record's old
+                # WeChat signs out.
+                holders = await fetch_all(Staff.select().where(
+                    Staff.openid == req.openid, Staff.id != target.id))
+                for holder in holders:
+                    await Staff.update(openid=None, updated_at=utcnow()).where(
+                        Staff.id == holder.id).aexecute()
+                    revoke.add(holder.id)
+                    await audit.record(actor=actor, action="binding.unbind", target_type="staff",
+                                       target_id=holder.id, unit_id=holder.unit_id,
+                                       before=_snapshot(holder, env.cipher),
+                                       after={"openid": None, "request_id": req.id})
+                if target.openid and target.openid != req.openid:
+                    revoke.add(target.id)
+                changes["openid"] = req.openid
+            await Staff.update(**changes).where(Staff.id == target.id).aexecute()
+            target = await Staff.aget(Staff.id == target.id)
+            after = _snapshot(target, env.cipher)
+        text = RESOLUTION_TEXT[action] + (f"（{note}）" if note else "")
+        status = "rejected" if action == "reject" else "resolved"
+        steps = (req.steps or []) + [_step(f"{actor.staff.name} 已处理：{text}")]
+        await BindingRequest.update(
+            status=status, resolved_at=utcnow(), resolved_by=actor.id, action=action,
+            resolution=text[:500], steps=steps, updated_at=utcnow(),
+            staff=target.id if target else req.staff_id).where(
+            BindingRequest.id == req.id).aexecute()
+        await audit.record(actor=actor, action="binding.resolve", target_type="binding_request",
+                           target_id=req.id, unit_id=(target.unit_id if target else req.unit_id),
+                           before={"status": "open", "record": before},
+                           after={"status": status, "action": action, "record": after,
+                                  "note": note})
+    for sid in revoke:
+        await revoke_all_sessions(env.redis, sid)
+    req = await BindingRequest.aget(BindingRequest.id == req.id)
+    return (await _checker_out([req], env.cipher, reach, detail=True))[0]
