@@ -128,3 +128,29 @@ class Factory:
         o.b_hr_officer = self.staff(o.b_office, "乙人事专员", employee_no="B-HRO")
         self.grant(o.b_hr_officer, "hr_officer", "unit_tree", unit=o.b)
         return o
+
+    def admin(self, tier="system", username=None, *, unit=None, password="Mingjing@2026!", name=None,
+              enrolled=True):
+        """One of the three separated administrators, with a console password and (if `enrolled`)
+        a TOTP secret already bound: returns a namespace with username, password, secret, staff."""
+        from models.admin import AdminCredential
+        from services.admin_accounts import create_admin
+
+        username = username or f"{tier}{next(_seq)}"
+        names = {"system": "系统管理员", "security": "安全保密管理员", "audit": "安全审计员"}
+
+        async def go():
+            made = await create_admin(env=self.env, username=username, name=name or names[tier],
+                                      tier=tier, unit_code=unit.code if unit else None,
+                                      password=password)
+            secret = None
+            if enrolled:
+                import base64
+                import os
+                secret = base64.b32encode(os.urandom(20)).decode()
+                await AdminCredential.update(totp_secret_enc=self.env.cipher.encrypt(secret),
+                                             totp_enabled=True).where(
+                    AdminCredential.staff == made["staff_id"]).aexecute()
+            return types.SimpleNamespace(username=username, password=password, secret=secret,
+                                         staff=await Staff.aget(Staff.id == made["staff_id"]))
+        return self._run(go())

@@ -1,0 +1,321 @@
+"""Admin-console sign-in: password (scrypt) + TOTP, lock-out, scan-to-sign-in, console sessions.
+
+Sign-in has two steps. The password step issues a short-lived "admin_pre" session that only
+the TOTP step accepts; the TOTP step (or the first-time enrolment) issues the real "admin"
+session, which expires after `security.admin_idle_minutes` without a request.
+"""
+import asyncio
+import base64
+import datetime
+import io
+import os
+import time
+import types
+
+import qrcode
+import qrcode.image.svg
+from cryptography.hazmat.primitives.hashes import SHA1
+from cryptography.hazmat.primitives.twofactor.totp import TOTP
+
+from models.admin import AdminCredential
+from models.base import atomic, for_update, get_one, utcnow
+from models.org import Staff, Unit
+from server.errors import Forbidden, Invalid, Unauthorized
+from server.passwords import constant_time_equal, hash_password, verify_password
+from services import audit
+from services.access import load_principal
+from services.auth import check_login_rate
+from services.sessions import create_session, lookup_session, revoke_session
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+PRE_AUTH_SECONDS = 300
+SESSION_HOURS = 12
+TOTP_STEP = 30
+ISSUER = "明镜"
+# Any of these lets a person use the console (the pages each need their own).
+CONSOLE_PERMISSIONS = ("org.view", "staff.view", "role.view", "binding.view", "audit.view")
+_DUMMY_HASH = None
+
+
+def _totp(secret_bytes):
+    return TOTP(secret_bytes, 6, SHA1(), TOTP_STEP, enforce_key_length=True)
+
+
+def totp_code(secret_b32, at=None):
+    """The current code for a base32 secret (used by tests and the enrolment page)."""
+    return _totp(base64.b32decode(secret_b32)).generate(at or time.time()).decode()
+
+
+def qr_svg(text, box_size=6):
+    """An inline SVG QR code (no image file, no external service)."""
+    img = qrcode.make(text, image_factory=qrcode.image.svg.SvgPathImage, box_size=box_size,
+                      border=2)
+    out = io.BytesIO()
+    img.save(out)
+    return out.getvalue().decode()
+
+
+def is_console_user(principal):
+    return principal is not None and any(principal.has(p) for p in CONSOLE_PERMISSIONS)
+
+
+def _actor(ip, request_id, staff=None):
+    """Audit actor for sign-in events, before anyone is signed in."""
+    return types.SimpleNamespace(id=staff.id if staff else None, staff=staff,
+                                 unit_id=staff.unit_id if staff else None,
+                                 ip=ip, request_id=request_id)
+
+
+async def _run_blocking(fn, *args):
+    return await asyncio.get_running_loop().run_in_executor(None, fn, *args)
+
+
+async def _dummy_hash():
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = await _run_blocking(hash_password, os.urandom(12).hex())
+    return _DUMMY_HASH
+
+
+def _lock_message(cred):
+    minutes = max(1, int((cred.locked_until - utcnow()).total_seconds() // 60) + 1)
+    return f"连续登录失败次数过多，账号已锁定，请 {minutes} 分钟后再试"
+
+
+async def _register_failure(cred, *, ip, request_id, reason):
+    """Count one failure; the fifth locks the account for LOCK_MINUTES (raises ACCOUNT_LOCKED).
+    Returns a hint about the attempts left."""
+    async with atomic():
+        row = await get_one(for_update(AdminCredential.select().where(AdminCredential.id == cred.id)))
+        staff = await Staff.aget(Staff.id == row.staff_id)
+        failures = row.failed_count + 1
+        actor = _actor(ip, request_id)
+        actor.unit_id = staff.unit_id
+        await audit.record(actor=actor, action="admin.login_failed", target_type="staff",
+                           target_id=staff.id, unit_id=staff.unit_id,
+                           after={"username": row.username, "reason": reason, "failures": failures})
+        if failures >= MAX_FAILURES:
+            until = utcnow() + datetime.timedelta(minutes=LOCK_MINUTES)
+            await AdminCredential.update(failed_count=0, locked_until=until).where(
+                AdminCredential.id == row.id).aexecute()
+            await audit.record(actor=actor, action="admin.lock", target_type="staff",
+                               target_id=staff.id, unit_id=staff.unit_id,
+                               after={"username": row.username, "locked_until": until,
+                                      "minutes": LOCK_MINUTES})
+            locked = True
+        else:
+            locked = False
+            await AdminCredential.update(failed_count=failures).where(
+                AdminCredential.id == row.id).aexecute()
+    if locked:
+        raise Forbidden(f"连续 {MAX_FAILURES} 次登录失败，账号已锁定 {LOCK_MINUTES} 分钟，请稍后再试",
+                        code="ACCOUNT_LOCKED")
+    left = MAX_FAILURES - failures
+    return f"剩余 {left} 次尝试机会" if left <= 2 else ""
+
+
+def _check_not_locked(cred):
+    if cred.locked_until and cred.locked_until > utcnow():
+        raise Forbidden(_lock_message(cred), code="ACCOUNT_LOCKED")
+
+
+async def password_step(*, env, username, password, ip, request_id):
+    """Check username + password. Returns {"pre_token", "stage": "totp" | "enrol"}."""
+    username = (username or "").strip()
+    await check_login_rate(env=env, ip=ip, account=f"admin:{username}")
+    cred = await AdminCredential.aget_or_none(AdminCredential.username == username) if username else None
+    if cred is None:
+        # Same cost as a real check, so timing does not reveal which usernames exist.
+        await _run_blocking(verify_password, password or "", await _dummy_hash())
+        raise Unauthorized("用户名或密码错误", code="BAD_CREDENTIALS")
+    _check_not_locked(cred)
+    ok = await _run_blocking(verify_password, password or "", cred.password_hash)
+    if not ok:
+        extra = await _register_failure(cred, ip=ip, request_id=request_id, reason="password")
+        raise Unauthorized("用户名或密码错误" + (f"（{extra}）" if extra else ""),
+                           code="BAD_CREDENTIALS")
+    staff = await Staff.aget_or_none(Staff.id == cred.staff_id)
+    if staff is None or staff.status == "retired" and not staff.is_service_account:
+        raise Unauthorized("该账号已停用", code="ACCOUNT_DISABLED")
+    token, _ = await create_session(env.redis, staff_id=staff.id, kind="admin_pre",
+                                    ttl_seconds=PRE_AUTH_SECONDS)
+    return {"pre_token": token, "stage": "totp" if cred.totp_enabled else "enrol"}
+
+
+async def _pre_credential(env, pre_token):
+    session = await lookup_session(env.redis, pre_token, kind="admin_pre")
+    if session is None:
+        raise Unauthorized("登录步骤已过期，请重新输入用户名和密码", code="PRE_AUTH_EXPIRED")
+    cred = await AdminCredential.aget_or_none(AdminCredential.staff == session["staff_id"])
+    if cred is None:
+        raise Unauthorized("账号不存在", code="BAD_CREDENTIALS")
+    return cred
+
+
+async def pending_stage(*, env, pre_token):
+    """"totp" or "enrol" for a valid pre-auth token, else None."""
+    session = await lookup_session(env.redis, pre_token, kind="admin_pre") if pre_token else None
+    if session is None:
+        return None
+    cred = await AdminCredential.aget_or_none(AdminCredential.staff == session["staff_id"])
+    if cred is None:
+        return None
+    return "totp" if cred.totp_enabled else "enrol"
+
+
+async def enrolment(*, env, pre_token):
+    """The secret to enrol (created and stored encrypted on first view): {secret, uri, qr_svg}."""
+    cred = await _pre_credential(env, pre_token)
+    if cred.totp_enabled:
+        raise Forbidden("动态口令已绑定", code="TOTP_ALREADY_ENROLLED")
+    secret = env.cipher.decrypt(cred.totp_secret_enc) if cred.totp_secret_enc else None
+    if not secret:
+        secret = base64.b32encode(os.urandom(20)).decode()
+        await AdminCredential.update(totp_secret_enc=env.cipher.encrypt(secret)).where(
+            AdminCredential.id == cred.id, AdminCredential.totp_enabled == False).aexecute()  # noqa: E712
+    uri = _totp(base64.b32decode(secret)).get_provisioning_uri(cred.username, ISSUER)
+    return {"secret": secret, "uri": uri, "username": cred.username, "qr_svg": qr_svg(uri)}
+
+
+async def _code_matches(env, cred, secret, code):
+    """Accept the current step ±1, never a step at or before the last accepted one (no replay)."""
+    code = (code or "").strip().replace(" ", "")
+    if len(code) != 6 or not code.isdigit():
+        return False
+    totp = _totp(base64.b32decode(secret))
+    now_step = int(time.time() // TOTP_STEP)
+    last_key = f"admin-totp-step:{cred.id}"
+    last = int(await env.redis.get(last_key) or 0)
+    for step in (now_step - 1, now_step, now_step + 1):
+        if step > last and constant_time_equal(totp.generate(step * TOTP_STEP).decode(), code):
+            await env.redis.set(last_key, step, ex=TOTP_STEP * 4)
+            return True
+    return False
+
+
+async def totp_step(*, env, pre_token, code, ip, user_agent, request_id):
+    """Check the TOTP code (or confirm enrolment) and open the console session."""
+    cred = await _pre_credential(env, pre_token)
+    await check_login_rate(env=env, ip=ip, account=f"admin:{cred.username}")
+    _check_not_locked(cred)
+    secret = env.cipher.decrypt(cred.totp_secret_enc) if cred.totp_secret_enc else None
+    if not secret:
+        raise Invalid("请先绑定动态口令", code="TOTP_NOT_ENROLLED")
+    if not await _code_matches(env, cred, secret, code):
+        extra = await _register_failure(cred, ip=ip, request_id=request_id, reason="totp")
+        raise Invalid("动态口令错误" + (f"（{extra}）" if extra else ""), code="BAD_TOTP",
+                      fields={"code": "动态口令错误"})
+    enrolling = not cred.totp_enabled
+    await revoke_session(env.redis, pre_token)
+    async with atomic():
+        await AdminCredential.update(totp_enabled=True, failed_count=0, locked_until=None,
+                                     last_login_at=utcnow()).where(
+            AdminCredential.id == cred.id).aexecute()
+        if enrolling:
+            principal = await _principal(cred.staff_id, ip, request_id)
+            await audit.record(actor=principal, action="admin.totp_enrol", target_type="staff",
+                               target_id=cred.staff_id)
+    return await open_session(env=env, staff_id=cred.staff_id, ip=ip, user_agent=user_agent,
+                              request_id=request_id, method="password+totp")
+
+
+async def _principal(staff_id, ip, request_id):
+    principal = await load_principal(staff_id)
+    if principal is None:
+        raise Unauthorized("该账号已停用", code="ACCOUNT_DISABLED")
+    principal.ip, principal.request_id = ip, request_id
+    return principal
+
+
+async def open_session(*, env, staff_id, ip, user_agent, request_id, method):
+    principal = await _principal(staff_id, ip, request_id)
+    if not is_console_user(principal):
+        raise Forbidden("该账号没有管理后台的使用权限", code="NOT_CONSOLE_USER")
+    idle = env.config.security.admin_idle_minutes * 60
+    token, record = await create_session(
+        env.redis, staff_id=staff_id, kind="admin", ttl_seconds=SESSION_HOURS * 3600,
+        idle_seconds=idle, meta={"ip": ip, "ua": (user_agent or "")[:200], "method": method})
+    async with atomic():
+        await audit.record(actor=principal, action="admin.login", target_type="staff",
+                           target_id=staff_id, after={"method": method})
+    return {"token": token, "staff_id": staff_id, "expires": record["expires"]}
+
+
+async def console_session(*, env, token):
+    """The admin session record for a cookie token (sliding idle timeout), or None."""
+    return await lookup_session(env.redis, token, kind="admin") if token else None
+
+
+async def logout(*, env, actor, token):
+    await revoke_session(env.redis, token)
+    async with atomic():
+        await audit.record(actor=actor, action="admin.logout", target_type="staff",
+                           target_id=actor.id)
+
+
+# Scan-to-sign-in (扫码登录): the QR session itself lives in services/qr_login.py.
+
+async def start_qr_login(*, env, ip, user_agent):
+    from services import qr_login
+
+    result = await qr_login.create_qr_login(env=env, ip=ip, user_agent=user_agent)
+    return {**result, "qr_svg": qr_svg(result["qr_text"], box_size=5)}
+
+
+async def poll_qr_login(*, env, sid, ip, user_agent, request_id):
+    """{"state": ...}; on "confirmed" the QR is consumed (once) and {"token"} opens the console."""
+    from services import qr_login
+
+    state = await qr_login.poll_qr_login(env=env, sid=sid)
+    if state.get("state") != "confirmed":
+        return {"state": state.get("state", "expired")}
+    staff_id = await qr_login.consume_qr_login(env=env, sid=sid)
+    if not staff_id:
+        return {"state": "expired"}
+    try:
+        session = await open_session(env=env, staff_id=staff_id, ip=ip, user_agent=user_agent,
+                                     request_id=request_id, method="qr")
+    except (Forbidden, Unauthorized) as exc:
+        return {"state": "denied", "message": exc.message}
+    return {"state": "confirmed", "token": session["token"]}
+
+
+async def unit_name(unit_id):
+    unit = await Unit.aget_or_none(Unit.id == unit_id) if unit_id else None
+    return unit.name if unit else "明镜人事管理系统"
+
+
+# Console home (工作台): the counts that matter today, each inside the caller's reach.
+
+async def dashboard(*, env, actor):
+    from models.base import count
+    from models.binding import BindingRequest
+    from services.binding import request_filter
+
+    out = {}
+    if actor.has("staff.view"):
+        reach = await actor.reach("staff.view")
+        active = Staff.select().where(reach.staff_filter(Staff), Staff.status == "active",
+                                      Staff.is_service_account == False)  # noqa: E712
+        out["staff"] = await count(active)
+        out["unbound"] = await count(active.where(Staff.openid.is_null()))
+    if actor.has("binding.view"):
+        reach = await actor.reach("binding.view")
+        open_q = BindingRequest.select().where(request_filter(reach), BindingRequest.status == "open")
+        now = utcnow()
+        local_today_end = local_day_end_utc(now)
+        out["open_requests"] = await count(open_q)
+        out["overdue_requests"] = await count(open_q.where(BindingRequest.deadline_at < now))
+        out["due_today"] = await count(open_q.where(BindingRequest.deadline_at >= now,
+                                                    BindingRequest.deadline_at < local_today_end))
+    return out
+
+
+def local_day_end_utc(now_utc):
+    """The end of today in Beijing time, as naive UTC (for "due today")."""
+    from zoneinfo import ZoneInfo
+
+    local = now_utc.replace(tzinfo=datetime.timezone.utc).astimezone(ZoneInfo("Asia/Shanghai"))
+    end = (local + datetime.timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return end.astimezone(datetime.timezone.utc).replace(tzinfo=None)
