@@ -88,11 +88,14 @@ class BindingResolveHandler(ApiHandler):
 
 
 class StaffInviteHandler(ApiHandler):
-    """生成人员绑定邀请码（一次性，默认 7 天有效，生成新码即作废旧码）。"""
+    """生成人员绑定邀请码（一次性，默认 7 天有效，可传 days；生成新码即作废旧码）。"""
 
     async def post(self, staff_id):
+        body = validate(self.json_body(), {
+            "days": Int(required=False, default=binding.INVITE_TTL_DAYS, min_value=1, max_value=30)})
         self.write_data(await binding.issue_invite(env=self.env, actor=self.principal,
-                                                   staff_id=int(staff_id)), status=201)
+                                                   staff_id=int(staff_id), ttl_days=body["days"]),
+                        status=201)
 
 
 class StaffInvitePngHandler(ApiHandler):

@@ -1,0 +1,40 @@
+"""Scan-to-sign-in for the admin console, the mini-program side: scan, confirm, cancel."""
+from handlers.base import ApiHandler
+from server.validate import Str, validate
+from services import qr_login
+
+SID = {"sid": Str(max_len=100)}
+
+
+class QrLoginScanHandler(ApiHandler):
+    """扫码登录管理后台：扫描二维码，查看待登录的浏览器信息。"""
+
+    async def post(self):
+        body = validate(self.json_body(), SID)
+        self.write_data(await qr_login.scan_qr_login(env=self.env, actor=self.principal,
+                                                     sid=body["sid"]))
+
+
+class QrLoginConfirmHandler(ApiHandler):
+    """扫码登录管理后台：确认登录。"""
+
+    async def post(self):
+        body = validate(self.json_body(), SID)
+        self.write_data(await qr_login.confirm_qr_login(env=self.env, actor=self.principal,
+                                                        sid=body["sid"]))
+
+
+class QrLoginCancelHandler(ApiHandler):
+    """扫码登录管理后台：取消登录。"""
+
+    async def post(self):
+        body = validate(self.json_body(), SID)
+        self.write_data(await qr_login.cancel_qr_login(env=self.env, actor=self.principal,
+                                                       sid=body["sid"]))
+
+
+default_handlers = [
+    (r"/api/auth/qr-login/scan", QrLoginScanHandler),
+    (r"/api/auth/qr-login/confirm", QrLoginConfirmHandler),
+    (r"/api/auth/qr-login/cancel", QrLoginCancelHandler),
+]
