@@ -1,0 +1,141 @@
+"""补卡 make-up punch requests: limits and deadline, then the approval engine decides (kind
+"makeup_punch"); on approval the punch is recorded as a make-up and the day recomputed.
+"""
+import datetime
+
+import peewee as pw
+
+from models.attendance import MakeupRequest, Punch
+from models.base import atomic, count, fetch_all, utcnow
+from server.errors import Invalid, NotFound
+from services import attendance_rules as rules
+from services import attendance_stats as stats
+from services import audit
+from services.access import get_staff_in_reach
+
+KIND = "makeup_punch"
+
+
+def makeup_out(r):
+    return {"id": r.id, "staff_id": r.staff_id, "day": r.day, "at": r.at, "reason": r.reason,
+            "status": r.status, "approval_id": r.approval_id, "punch_id": r.punch,
+            "created_at": r.created_at}
+
+
+def _approvals():
+    """The approval engine if it has landed (services/approvals.py), else None."""
+    try:
+        from services import approvals
+    except ImportError:
+        return None
+    return approvals if hasattr(approvals, "submit") else None
+
+
+async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
+    actor.require("attendance.punch")
+    today = stats.local_today(now)
+    rule = (await rules.unit_config(actor.unit_id)).rule
+    if day > today:
+        raise Invalid("不能为将来的日期补卡", code="MAKEUP_FUTURE")
+    if (today - day).days > rule["makeup_deadline_days"]:
+        raise Invalid(f"补卡须在 {rule['makeup_deadline_days']} 天内申请", code="MAKEUP_DEADLINE_PASSED")
+    if not rules.TIME_RE.match(time_hhmm or ""):
+        raise Invalid("补卡时间应为 HH:MM", code="VALIDATION_FAILED", fields={"time": "应为 HH:MM"})
+    at_local = datetime.datetime.combine(day, datetime.time.fromisoformat(time_hhmm))
+    at = at_local.replace(tzinfo=stats.SHANGHAI).astimezone(datetime.timezone.utc).replace(tzinfo=None)
+    if at > now:
+        raise Invalid("补卡时间不能晚于现在", code="MAKEUP_FUTURE")
+    first = day.replace(day=1)
+    last = stats.month_range(day.strftime("%Y-%m"))[1]
+    async with atomic():
+        used = await count(MakeupRequest.select().where(
+            MakeupRequest.staff == actor.id, MakeupRequest.day.between(first, last),
+            MakeupRequest.status.in_(["pending", "approved"])))
+        if used >= rule["makeup_monthly_limit"]:
+            raise Invalid(f"本月补卡次数已达上限（{rule['makeup_monthly_limit']} 次）",
+                          code="MAKEUP_LIMIT_REACHED")
+        r = await MakeupRequest.acreate(staff=actor.id, unit=actor.unit_id, day=day, at=at,
+                                        reason=reason)
+        await audit.record(actor=actor, action="attendance.makeup.request", target_type="makeup_request",
+                           target_id=r.id, after={"day": day, "time": time_hhmm, "reason": reason})
+        approvals = _approvals()
+        if approvals is not None:
+            inst = await approvals.submit(
+                env=env, actor=actor, kind=KIND, subject_id=r.id, unit_id=actor.unit_id,
+                applicant_id=actor.id, summary=f"补卡 {day.isoformat()} {time_hhmm}：{reason}",
+                context={"day": day.isoformat(), "time": time_hhmm})
+            approval_id = inst.get("id") if isinstance(inst, dict) else getattr(inst, "id", None)
+            await MakeupRequest.update(approval_id=approval_id).where(MakeupRequest.id == r.id).aexecute()
+    return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
+
+
+async def my_makeups(*, actor):
+    rows = await fetch_all(MakeupRequest.select().where(MakeupRequest.staff == actor.id)
+                           .order_by(MakeupRequest.id.desc()).limit(100))
+    return [makeup_out(r) for r in rows]
+
+
+async def apply_decision(*, request_id, status, actor=None):
+    """Apply an approval outcome (inside the caller's transaction): approved -> the make-up
+    punch is recorded; rejected/withdrawn/returned -> no punch (an approved one is voided)."""
+    r = await MakeupRequest.aget_or_none(MakeupRequest.id == request_id)
+    if r is None:
+        return None
+    punch_id = r.punch
+    if status == "approved" and r.status != "approved":
+        bucket = int(r.at.replace(tzinfo=datetime.timezone.utc).timestamp()) // 60
+        try:
+            async with atomic():  # a savepoint: a clash with a real punch in that minute is fine
+                p = await Punch.acreate(staff=r.staff_id, unit=r.unit_id, at=r.at, minute_bucket=bucket,
+                                        kind="makeup", reason=r.reason, makeup=r.id)
+            punch_id = p.id
+        except pw.IntegrityError:
+            p = await Punch.aget(Punch.staff == r.staff_id, Punch.minute_bucket == bucket)
+            punch_id = p.id
+    elif status != "approved" and r.status == "approved" and punch_id:
+        await Punch.update(review_status="rejected", review_note="补卡已撤销").where(
+            Punch.id == punch_id, Punch.kind == "makeup").aexecute()
+    await MakeupRequest.update(status=status, punch=punch_id).where(MakeupRequest.id == r.id).aexecute()
+    await stats.recompute([r.staff_id], r.day, r.day, now_utc=utcnow())
+    return r
+
+
+async def decide_without_engine(*, actor, request_id, decision):
+    """HR decides directly; only used while the approval engine is not installed."""
+    r = await MakeupRequest.aget_or_none(MakeupRequest.id == request_id)
+    if r is None:
+        raise NotFound("补卡申请不存在", code="MAKEUP_NOT_FOUND")
+    try:
+        await get_staff_in_reach(actor, "attendance.review", r.staff_id)
+    except NotFound:
+        raise NotFound("补卡申请不存在", code="MAKEUP_NOT_FOUND") from None
+    if _approvals() is not None:
+        raise Invalid("补卡申请请在审批中心处理", code="MAKEUP_USE_APPROVALS")
+    if r.status != "pending":
+        raise Invalid("该申请已处理", code="MAKEUP_DECIDED")
+    status = "approved" if decision == "approve" else "rejected"
+    async with atomic():
+        await apply_decision(request_id=r.id, status=status, actor=actor)
+        await audit.record(actor=actor, action=f"attendance.makeup.{status}", target_type="makeup_request",
+                           target_id=r.id, before={"status": "pending"}, after={"status": status})
+    return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
+
+
+def _hook(status):
+    async def hook(*, instance, actor):
+        subject = instance.get("subject_id") if isinstance(instance, dict) else getattr(instance, "subject_id", None)
+        await apply_decision(request_id=subject, status=status, actor=actor)
+    return hook
+
+
+def describe(*, instance=None, **_):
+    return "补卡申请"
+
+
+def register():
+    approvals = _approvals()
+    if approvals is None or not hasattr(approvals, "register_kind"):
+        return
+    approvals.register_kind(KIND, title="补卡", on_approved=_hook("approved"),
+                            on_rejected=_hook("rejected"), on_withdrawn=_hook("withdrawn"),
+                            on_returned=_hook("returned"))

@@ -1,0 +1,403 @@
+"""Judging days (判定) and the numbers built on them: day statuses, my month, the board, reports.
+
+A day's status is computed from the person's punches, their schedule, the one holiday calendar
+(services/calendar.py) and approved leave (services/leave.py). Past days are stored in the
+day_status table (computed on first need, recomputed on leave/make-up events or by HR); today
+is judged live and never stored, because it is not over.
+"""
+import csv
+import datetime
+import io
+from zoneinfo import ZoneInfo
+
+from models.attendance import DayStatus, Punch
+from models.base import atomic, fetch_all
+from models.org import Department, Staff
+from services import attendance_rules as rules
+from services.calendar import day_infos
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOON_SPLIT = 12 * 60          # a session spanning noon: am leave covers its start, pm its end
+DEFAULT_SCHEDULE = {"kind": "fixed", "sessions": [{"start": "09:00", "end": "17:00"}],
+                    "grace_late": 0, "grace_early": 0}
+TRIP_TYPES = ("trip", "business_trip", "out", "outing", "official")
+STATUS_LABELS = {"normal": "正常", "late": "迟到", "early": "早退", "late_early": "迟到且早退",
+                 "missing": "缺卡", "absent": "旷工", "leave": "请假", "trip": "出差/外出",
+                 "rest": "休息日", "holiday": "节假日", "pending": "未到打卡时间"}
+
+
+def local(dt_utc):
+    return dt_utc.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def local_today(now_utc):
+    return local(now_utc).date()
+
+
+def day_bounds_utc(start, end):
+    """UTC naive datetimes covering local days start..end inclusive."""
+    a = datetime.datetime.combine(start, datetime.time()).replace(tzinfo=SHANGHAI)
+    b = datetime.datetime.combine(end + datetime.timedelta(days=1), datetime.time()).replace(tzinfo=SHANGHAI)
+    utc = datetime.timezone.utc
+    return a.astimezone(utc).replace(tzinfo=None), b.astimezone(utc).replace(tzinfo=None)
+
+
+def _sched_dict(s):
+    if s is None:
+        return DEFAULT_SCHEDULE
+    return {"kind": s.kind, "sessions": s.sessions, "grace_late": s.grace_late,
+            "grace_early": s.grace_early, "core_start": s.core_start, "core_end": s.core_end,
+            "required_minutes": s.required_minutes}
+
+
+def _is_trip(leave):
+    return bool(leave.get("trip")) or str(leave.get("type", "")).lower() in TRIP_TYPES
+
+
+def judge(info, sched, punch_minutes, leave=None, until=None, field_count=0):
+    """Judge one day. punch_minutes: sorted local minutes-of-day of the valid punches.
+    until: for today, the local minute now (checks after it are not due yet)."""
+    out = {"day_kind": info.kind, "status": "", "late_minutes": 0, "early_minutes": 0,
+           "late_count": 0, "early_count": 0, "missing_count": 0, "field_count": field_count,
+           "leave_type": "", "leave_name": "", "leave_half": "", "worked_days": 0.0}
+    if leave:
+        out.update(leave_type=str(leave.get("type", "")), leave_name=str(leave.get("name", "")),
+                   leave_half=str(leave.get("half") or "full"))
+    if not info.working:
+        out["status"] = info.kind
+        return out
+    half = out["leave_half"]
+    if half == "full":
+        trip = _is_trip(leave)
+        out["status"] = "trip" if trip else "leave"
+        out["worked_days"] = 1.0 if trip else 0.0
+        return out
+    sched = _sched_dict(sched)
+    # Check points (kind, minute, grace, window lo, window hi) that a punch must satisfy.
+    checks = []
+    if sched["kind"] == "flexible":
+        if half != "am":
+            checks.append(("in", rules.minutes(sched["core_start"]), sched["grace_late"], 0, 1440))
+        if half != "pm":
+            checks.append(("out", rules.minutes(sched["core_end"]), sched["grace_early"], 0, 1440))
+    else:
+        spans = [(rules.minutes(x["start"]), rules.minutes(x["end"])) for x in sched["sessions"]]
+        for i, (s, e) in enumerate(spans):
+            lo = 0 if i == 0 else (spans[i - 1][1] + s) // 2
+            hi = 1440 if i == len(spans) - 1 else (e + spans[i + 1][0]) // 2
+            mid = (s + e) // 2
+            in_waived = (half == "am" and s < NOON_SPLIT) or (half == "pm" and s >= NOON_SPLIT)
+            out_waived = (half == "am" and e <= NOON_SPLIT + 60) or (half == "pm" and e > NOON_SPLIT)
+            if not in_waived:
+                checks.append(("in", s, sched["grace_late"], lo, mid))
+            if not out_waived:
+                checks.append(("out", e, sched["grace_early"], mid, hi))
+    due = [c for c in checks if until is None or c[1] + (c[2] if c[0] == "in" else 0) < until]
+    if not punch_minutes:
+        if not due:
+            out["status"] = "pending" if checks else "normal"
+        elif until is None or len(due) == len(checks):
+            out["status"] = "absent" if until is None else "missing"
+            out["missing_count"] = 0 if until is None else len(due)
+        else:
+            out["status"] = "missing"
+            out["missing_count"] = len(due)
+        return out
+    first = punch_minutes[0]
+    for kind, at, grace, lo, hi in checks:
+        if sched["kind"] == "fixed":
+            inside = [m for m in punch_minutes if lo <= m < hi]
+        else:
+            inside = punch_minutes if kind == "in" else [m for m in punch_minutes if m > first]
+        if kind == "in":
+            got = min(inside) if inside else None
+            if got is None:
+                if until is None or at + grace < until:
+                    out["missing_count"] += 1
+            elif got > at + grace:
+                out["late_count"] += 1
+                out["late_minutes"] += got - at
+            continue
+        if until is not None and until < at:
+            continue  # the departure check is not due yet
+        got = max(inside) if inside else None
+        if got is None:
+            out["missing_count"] += 1
+            continue
+        short = at - got if got < at - grace else 0
+        if sched["kind"] == "flexible":
+            need = sched["required_minutes"] // (2 if half in ("am", "pm") else 1)
+            if got - first < need - grace:
+                short = max(short, need - (got - first))
+        if short:
+            out["early_count"] += 1
+            out["early_minutes"] += short
+    if out["missing_count"]:
+        out["status"] = "missing"
+    elif out["late_count"] and out["early_count"]:
+        out["status"] = "late_early"
+    elif out["late_count"]:
+        out["status"] = "late"
+    elif out["early_count"]:
+        out["status"] = "early"
+    else:
+        out["status"] = "normal"
+    out["worked_days"] = 0.5 if half in ("am", "pm") else 1.0
+    return out
+
+
+async def leave_days(staff_ids, start, end):
+    """Approved leave per (staff_id, day) from services/leave.py, once it exists."""
+    try:
+        from services import leave
+    except ImportError:
+        return {}
+    fn = getattr(leave, "approved_leave_days", None)
+    if fn is None:
+        return {}
+    result = fn(staff_ids, start, end)
+    if hasattr(result, "__await__"):
+        result = await result
+    return result or {}
+
+
+async def compute_days(staff_rows, start, end, *, now_utc, store=True):
+    """Judge every (person, day) from start..end; past days are upserted into day_status.
+    Returns {(staff_id, day): dict}."""
+    today = local_today(now_utc)
+    if not staff_rows or end < start:
+        return {}
+    ids = [s.id for s in staff_rows]
+    lo, hi = day_bounds_utc(start, end)
+    punches = {}
+    for p in await fetch_all(Punch.select(Punch.staff, Punch.at, Punch.kind).where(
+            Punch.staff.in_(ids), Punch.at >= lo, Punch.at < hi,
+            Punch.review_status != "rejected").order_by(Punch.at)):
+        lt = local(p.at)
+        punches.setdefault((p.staff_id, lt.date()), []).append((lt.hour * 60 + lt.minute, p.kind))
+    leaves = await leave_days(ids, start, end)
+    depts = {d.id: d for d in await fetch_all(Department.select(Department.id, Department.path).where(
+        Department.id.in_(list({s.department_id for s in staff_rows if s.department_id}) or [0])))}
+    calendars, configs, results, rows = {}, {}, {}, []
+    for s in staff_rows:
+        if s.unit_id not in calendars:
+            calendars[s.unit_id] = (await day_infos(start, end, unit_id=s.unit_id))[0]
+            configs[s.unit_id] = await rules.unit_config(s.unit_id)
+        dept = depts.get(s.department_id)
+        chain = list(reversed([int(x) for x in dept.path.strip("/").split("/") if x])) if dept else []
+        for info in calendars[s.unit_id]:
+            if info.day > today:
+                break
+            sched = rules.pick_schedule(configs[s.unit_id].schedules, chain, info.day)
+            plist = punches.get((s.id, info.day), [])
+            until = None
+            if info.day == today:
+                lt = local(now_utc)
+                until = lt.hour * 60 + lt.minute
+            r = judge(info, sched, sorted(m for m, _ in plist), leaves.get((s.id, info.day)),
+                      until=until, field_count=sum(1 for _, k in plist if k == "field"))
+            r["punches"] = len(plist)
+            results[(s.id, info.day)] = r
+            if store and info.day < today:
+                rows.append({"staff": s.id, "unit": s.unit_id, "department": s.department_id,
+                             "day": info.day, "computed_at": now_utc,
+                             **{k: v for k, v in r.items() if k != "punches"},
+                             "detail": {"punches": len(plist),
+                                        "schedule_id": getattr(sched, "id", None)}})
+    if rows:
+        async with atomic():
+            keys = [(r["staff"], r["day"]) for r in rows]
+            await DayStatus.delete().where(DayStatus.staff.in_(ids), DayStatus.day.between(
+                min(k[1] for k in keys), max(k[1] for k in keys))).aexecute()
+            for i in range(0, len(rows), 500):
+                await DayStatus.insert_many(rows[i:i + 500]).aexecute()
+    return results
+
+
+async def recompute(staff_ids, start, end, *, now_utc):
+    staff = await fetch_all(Staff.select().where(Staff.id.in_(list(staff_ids) or [0])))
+    res = await compute_days(staff, start, end, now_utc=now_utc)
+    return len(res)
+
+
+async def stored_or_computed(staff_rows, start, end, *, now_utc):
+    """Day results for a range: stored rows where present, the rest computed (and stored)."""
+    today = local_today(now_utc)
+    ids = [s.id for s in staff_rows]
+    have = {}
+    for r in await fetch_all(DayStatus.select().where(DayStatus.staff.in_(ids or [0]),
+                                                      DayStatus.day.between(start, end))):
+        have[(r.staff_id, r.day)] = r
+    past_days = max(0, (min(end, today - datetime.timedelta(days=1)) - start).days + 1)
+    out = {}
+    missing_staff = [s for s in staff_rows
+                     if sum(1 for (sid, _d) in have if sid == s.id) < past_days]
+    if missing_staff:
+        out.update(await compute_days(missing_staff, start, min(end, today - datetime.timedelta(days=1)),
+                                      now_utc=now_utc))
+    for key, r in have.items():
+        if key not in out:
+            out[key] = {k: getattr(r, k) for k in (
+                "day_kind", "status", "late_minutes", "early_minutes", "late_count", "early_count",
+                "missing_count", "field_count", "leave_type", "leave_name", "leave_half", "worked_days")}
+            out[key]["punches"] = (r.detail or {}).get("punches", 0)
+    if start <= today <= end:
+        out.update(await compute_days(staff_rows, today, today, now_utc=now_utc, store=False))
+    return out
+
+
+def summarise(results, staff_ids):
+    """Monthly totals per person from day results."""
+    totals = {sid: {"workdays": 0, "days_worked": 0.0, "late_count": 0, "late_minutes": 0,
+                    "early_count": 0, "early_minutes": 0, "missing_punches": 0, "absences": 0,
+                    "leave_days": {}, "trip_days": 0.0, "field_punches": 0} for sid in staff_ids}
+    for (sid, _day), r in results.items():
+        t = totals.get(sid)
+        if t is None or r["status"] == "pending":
+            continue
+        if r["day_kind"] in ("workday", "makeup_workday"):
+            t["workdays"] += 1
+        t["days_worked"] += r["worked_days"]
+        t["late_count"] += r["late_count"]
+        t["late_minutes"] += r["late_minutes"]
+        t["early_count"] += r["early_count"]
+        t["early_minutes"] += r["early_minutes"]
+        t["missing_punches"] += r["missing_count"]
+        t["absences"] += 1 if r["status"] == "absent" else 0
+        t["field_punches"] += r["field_count"]
+        if r["leave_half"] and r["day_kind"] in ("workday", "makeup_workday"):
+            amount = 1.0 if r["leave_half"] == "full" else 0.5
+            if r["status"] == "trip":
+                t["trip_days"] += amount
+            else:
+                name = r["leave_name"] or r["leave_type"]
+                t["leave_days"][name] = t["leave_days"].get(name, 0) + amount
+    return totals
+
+
+def month_range(month):
+    """"2026-11" -> (first day, last day)."""
+    year, mon = (int(x) for x in month.split("-"))
+    first = datetime.date(year, mon, 1)
+    nxt = datetime.date(year + (mon == 12), mon % 12 + 1, 1)
+    return first, nxt - datetime.timedelta(days=1)
+
+
+REPORT_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
+                  ("workdays", "应出勤天数"), ("days_worked", "出勤天数"), ("late_count", "迟到次数"),
+                  ("late_minutes", "迟到分钟"), ("early_count", "早退次数"), ("early_minutes", "早退分钟"),
+                  ("missing_punches", "缺卡次数"), ("absences", "旷工天数"), ("leave", "请假"),
+                  ("trip_days", "出差/外出天数"), ("field_punches", "外勤打卡")]
+
+
+def _cell(row, key):
+    if key == "leave":
+        return "；".join(f"{k} {v:g} 天" for k, v in sorted(row["leave_days"].items()))
+    return row[key]
+
+
+def to_csv(rows):
+    buf = io.StringIO()
+    buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    w = csv.writer(buf)
+    w.writerow([label for _, label in REPORT_COLUMNS])
+    for r in rows:
+        w.writerow([_cell(r, k) for k, _ in REPORT_COLUMNS])
+    return buf.getvalue().encode("utf-8")
+
+
+def to_xlsx(rows, title):
+    """Blocking (openpyxl): call in an executor."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = title[:31]
+    ws.append([label for _, label in REPORT_COLUMNS])
+    for r in rows:
+        ws.append([_cell(r, k) for k, _ in REPORT_COLUMNS])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+# ---- the endpoints' services -----------------------------------------------------------------
+
+async def _staff_in_reach(actor, perm, department_id):
+    from services.access import get_department_in_reach
+
+    reach = await actor.require_reach(perm)
+    q = (Staff.select(Staff, Department).join(Department, on=(Staff.department == Department.id))
+         .where(reach.staff_filter(Staff), Staff.status == "active",
+                Staff.is_service_account == False))  # noqa: E712
+    if department_id:
+        dept = await get_department_in_reach(actor, perm, department_id)
+        sub = Department.select(Department.id).where(Department.path.startswith(dept.path))
+        q = q.where(Staff.department.in_(sub))
+    return await fetch_all(q.order_by(Staff.department, Staff.employee_no))
+
+
+async def my_month(*, actor, month, now):
+    start, end = month_range(month)
+    staff = actor.staff
+    infos, warnings = await day_infos(start, end, unit_id=staff.unit_id)
+    results = await stored_or_computed([staff], start, end, now_utc=now)
+    days = []
+    for info in infos:
+        r = results.get((staff.id, info.day))
+        days.append({**info.to_json(), "status": r["status"] if r else None,
+                     "status_label": STATUS_LABELS.get(r["status"], "") if r else "",
+                     "result": r})
+    return {"month": month, "days": days, "totals": summarise(results, [staff.id])[staff.id],
+            "warnings": warnings}
+
+
+async def board(*, actor, department_id, now):
+    """Today's board: who is in, late, missing (not yet in), on leave / trip."""
+    staff = await _staff_in_reach(actor, "attendance.view", department_id)
+    day = local_today(now)
+    results = await compute_days(staff, day, day, now_utc=now, store=False)
+    groups = {"in": [], "late": [], "missing": [], "leave": [], "pending": [], "rest": []}
+    for s in staff:
+        r = results.get((s.id, day))
+        if r is None:
+            continue
+        person = {"staff_id": s.id, "name": s.name, "employee_no": s.employee_no,
+                  "department": s.department.name, "status": r["status"],
+                  "late_minutes": r["late_minutes"], "punches": r["punches"],
+                  "leave_name": r["leave_name"], "leave_half": r["leave_half"]}
+        if r["status"] in ("leave", "trip"):
+            groups["leave"].append(person)
+        elif r["status"] in ("rest", "holiday"):
+            groups["rest"].append(person)
+        elif r["status"] == "pending":
+            groups["pending"].append(person)
+        elif r["punches"] == 0 or r["missing_count"]:
+            groups["missing"].append(person)
+        else:
+            (groups["late"] if r["late_count"] else groups["in"]).append(person)
+    return {"date": day, "total": len(staff), "counts": {k: len(v) for k, v in groups.items()},
+            **groups}
+
+
+async def report(*, actor, month, department_id, now):
+    start, end = month_range(month)
+    staff = await _staff_in_reach(actor, "attendance.report", department_id)
+    results = await stored_or_computed(staff, start, end, now_utc=now)
+    totals = summarise(results, [s.id for s in staff])
+    rows, depts = [], {}
+    for s in staff:
+        row = {"staff_id": s.id, "employee_no": s.employee_no, "name": s.name,
+               "department_id": s.department_id, "department": s.department.name, **totals[s.id]}
+        rows.append(row)
+        d = depts.setdefault(s.department_id, {"department_id": s.department_id,
+                                               "department": s.department.name, "staff": 0,
+                                               "leave_days": {}})
+        d["staff"] += 1
+        for k, v in totals[s.id].items():
+            if k == "leave_days":
+                for name, amount in v.items():
+                    d["leave_days"][name] = d["leave_days"].get(name, 0) + amount
+            else:
+                d[k] = d.get(k, 0) + v
+    return {"month": month, "people": rows, "departments": list(depts.values())}
