@@ -93,6 +93,8 @@ class AdminHandler(tornado.web.RequestHandler):
                 principal.request_id = self.request_id
                 principal.env = self.env
                 self.principal = principal
+                # Loaded here so error pages show the unit in the header too.
+                self.unit_name = await admin_auth.unit_name(principal.unit_id)
         if self.principal is None and not self.allow_anonymous:
             self.clear_cookie(SESSION_COOKIE, path="/admin")
             target = "/admin/login"
@@ -147,8 +149,6 @@ class AdminHandler(tornado.web.RequestHandler):
 
     async def page(self, template, **kwargs):
         """Render a console page with the layout's context (unit name, nav, flash)."""
-        if self.principal is not None:
-            self.unit_name = await admin_auth.unit_name(self.principal.unit_id)
         kwargs.setdefault("flash", self.pop_flash())
         self.render(template, **kwargs)
 
