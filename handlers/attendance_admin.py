@@ -66,18 +66,25 @@ class PlaceHandler(AttendanceBase):
 class PlaceQrHandler(AttendanceBase):
     """现场考勤二维码（每 30 秒更换）；.png 为图片。"""
 
-    async def get(self, place_id, png):
+    png = False
+
+    async def get(self, place_id):
         place = await attendance_rules.get_place(actor=self.principal, place_id=int(place_id))
         now = self.now()
         epoch = attendance.epoch(now)
         token, step = site_qr.make_token(self.env.config.security.signing_key, place.id, epoch)
-        if not png:
+        if not self.png:
             self.write_data({"place_id": place.id, "token": token, "step": step,
                              "expires_in": site_qr.STEP_SECONDS - int(epoch) % site_qr.STEP_SECONDS})
             return
         image = await asyncio.get_running_loop().run_in_executor(None, site_qr.render_png, token)
         self.set_header("Content-Type", "image/png")
         self.finish(image)
+
+
+class PlaceQrPngHandler(PlaceQrHandler):
+    """现场考勤二维码图片（PNG，每 30 秒更换）。"""
+    png = True
 
 
 class ScheduleListHandler(AttendanceBase):
@@ -192,7 +199,8 @@ class RecomputeHandler(AttendanceBase):
 default_handlers = [
     (r"/api/attendance/places", PlaceListHandler),
     (r"/api/attendance/places/(\d{1,12})", PlaceHandler),
-    (r"/api/attendance/places/(\d{1,12})/qr(\.png)?", PlaceQrHandler),
+    (r"/api/attendance/places/(\d{1,12})/qr", PlaceQrHandler),
+    (r"/api/attendance/places/(\d{1,12})/qr\.png", PlaceQrPngHandler),
     (r"/api/attendance/schedules", ScheduleListHandler),
     (r"/api/attendance/schedules/(\d{1,12})", ScheduleHandler),
     (r"/api/attendance/rules/(\d{1,12})", RuleHandler),
