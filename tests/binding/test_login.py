@@ -103,10 +103,10 @@ def test_real_mode_has_no_dev_login(server, tmp_path, api, org, fake_wechat):
         # The WeChat login is there, and talks to the configured api_base.
         r = client.post("/api/auth/wechat", {"code": "fake:o-real"})
         assert r.status == 200 and r.data["status"] == "unbound"
-        # ... while the fake-mode server does have the dev login.
-        assert api.post("/api/auth/dev", {"employee_no": org.a_head.employee_no}).status == 200
     finally:
-        real.stop()
         # Both servers bind the one database proxy: give it back to the session's server.
         from models.base import db
         db.initialize(server.env.db)
+        real.stop()
+    # ... while the fake-mode server does have the dev login.
+    assert api.post("/api/auth/dev", {"employee_no": org.a_head.employee_no}).status == 200
