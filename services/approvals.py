@@ -1,0 +1,587 @@
+"""The one approval engine: every request kind (leave, overtime, make-up punches ...) runs through it.
+
+A kind registers hooks once (`register_kind`); a feature's service calls `submit` inside its own
+transaction; approvers call `act`. Every state change bumps `ApprovalInstance.version` with
+`UPDATE ... WHERE id=? AND version=?`, so of two approvers acting at once exactly one wins and the
+other gets 409 APPROVAL_ALREADY_ACTED. Hooks run inside the transaction of the final action.
+"""
+import dataclasses
+import datetime
+import inspect
+from zoneinfo import ZoneInfo
+
+from models.approvals import (ApprovalCc, ApprovalDelegation, ApprovalEvent, ApprovalInstance,
+                              ApprovalTask)
+from models.base import atomic, count, fetch_all, get_one, utcnow
+from models.org import Staff
+from server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
+from services import audit
+from services.access import staff_dept_ids
+from services.approval_rules import build_plan, flow_for, load_org_view
+from services.notify import raise_notification
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+ACTIONS = ("approve", "reject", "return", "withdraw", "transfer", "comment", "cc")
+STATUS_LABELS = {"pending": "审批中", "approved": "已通过", "rejected": "已驳回",
+                 "withdrawn": "已撤回", "returned": "已退回修改"}
+ACTION_LABELS = {"submit": "提交申请", "approve": "同意", "reject": "驳回", "return": "退回修改",
+                 "withdraw": "撤回", "transfer": "转交", "comment": "评论", "cc": "抄送",
+                 "resubmit": "重新提交", "auto_skip": "自动跳过", "auto_approve": "自动通过"}
+BOXES = ("waiting", "done", "cc", "mine")
+
+
+@dataclasses.dataclass
+class Kind:
+    kind: str
+    title: str
+    on_approved: object = None
+    on_rejected: object = None
+    on_withdrawn: object = None
+    on_returned: object = None
+    describe: object = None
+    on_resubmitted: object = None
+    view_permission: str = ""
+
+
+KINDS = {}
+
+
+def register_kind(kind, *, title, on_approved=None, on_rejected=None, on_withdrawn=None,
+                  on_returned=None, describe=None, view_permission=None, on_resubmitted=None):
+    """Register a request kind. Hooks: `async fn(*, instance, actor)` called inside the final
+    action's transaction (`instance` is the instance dict). `describe`: `async fn(*, instance)`
+    → dict shown as "subject" in the detail. `view_permission` (default "<kind>.view") lets its
+    holders see instances of applicants in their reach. `on_resubmitted` runs when the
+    applicant resubmits after a return."""
+    KINDS[kind] = Kind(kind, title, on_approved, on_rejected, on_withdrawn, on_returned, describe,
+                       on_resubmitted, view_permission or f"{kind}.view")
+    return KINDS[kind]
+
+
+def today():
+    return datetime.datetime.now(SHANGHAI).date()
+
+
+def _kind(kind):
+    if kind not in KINDS:
+        raise Invalid("未知的审批类型", code="APPROVAL_KIND_UNKNOWN", fields={"kind": "未注册"})
+    return KINDS[kind]
+
+
+def _link(instance_id):
+    return f"/pages/approvals/detail/index?id={instance_id}"
+
+
+def _base(inst):
+    return {"id": inst.id, "kind": inst.kind, "subject_id": inst.subject_id, "unit_id": inst.unit_id,
+            "applicant_id": inst.applicant_id, "department_id": inst.department_id,
+            "summary": inst.summary, "context": inst.context, "status": inst.status,
+            "round": inst.round, "version": inst.version}
+
+
+async def _hook(inst, name, actor):
+    fn = getattr(KINDS.get(inst.kind), name, None)
+    if fn is not None:
+        result = fn(instance=_base(inst), actor=actor)
+        if inspect.isawaitable(result):
+            await result
+
+
+async def _event(inst, action, *, actor_id=None, on_behalf_of=None, step_index=None, comment="",
+                 data=None):
+    await ApprovalEvent.acreate(instance=inst.id, action=action, actor=actor_id,
+                                on_behalf_of=on_behalf_of, step_index=step_index,
+                                comment=comment or "", data=data)
+
+
+async def _audit(actor, action, inst, before=None, after=None):
+    await audit.record(actor=actor, action=f"approval.{action}", target_type="approval_instance",
+                       target_id=inst.id, before=before, after=after, unit_id=inst.unit_id)
+
+
+async def _bump(inst, **fields):
+    """The optimistic lock: only the caller that still holds the version it read wins."""
+    fields.update(version=ApprovalInstance.version + 1, updated_at=utcnow())
+    rows = await ApprovalInstance.update(**fields).where(
+        ApprovalInstance.id == inst.id, ApprovalInstance.version == inst.version).aexecute()
+    if rows != 1:
+        raise Conflict("该审批已被他人处理或已变更，请刷新后重试", code="APPROVAL_ALREADY_ACTED")
+    inst.version += 1
+    for k, v in fields.items():
+        if k not in ("version", "updated_at"):
+            setattr(inst, k, v)
+
+
+async def _delegate_for(staff_id, applicant_id):
+    """(assignee, on_behalf_of) for a task assigned today to staff_id."""
+    day = today()
+    row = await get_one(ApprovalDelegation.select().where(
+        ApprovalDelegation.delegator == staff_id, ApprovalDelegation.revoked_at.is_null(),
+        ApprovalDelegation.start <= day, ApprovalDelegation.end >= day,
+        ApprovalDelegation.delegate != applicant_id).order_by(ApprovalDelegation.id.desc()))
+    if row is None:
+        return staff_id, None
+    delegate = await Staff.aget_or_none(Staff.id == row.delegate_id, Staff.status == "active")
+    return (row.delegate_id, staff_id) if delegate else (staff_id, None)
+
+
+async def _names(ids):
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {s.id: s.name for s in await fetch_all(
+        Staff.select(Staff.id, Staff.name).where(Staff.id.in_(list(ids))))}
+
+
+async def _open_step(inst, actor, start_index):
+    """Activate the first non-skipped step from start_index; approve when none is left."""
+    plan = inst.plan or []
+    index = start_index
+    while index < len(plan) and plan[index]["skipped"]:
+        index += 1
+    if index >= len(plan):
+        await ApprovalInstance.update(status="approved", current_step=len(plan),
+                                      finished_at=utcnow()).where(
+            ApprovalInstance.id == inst.id).aexecute()
+        inst.status, inst.current_step = "approved", len(plan)
+        await _hook(inst, "on_approved", actor)
+        await raise_notification(
+            recipient_ids=[inst.applicant_id], kind="approval.result",
+            title=f"{KINDS[inst.kind].title}已通过", body=inst.summary, link=_link(inst.id),
+            data={"instance_id": inst.id, "status": "approved"})
+        return None
+    step = plan[index]
+    await ApprovalInstance.update(current_step=index).where(ApprovalInstance.id == inst.id).aexecute()
+    inst.current_step = index
+    assignees = []
+    for approver in step["approvers"]:
+        assignee, behalf = await _delegate_for(approver, inst.applicant_id)
+        if any(a == assignee for a, _ in assignees):
+            continue
+        assignees.append((assignee, behalf))
+        await ApprovalTask.acreate(instance=inst.id, round=inst.round, step_index=index,
+                                   step_name=step["name"], mode=step["mode"], assignee=assignee,
+                                   on_behalf_of=behalf)
+    applicant = await _names([inst.applicant_id])
+    await raise_notification(
+        recipient_ids=[a for a, _ in assignees], kind="approval.pending",
+        title=f"待审批：{applicant.get(inst.applicant_id, '')}的{KINDS[inst.kind].title}",
+        body=inst.summary, link=_link(inst.id),
+        data={"instance_id": inst.id, "step": index})
+    return index
+
+
+async def _note_skips(inst, actor):
+    for step in inst.plan or []:
+        if step["skipped"]:
+            await _event(inst, "auto_skip", step_index=step["index"], comment=step["note"])
+            await _audit(actor, "auto_skip", inst, after={"step": step["name"], "note": step["note"]})
+
+
+async def _plan_for(kind, applicant, context):
+    flow, steps = await flow_for(kind, applicant.unit_id)
+    org = await load_org_view(applicant)
+    return flow, await build_plan(steps, org, context or {})
+
+
+async def submit(*, env, actor, kind, subject_id, unit_id, applicant_id, summary, context) -> dict:
+    """Start an approval. Call inside the feature's own transaction (nested atomic = savepoint)."""
+    _kind(kind)
+    applicant = await Staff.aget_or_none(Staff.id == applicant_id, Staff.status == "active")
+    if applicant is None or applicant.unit_id != unit_id:
+        raise NotFound("申请人不存在", code="STAFF_NOT_FOUND")
+    flow, plan = await _plan_for(kind, applicant, context)
+    async with atomic():
+        inst = await ApprovalInstance.acreate(
+            kind=kind, subject_id=subject_id, unit=unit_id, applicant=applicant_id,
+            department_id=applicant.department_id, summary=(summary or "")[:200],
+            context=context or {}, flow_id=flow.id if flow else None, plan=plan, status="pending")
+        await _event(inst, "submit", actor_id=actor.id, data={"context": context or {}})
+        await _audit(actor, "submit", inst, after={"kind": kind, "subject_id": subject_id,
+                                                   "context": context or {},
+                                                   "plan": [s["approvers"] for s in plan]})
+        await _note_skips(inst, actor)
+        if all(s["skipped"] for s in plan):
+            await _event(inst, "auto_approve", comment="无需审批的环节，自动通过")
+            await _audit(actor, "auto_approve", inst)
+        await _open_step(inst, actor, 0)
+    return await _instance_out(inst, actor)
+
+
+async def _can_view(inst, actor):
+    if inst.applicant_id == actor.id:
+        return True
+    if await get_one(ApprovalTask.select(ApprovalTask.id).where(
+            ApprovalTask.instance == inst.id,
+            (ApprovalTask.assignee == actor.id) | (ApprovalTask.on_behalf_of == actor.id))):
+        return True
+    if await get_one(ApprovalCc.select(ApprovalCc.id).where(
+            ApprovalCc.instance == inst.id, ApprovalCc.staff == actor.id)):
+        return True
+    perm = KINDS[inst.kind].view_permission if inst.kind in KINDS else f"{inst.kind}.view"
+    if actor.has(perm):
+        applicant = await Staff.aget_or_none(Staff.id == inst.applicant_id)
+        reach = await actor.reach(perm)
+        return applicant is not None and reach.covers_staff(
+            applicant.id, await staff_dept_ids(applicant), applicant.unit_id)
+    return False
+
+
+async def _get_visible(instance_id, actor):
+    inst = await ApprovalInstance.aget_or_none(ApprovalInstance.id == instance_id)
+    if inst is None or not await _can_view(inst, actor):
+        raise NotFound("审批不存在或无权查看", code="APPROVAL_NOT_FOUND")
+    return inst
+
+
+def _who(sid, names):
+    return {"id": sid, "name": names.get(sid, "")} if sid else None
+
+
+async def _instances_out(insts, actor, *, detail=False):
+    if not insts:
+        return []
+    ids = [i.id for i in insts]
+    tasks = await fetch_all(ApprovalTask.select().where(ApprovalTask.instance.in_(ids))
+                            .order_by(ApprovalTask.id))
+    ccs = await fetch_all(ApprovalCc.select().where(ApprovalCc.instance.in_(ids)))
+    events = []
+    if detail:
+        events = await fetch_all(ApprovalEvent.select().where(ApprovalEvent.instance.in_(ids))
+                                 .order_by(ApprovalEvent.id))
+    people = {i.applicant_id for i in insts}
+    for i in insts:
+        for s in i.plan or []:
+            people.update(s["approvers"])
+    people.update(t.assignee_id for t in tasks)
+    people.update(t.on_behalf_of_id for t in tasks)
+    people.update(c.staff_id for c in ccs)
+    people.update(e.actor_id for e in events)
+    people.update(e.on_behalf_of_id for e in events)
+    names = await _names(people)
+    out = []
+    for inst in insts:
+        mine = [t for t in tasks if t.instance_id == inst.id]
+        cur = [t for t in mine if t.round == inst.round]
+
+        def task_out(t):
+            return {"id": t.id, "step_index": t.step_index, "round": t.round,
+                    "assignee": _who(t.assignee_id, names),
+                    "on_behalf_of": _who(t.on_behalf_of_id, names),
+                    "label": f"代 {names.get(t.on_behalf_of_id, '')} 审批" if t.on_behalf_of_id else "",
+                    "status": t.status, "comment": t.comment, "acted_at": t.acted_at}
+        steps = []
+        for s in inst.plan or []:
+            if s["skipped"]:
+                state = "skipped"
+            elif inst.status == "approved" or s["index"] < inst.current_step:
+                state = "done"
+            elif s["index"] == inst.current_step and inst.status == "pending":
+                state = "current"
+            elif s["index"] == inst.current_step:
+                state = "stopped"
+            else:
+                state = "waiting"
+            steps.append({"index": s["index"], "name": s["name"], "mode": s["mode"],
+                          "approvers": [_who(a, names) for a in s["approvers"]],
+                          "skipped": s["skipped"], "note": s["note"], "state": state,
+                          "tasks": [task_out(t) for t in cur if t.step_index == s["index"]]})
+        pending = [t for t in cur if t.status == "pending"]
+        my_task = next((t for t in pending if t.assignee_id == actor.id), None)
+        is_applicant = inst.applicant_id == actor.id
+        data = {
+            **_base(inst),
+            "kind_title": KINDS[inst.kind].title if inst.kind in KINDS else inst.kind,
+            "applicant": _who(inst.applicant_id, names),
+            "status_label": STATUS_LABELS.get(inst.status, inst.status),
+            "current_step": inst.current_step,
+            "created_at": inst.created_at, "updated_at": inst.updated_at,
+            "finished_at": inst.finished_at,
+            "steps": steps,
+            "current_assignees": [{**_who(t.assignee_id, names),
+                                   "on_behalf_of": _who(t.on_behalf_of_id, names)} for t in pending],
+            "my_task": task_out(my_task) if my_task else None,
+            "ccs": [_who(c.staff_id, names) for c in ccs if c.instance_id == inst.id],
+            "can": {
+                "approve": bool(my_task), "reject": bool(my_task), "return": bool(my_task),
+                "transfer": bool(my_task),
+                "withdraw": is_applicant and inst.status in ("pending", "returned"),
+                "resubmit": is_applicant and inst.status == "returned",
+                "comment": True, "cc": True,
+            },
+        }
+        if detail:
+            data["timeline"] = [{
+                "id": e.id, "action": e.action, "action_label": ACTION_LABELS.get(e.action, e.action),
+                "actor": _who(e.actor_id, names), "on_behalf_of": _who(e.on_behalf_of_id, names),
+                "label": f"代 {names.get(e.on_behalf_of_id, '')} 审批" if e.on_behalf_of_id else "",
+                "step_index": e.step_index, "comment": e.comment, "data": e.data,
+                "created_at": e.created_at} for e in events if e.instance_id == inst.id]
+            describe = getattr(KINDS.get(inst.kind), "describe", None)
+            subject = None
+            if describe is not None:
+                subject = describe(instance=_base(inst))
+                if inspect.isawaitable(subject):
+                    subject = await subject
+            data["subject"] = subject
+        out.append(data)
+    return out
+
+
+async def _instance_out(inst, actor, detail=True):
+    inst = await ApprovalInstance.aget(ApprovalInstance.id == inst.id)
+    return (await _instances_out([inst], actor, detail=detail))[0]
+
+
+async def get_instance(*, actor, instance_id) -> dict:
+    inst = await _get_visible(instance_id, actor)
+    return await _instance_out(inst, actor)
+
+
+async def _staff_in_unit(staff_id, unit_id, field="to_staff_id"):
+    if not staff_id:
+        raise Invalid("请选择人员", code="VALIDATION_FAILED", fields={field: "必填"})
+    row = await Staff.aget_or_none(Staff.id == staff_id, Staff.status == "active",
+                                   Staff.unit == unit_id)
+    if row is None:
+        raise NotFound("人员不存在或不在本单位", code="STAFF_NOT_FOUND")
+    return row
+
+
+async def act(*, env, actor, instance_id, action, comment=None, to_staff_id=None, version=None) -> dict:
+    if action not in ACTIONS:
+        raise Invalid("不支持的审批操作", code="APPROVAL_ACTION_INVALID",
+                      fields={"action": "应为 " + "、".join(ACTIONS)})
+    comment = (comment or "").strip()
+    if len(comment) > 500:
+        raise Invalid("意见不能超过 500 字", code="VALIDATION_FAILED", fields={"comment": "不能超过 500 个字符"})
+    async with atomic():
+        inst = await _get_visible(instance_id, actor)
+        if action == "comment":
+            return await _comment(inst, actor, comment)
+        if action == "cc":
+            return await _cc(inst, actor, to_staff_id, comment)
+        if version is not None and version != inst.version:
+            raise Conflict("该审批已被他人处理或已变更，请刷新后重试", code="APPROVAL_ALREADY_ACTED")
+        if action == "withdraw":
+            return await _withdraw(inst, actor, comment)
+        task = await get_one(ApprovalTask.select().where(
+            ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round,
+            ApprovalTask.step_index == inst.current_step, ApprovalTask.assignee == actor.id,
+            ApprovalTask.status == "pending"))
+        if task is None or inst.status != "pending":
+            if inst.status != "pending" or await get_one(ApprovalTask.select(ApprovalTask.id).where(
+                    ApprovalTask.instance == inst.id, ApprovalTask.assignee == actor.id,
+                    ApprovalTask.status != "pending")):
+                raise Conflict("该审批已被处理，请刷新后查看", code="APPROVAL_ALREADY_ACTED")
+            raise Forbidden("您不是当前环节的审批人", code="APPROVAL_NOT_ASSIGNEE")
+        if action == "reject" and not comment:
+            raise Invalid("驳回时请填写意见", code="APPROVAL_COMMENT_REQUIRED",
+                          fields={"comment": "驳回时必填"})
+        before = {"status": inst.status, "step": inst.current_step, "version": inst.version}
+        await _bump(inst)
+        await ApprovalTask.update(
+            status={"approve": "approved", "reject": "rejected", "return": "returned",
+                    "transfer": "transferred"}[action],
+            comment=comment, acted_at=utcnow()).where(ApprovalTask.id == task.id).aexecute()
+        behalf = task.on_behalf_of_id
+        if action == "transfer":
+            target = await _staff_in_unit(to_staff_id, inst.unit_id)
+            if target.id in (inst.applicant_id, actor.id):
+                raise Invalid("不能转交给申请人或本人", code="APPROVAL_TRANSFER_INVALID",
+                              fields={"to_staff_id": "不能是申请人或本人"})
+            if await get_one(ApprovalTask.select().where(
+                    ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round,
+                    ApprovalTask.step_index == inst.current_step, ApprovalTask.status == "pending",
+                    ApprovalTask.assignee == target.id)):
+                raise Invalid("对方已是本环节审批人", code="APPROVAL_TRANSFER_INVALID",
+                              fields={"to_staff_id": "已是本环节审批人"})
+            await ApprovalTask.acreate(instance=inst.id, round=inst.round, step_index=task.step_index,
+                                       step_name=task.step_name, mode=task.mode, assignee=target.id)
+            await _event(inst, "transfer", actor_id=actor.id, on_behalf_of=behalf,
+                         step_index=task.step_index, comment=comment,
+                         data={"to": {"id": target.id, "name": target.name}})
+            await _audit(actor, "transfer", inst, before, {"to_staff_id": target.id})
+            await raise_notification(
+                recipient_ids=[target.id], kind="approval.pending",
+                title=f"{actor.staff.name}转交给您一项{KINDS[inst.kind].title}审批",
+                body=inst.summary, link=_link(inst.id), data={"instance_id": inst.id})
+            return await _instance_out(inst, actor)
+        await _event(inst, action, actor_id=actor.id, on_behalf_of=behalf,
+                     step_index=task.step_index, comment=comment)
+        others = ApprovalTask.update(status="cancelled").where(
+            ApprovalTask.instance == inst.id, ApprovalTask.status == "pending")
+        if action == "approve":
+            remaining = await count(ApprovalTask.select().where(
+                ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round,
+                ApprovalTask.step_index == inst.current_step, ApprovalTask.status == "pending"))
+            if task.mode == "any" or remaining == 0:
+                await others.aexecute()
+                await _open_step(inst, actor, inst.current_step + 1)
+        else:
+            await others.aexecute()
+            status = "rejected" if action == "reject" else "returned"
+            await ApprovalInstance.update(
+                status=status, finished_at=utcnow() if status == "rejected" else None).where(
+                ApprovalInstance.id == inst.id).aexecute()
+            inst.status = status
+            await _hook(inst, "on_rejected" if status == "rejected" else "on_returned", actor)
+            await raise_notification(
+                recipient_ids=[inst.applicant_id], kind="approval.result",
+                title=f"{KINDS[inst.kind].title}{STATUS_LABELS[status]}",
+                body=comment or inst.summary, link=_link(inst.id),
+                data={"instance_id": inst.id, "status": status})
+        await _audit(actor, action, inst, before,
+                     {"status": inst.status, "step": inst.current_step, "comment": comment,
+                      "on_behalf_of": behalf})
+        return await _instance_out(inst, actor)
+
+
+async def _withdraw(inst, actor, comment):
+    if inst.applicant_id != actor.id:
+        raise Forbidden("只有申请人可以撤回", code="APPROVAL_NOT_APPLICANT")
+    if inst.status not in ("pending", "returned"):
+        raise Conflict("审批已结束，不能撤回", code="APPROVAL_ALREADY_ACTED")
+    before = {"status": inst.status, "version": inst.version}
+    await _bump(inst, status="withdrawn", finished_at=utcnow())
+    await ApprovalTask.update(status="cancelled").where(
+        ApprovalTask.instance == inst.id, ApprovalTask.status == "pending").aexecute()
+    await _event(inst, "withdraw", actor_id=actor.id, comment=comment)
+    await _audit(actor, "withdraw", inst, before, {"status": "withdrawn"})
+    await _hook(inst, "on_withdrawn", actor)
+    done = await fetch_all(ApprovalTask.select(ApprovalTask.assignee).where(
+        ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round))
+    await raise_notification(
+        recipient_ids=[t.assignee_id for t in done if t.assignee_id != actor.id],
+        kind="approval.withdrawn", title=f"{actor.staff.name}撤回了{KINDS[inst.kind].title}",
+        body=inst.summary, link=_link(inst.id), data={"instance_id": inst.id})
+    return await _instance_out(inst, actor)
+
+
+async def _comment(inst, actor, comment):
+    if not comment:
+        raise Invalid("请填写评论内容", code="APPROVAL_COMMENT_REQUIRED", fields={"comment": "必填"})
+    await _event(inst, "comment", actor_id=actor.id, comment=comment)
+    await _audit(actor, "comment", inst, after={"comment": comment})
+    pending = await fetch_all(ApprovalTask.select(ApprovalTask.assignee).where(
+        ApprovalTask.instance == inst.id, ApprovalTask.status == "pending"))
+    await raise_notification(
+        recipient_ids=[r for r in [inst.applicant_id, *[t.assignee_id for t in pending]] if r != actor.id],
+        kind="approval.comment", title=f"{actor.staff.name}评论了{KINDS[inst.kind].title}",
+        body=comment, link=_link(inst.id), data={"instance_id": inst.id})
+    return await _instance_out(inst, actor)
+
+
+async def _cc(inst, actor, to_staff_id, comment):
+    target = await _staff_in_unit(to_staff_id, inst.unit_id)
+    if target.id == inst.applicant_id or await get_one(ApprovalCc.select().where(
+            ApprovalCc.instance == inst.id, ApprovalCc.staff == target.id)):
+        raise Conflict("已抄送给该人员", code="APPROVAL_CC_EXISTS")
+    await ApprovalCc.acreate(instance=inst.id, staff=target.id, by=actor.id)
+    await _event(inst, "cc", actor_id=actor.id, comment=comment,
+                 data={"to": {"id": target.id, "name": target.name}})
+    await _audit(actor, "cc", inst, after={"to_staff_id": target.id})
+    await raise_notification(
+        recipient_ids=[target.id], kind="approval.cc",
+        title=f"{actor.staff.name}抄送给您一项{KINDS[inst.kind].title}", body=inst.summary,
+        link=_link(inst.id), data={"instance_id": inst.id})
+    return await _instance_out(inst, actor)
+
+
+async def resubmit(*, env, actor, instance_id, context=None) -> dict:
+    """After a return (退回修改): the applicant sends it again; the flow is resolved afresh."""
+    async with atomic():
+        inst = await _get_visible(instance_id, actor)
+        if inst.applicant_id != actor.id:
+            raise Forbidden("只有申请人可以重新提交", code="APPROVAL_NOT_APPLICANT")
+        if inst.status != "returned":
+            raise Conflict("只有被退回的申请可以重新提交", code="APPROVAL_NOT_RETURNED")
+        applicant = await Staff.aget(Staff.id == inst.applicant_id)
+        new_context = context if context is not None else inst.context
+        flow, plan = await _plan_for(inst.kind, applicant, new_context)
+        before = {"status": inst.status, "round": inst.round, "context": inst.context}
+        await _bump(inst, status="pending", round=inst.round + 1, context=new_context, plan=plan,
+                    current_step=0, flow_id=flow.id if flow else None,
+                    department_id=applicant.department_id)
+        await _event(inst, "resubmit", actor_id=actor.id, data={"context": new_context})
+        await _audit(actor, "resubmit", inst, before, {"round": inst.round, "context": new_context})
+        await _hook(inst, "on_resubmitted", actor)
+        await _note_skips(inst, actor)
+        await _open_step(inst, actor, 0)
+        return await _instance_out(inst, actor)
+
+
+async def inbox(*, actor, box, kind=None, page=1, page_size=20):
+    """(rows, total) of one box: waiting (for me) | done (by me) | cc (to me) | mine."""
+    if box not in BOXES:
+        raise Invalid("box 应为 waiting、done、cc 或 mine", code="VALIDATION_FAILED",
+                      fields={"box": "应为 " + "、".join(BOXES)})
+    query = ApprovalInstance.select()
+    if box == "waiting":
+        query = query.where(ApprovalInstance.status == "pending", ApprovalInstance.id.in_(
+            ApprovalTask.select(ApprovalTask.instance).where(
+                ApprovalTask.assignee == actor.id, ApprovalTask.status == "pending")))
+    elif box == "done":
+        query = query.where(ApprovalInstance.id.in_(ApprovalTask.select(ApprovalTask.instance).where(
+            ApprovalTask.assignee == actor.id,
+            ApprovalTask.status.in_(["approved", "rejected", "returned", "transferred"]))))
+    elif box == "cc":
+        query = query.where(ApprovalInstance.id.in_(
+            ApprovalCc.select(ApprovalCc.instance).where(ApprovalCc.staff == actor.id)))
+    else:
+        query = query.where(ApprovalInstance.applicant == actor.id)
+    if kind:
+        query = query.where(ApprovalInstance.kind == kind)
+    total = await count(query)
+    rows = await fetch_all(query.order_by(ApprovalInstance.id.desc()).paginate(page, page_size))
+    return await _instances_out(rows, actor), total
+
+
+async def waiting_count(*, actor):
+    """For the home page's approvals card."""
+    return await count(ApprovalTask.select().join(ApprovalInstance).where(
+        ApprovalTask.assignee == actor.id, ApprovalTask.status == "pending",
+        ApprovalInstance.status == "pending"))
+
+
+async def batch_approve(*, env, actor, ids, comment=None):
+    """Approve each in its own transaction; per-item results, one failure never stops the rest."""
+    results = []
+    for instance_id in ids:
+        try:
+            data = await act(env=env, actor=actor, instance_id=instance_id, action="approve",
+                             comment=comment)
+            results.append({"id": instance_id, "ok": True, "status": data["status"]})
+        except ApiError as exc:
+            results.append({"id": instance_id, "ok": False, "status_code": exc.status,
+                            "code": exc.code, "message": exc.message})
+    return results
+
+
+async def preview_flow(*, actor, kind, applicant_id, context) -> list:
+    """The steps a request would go through, approvers named (for the form and the admin page)."""
+    _kind(kind)
+    applicant = await Staff.aget_or_none(Staff.id == applicant_id)
+    if applicant is None:
+        raise NotFound("人员不存在", code="STAFF_NOT_FOUND")
+    if applicant.id != actor.id:
+        allowed = False
+        for perm in ("approval.flow.manage", KINDS[kind].view_permission):
+            if actor.has(perm):
+                reach = await actor.reach(perm)
+                if reach.covers_staff(applicant.id, await staff_dept_ids(applicant), applicant.unit_id):
+                    allowed = True
+        if not allowed:
+            raise NotFound("人员不存在或不在您的管理范围内", code="STAFF_NOT_FOUND")
+    _, plan = await _plan_for(kind, applicant, context)
+    names = await _names({a for s in plan for a in s["approvers"]})
+    out = []
+    for s in plan:
+        approvers = []
+        for a in s["approvers"]:
+            assignee, behalf = await _delegate_for(a, applicant.id)
+            extra = await _names([assignee]) if behalf else {}
+            approvers.append({"id": a, "name": names.get(a, ""),
+                              "delegate": _who(assignee, extra) if behalf else None})
+        out.append({**s, "approvers": approvers})
+    return out
