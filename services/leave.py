@@ -1,0 +1,488 @@
+"""Leave requests: quote, submit (balance reserved), approval hooks, report-back (销假), balances,
+HR adjustments, the monthly report, and `approved_leave_days` for attendance.
+
+A request is charged to the balance year of its start date. Tracked types reserve `pending` on
+submit; approval moves it to `used`; reject / withdraw release it; a return (退回修改) keeps it.
+"""
+import datetime
+
+from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
+from models.leave import LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
+from models.org import Department, Staff
+from server.errors import Conflict, Invalid, NotFound
+from services import approvals, audit, events, overtime
+from services.access import get_staff_in_reach, staff_dept_ids
+from services.calendar import day_infos
+from services.leave_rules import (annual_entitlement, annual_exclusion, check_range, count_days,
+                                  effective_types, get_type, slot)
+
+ACTIVE = ("pending", "approved", "returned")
+STATUS_LABELS = {"pending": "审批中", "approved": "已批准", "rejected": "已驳回",
+                 "withdrawn": "已撤回", "returned": "已退回修改", "cancelled": "已销假（未休）"}
+
+
+# -- counting & quoting -----------------------------------------------------------------------
+
+async def cost(ltype, unit_id, start, start_half, end, end_half):
+    """(days, warnings, per-day detail) of a range for a type."""
+    check_range(start, start_half, end, end_half)
+    infos, warnings = await day_infos(start, end, unit_id=unit_id)
+    days = count_days(infos, start, start_half, end, end_half, ltype.count_mode)
+    detail = [{**i.to_json(), "counted": ltype.count_mode == "calendar_days" or i.working} for i in infos]
+    return days, warnings, detail
+
+
+def _require_days(days, ltype):
+    if days <= 0:
+        raise Invalid("所选日期内没有工作日", code="LEAVE_NO_WORKING_DAY", fields={"start": "没有需要请假的工作日"})
+    if ltype.max_days_per_request and days > ltype.max_days_per_request:
+        raise Invalid(f"{ltype.name}单次最多 {ltype.max_days_per_request:g} 天", code="LEAVE_TOO_LONG",
+                      fields={"end": f"最多 {ltype.max_days_per_request:g} 天"})
+
+
+async def _sick_and_personal(staff_id, year):
+    rows = await fetch_all(LeaveRequest.select().where(
+        LeaveRequest.staff == staff_id, LeaveRequest.year == year, LeaveRequest.status == "approved",
+        LeaveRequest.type_code.in_(["personal", "sick"])))
+    personal = sum(r.days for r in rows if r.type_code == "personal")
+    sick = 0.0
+    for r in rows:
+        if r.type_code == "sick":
+            sick += (r.end_date - r.start_date).days + 1 - (0.5 if r.start_half == "pm" else 0) \
+                - (0.5 if r.end_half == "am" else 0)
+    return personal, sick
+
+
+async def _entitlement(staff, ltype, year):
+    if ltype.quota_rule == "annual":
+        entitled = annual_entitlement(staff.first_employment_date, year, ltype.settings)
+        personal, sick = await _sick_and_personal(staff.id, year)
+        reason = annual_exclusion(staff.first_employment_date, year, personal, sick, ltype.settings)
+        return (0.0, reason) if reason else (entitled, "")
+    if ltype.quota_rule == "fixed":
+        return float(ltype.quota_days or 0), ""
+    return 0.0, ""
+
+
+async def ensure_balance(staff, ltype, year, *, lock=False):
+    """The balance row (created on first use), its entitlement refreshed from the rules."""
+    entitled, note = await _entitlement(staff, ltype, year)
+    query = LeaveBalance.select().where(LeaveBalance.staff == staff.id, LeaveBalance.year == year,
+                                        LeaveBalance.type_code == ltype.code)
+    row = await get_one(for_update(query) if lock else query)
+    if row is None:
+        await LeaveBalance.insert(staff=staff.id, year=year, type_code=ltype.code, entitled=entitled,
+                                  note=note).on_conflict_ignore().aexecute()
+        row = await get_one(for_update(query) if lock else query)
+    elif row.entitled != entitled or row.note != note:
+        await LeaveBalance.update(entitled=entitled, note=note, updated_at=utcnow()).where(
+            LeaveBalance.id == row.id).aexecute()
+        row.entitled, row.note = entitled, note
+    return row
+
+
+def balance_out(b, name=""):
+    return {"id": b.id, "staff_id": b.staff_id, "year": b.year, "type_code": b.type_code,
+            "type_name": name, "entitled": b.entitled, "adjusted": b.adjusted, "used": b.used,
+            "pending": b.pending, "remaining": round(b.entitled + b.adjusted - b.used - b.pending, 2),
+            "note": b.note}
+
+
+def _remaining(b):
+    return round(b.entitled + b.adjusted - b.used - b.pending, 4)
+
+
+async def _balance_for(staff, ltype, start):
+    if not ltype.balance_tracked:
+        return None
+    if ltype.quota_rule == "lieu":
+        return await overtime.lieu_balance(staff.id, start)
+    async with atomic():
+        b = await ensure_balance(staff, ltype, start.year)
+    return balance_out(b, ltype.name)
+
+
+async def quote(*, actor, type_code, start, start_half, end, end_half):
+    ltype = await get_type(actor.unit_id, type_code)
+    days, warnings, detail = await cost(ltype, actor.unit_id, start, start_half, end, end_half)
+    balance = await _balance_for(actor.staff, ltype, start)
+    return {"type": ltype.code, "type_name": ltype.name, "count_mode": ltype.count_mode,
+            "days": days, "balance": balance,
+            "remaining_after": round(balance["remaining"] - days, 4) if balance else None,
+            "sufficient": balance is None or balance["remaining"] >= days,
+            "attachment_required": _needs_attachment(ltype, days),
+            "warnings": warnings, "calendar": detail}
+
+
+def _needs_attachment(ltype, days):
+    return ltype.attachment_over_days is not None and days > ltype.attachment_over_days
+
+
+# -- requests ---------------------------------------------------------------------------------
+
+def request_out(r, *, names=None, type_name="", attachments=None, needs_attachment=False):
+    names = names or {}
+    return {"id": r.id, "staff": {"id": r.staff_id, "name": names.get(r.staff_id, "")},
+            "unit_id": r.unit_id, "department_id": r.department_id, "type": r.type_code,
+            "type_name": type_name, "year": r.year, "start": r.start_date, "start_half": r.start_half,
+            "end": r.end_date, "end_half": r.end_half, "days": r.days, "reason": r.reason,
+            "status": r.status, "status_label": STATUS_LABELS.get(r.status, r.status),
+            "instance_id": r.instance_id, "warnings": r.warnings or [],
+            "original_end": r.original_end_date, "original_end_half": r.original_end_half,
+            "original_days": r.original_days, "reported_back_at": r.reported_back_at,
+            "attachment_required": needs_attachment, "attachments": attachments or [],
+            "created_at": r.created_at, "updated_at": r.updated_at}
+
+
+async def _overlap(staff_id, start, start_half, end, end_half, exclude_id=None):
+    rows = await fetch_all(LeaveRequest.select().where(
+        LeaveRequest.staff == staff_id, LeaveRequest.status.in_(ACTIVE),
+        LeaveRequest.start_date <= end, LeaveRequest.end_date >= start))
+    a, b = slot(start, start_half), slot(end, end_half)
+    for r in rows:
+        if r.id != exclude_id and slot(r.start_date, r.start_half) <= b and a <= slot(r.end_date, r.end_half):
+            return r
+    return None
+
+
+async def submit_leave(*, env, actor, type_code, start, start_half, end, end_half, reason):
+    actor.require("leave.apply")
+    staff = actor.staff
+    ltype = await get_type(actor.unit_id, type_code)
+    days, warnings, _ = await cost(ltype, actor.unit_id, start, start_half, end, end_half)
+    _require_days(days, ltype)
+    async with atomic():
+        # One person's submissions queue here, so two overlapping requests cannot both pass.
+        await get_one(for_update(Staff.select().where(Staff.id == staff.id)))
+        clash = await _overlap(staff.id, start, start_half, end, end_half)
+        if clash:
+            raise Conflict(f"与已有请假（{clash.start_date} 至 {clash.end_date}）时间重叠",
+                           code="LEAVE_OVERLAP", fields={"conflict_id": str(clash.id)})
+        req = await LeaveRequest.acreate(
+            staff=staff.id, unit=actor.unit_id, department=staff.department_id, leave_type=ltype.id,
+            type_code=ltype.code, year=start.year, start_date=start, start_half=start_half,
+            end_date=end, end_half=end_half, days=days, reason=reason, warnings=warnings or None)
+        await _reserve(req, ltype, staff, days)
+        after = {"type": ltype.code, "start": start, "start_half": start_half, "end": end,
+                 "end_half": end_half, "days": days, "reason": reason}
+        await audit.record(actor=actor, action="leave.submit", target_type="leave_request",
+                           target_id=req.id, after=after)
+        inst = await approvals.submit(
+            env=env, actor=actor, kind="leave", subject_id=req.id, unit_id=actor.unit_id,
+            applicant_id=staff.id,
+            summary=f"{ltype.name} {start} 至 {end}，共 {days:g} 天",
+            context={"days": days, "leave_type": ltype.code, "count_mode": ltype.count_mode,
+                     "start": start.isoformat(), "end": end.isoformat()})
+        await LeaveRequest.update(instance_id=inst["id"]).where(LeaveRequest.id == req.id).aexecute()
+    return await get_request(actor=actor, request_id=req.id)
+
+
+async def _reserve(req, ltype, staff, days):
+    if not ltype.balance_tracked:
+        return
+    if ltype.quota_rule == "lieu":
+        await overtime.reserve_lieu(req, days)
+        return
+    b = await ensure_balance(staff, ltype, req.year, lock=True)
+    if _remaining(b) < days:
+        raise Invalid(f"{ltype.name}余额不足（剩余 {_remaining(b):g} 天，本次需 {days:g} 天）",
+                      code="LEAVE_BALANCE_INSUFFICIENT", fields={"days": f"剩余 {_remaining(b):g} 天"})
+    await LeaveBalance.update(pending=LeaveBalance.pending + days, updated_at=utcnow()).where(
+        LeaveBalance.id == b.id).aexecute()
+
+
+async def _settle(req, outcome, days=None):
+    """outcome: used (approved) / released (rejected, withdrawn) / give_back (report-back)."""
+    ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+    if not ltype.balance_tracked:
+        return
+    days = req.days if days is None else days
+    if ltype.quota_rule == "lieu":
+        if outcome == "give_back":
+            await overtime.give_back_lieu(req, days)
+        else:
+            await overtime.settle_lieu(req, outcome)
+        return
+    where = ((LeaveBalance.staff == req.staff_id) & (LeaveBalance.year == req.year)
+             & (LeaveBalance.type_code == req.type_code))
+    if outcome == "used":
+        fields = {"pending": LeaveBalance.pending - days, "used": LeaveBalance.used + days}
+    elif outcome == "released":
+        fields = {"pending": LeaveBalance.pending - days}
+    else:
+        fields = {"used": LeaveBalance.used - days}
+    await LeaveBalance.update(**fields, updated_at=utcnow()).where(where).aexecute()
+
+
+async def _can_view(actor, req):
+    if req.staff_id == actor.id:
+        return True
+    if actor.has("leave.view"):
+        staff = await Staff.aget(Staff.id == req.staff_id)
+        if (await actor.reach("leave.view")).covers_staff(staff.id, await staff_dept_ids(staff), staff.unit_id):
+            return True
+    if req.instance_id:
+        try:
+            await approvals.get_instance(actor=actor, instance_id=req.instance_id)
+            return True
+        except NotFound:
+            return False
+    return False
+
+
+async def visible_request(actor, request_id):
+    req = await LeaveRequest.aget_or_none(LeaveRequest.id == request_id)
+    if req is None or not await _can_view(actor, req):
+        raise NotFound("请假申请不存在", code="LEAVE_NOT_FOUND")
+    return req
+
+
+async def _out(req):
+    from services.attachments import list_for
+    ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+    staff = await Staff.aget(Staff.id == req.staff_id)
+    return request_out(req, names={staff.id: staff.name}, type_name=ltype.name,
+                       attachments=await list_for("leave_request", req.id),
+                       needs_attachment=_needs_attachment(ltype, req.original_days or req.days))
+
+
+async def get_request(*, actor, request_id):
+    return await _out(await visible_request(actor, request_id))
+
+
+async def list_requests(*, actor, mine=True, staff_id=None, status=None, year=None, page=1, page_size=20):
+    query = LeaveRequest.select(LeaveRequest).join(Staff, on=(LeaveRequest.staff == Staff.id))
+    if mine:
+        query = query.where(LeaveRequest.staff == actor.id)
+    else:
+        reach = await actor.require_reach("leave.view")
+        query = query.where(reach.staff_filter(Staff))
+        if staff_id:
+            query = query.where(LeaveRequest.staff == staff_id)
+    if status:
+        query = query.where(LeaveRequest.status == status)
+    if year:
+        query = query.where(LeaveRequest.year == year)
+    total = await count(query)
+    rows = await fetch_all(query.order_by(LeaveRequest.start_date.desc(), LeaveRequest.id.desc())
+                           .paginate(page, page_size))
+    names = {s.id: s.name for s in await fetch_all(Staff.select(Staff.id, Staff.name).where(
+        Staff.id.in_([r.staff_id for r in rows] or [0])))}
+    types = {t.id: t for t in await fetch_all(LeaveType.select().where(
+        LeaveType.id.in_([r.leave_type_id for r in rows] or [0])))}
+    return [request_out(r, names=names, type_name=types[r.leave_type_id].name,
+                        needs_attachment=_needs_attachment(types[r.leave_type_id], r.days))
+            for r in rows], total
+
+
+# -- approval hooks (inside the engine's transaction) -----------------------------------------
+
+async def _request_of(instance):
+    return await LeaveRequest.aget(LeaveRequest.id == instance["subject_id"])
+
+
+async def _set(req, status):
+    await LeaveRequest.update(status=status, updated_at=utcnow()).where(LeaveRequest.id == req.id).aexecute()
+
+
+async def _on_approved(*, instance, actor):
+    req = await _request_of(instance)
+    await _set(req, "approved")
+    await _settle(req, "used")
+    if req.type_code in ("personal", "sick"):  # Art. 4 may now cancel the annual leave
+        staff = await Staff.aget(Staff.id == req.staff_id)
+        annual = (await effective_types(req.unit_id)).get("annual")
+        if annual:
+            await ensure_balance(staff, annual, req.year)
+    await events.publish("leave.changed", staff_id=req.staff_id, start=req.start_date, end=req.end_date)
+
+
+async def _on_rejected(*, instance, actor):
+    req = await _request_of(instance)
+    await _set(req, "rejected")
+    await _settle(req, "released")
+
+
+async def _on_withdrawn(*, instance, actor):
+    req = await _request_of(instance)
+    await _set(req, "withdrawn")
+    await _settle(req, "released")
+    await events.publish("leave.changed", staff_id=req.staff_id, start=req.start_date, end=req.end_date)
+
+
+async def _on_returned(*, instance, actor):
+    await _set(await _request_of(instance), "returned")
+
+
+async def _on_resubmitted(*, instance, actor):
+    await _set(await _request_of(instance), "pending")
+
+
+async def _describe(*, instance):
+    req = await LeaveRequest.aget_or_none(LeaveRequest.id == instance["subject_id"])
+    return await _out(req) if req else None
+
+
+approvals.register_kind("leave", title="请假", on_approved=_on_approved, on_rejected=_on_rejected,
+                        on_withdrawn=_on_withdrawn, on_returned=_on_returned,
+                        on_resubmitted=_on_resubmitted, describe=_describe, view_permission="leave.view")
+
+
+# -- report-back (销假) -----------------------------------------------------------------------
+
+async def report_back(*, env, actor, request_id, date, half):
+    """The person is back at work from (date, half): the leave now ends just before it."""
+    req = await visible_request(actor, request_id)
+    if req.staff_id != actor.id:
+        await get_staff_in_reach(actor, "leave.manage", req.staff_id)
+    if half not in ("am", "pm"):
+        raise Invalid("half 应为 am 或 pm", code="VALIDATION_FAILED", fields={"half": "am 或 pm"})
+    new_end, new_half = (date - datetime.timedelta(days=1), "pm") if half == "am" else (date, "am")
+    if slot(new_end, new_half) >= slot(req.end_date, req.end_half):
+        raise Invalid("销假时间应早于假期结束时间", code="LEAVE_REPORT_BACK_INVALID",
+                      fields={"date": "应早于假期结束"})
+    async with atomic():
+        req = await get_one(for_update(LeaveRequest.select().where(LeaveRequest.id == req.id)))
+        if req.status != "approved":
+            raise Conflict("只有已批准的请假可以销假", code="LEAVE_NOT_APPROVED")
+        ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+        if slot(new_end, new_half) < slot(req.start_date, req.start_half):
+            new_days, status = 0.0, "cancelled"
+        else:
+            new_days, _, _ = await cost(ltype, req.unit_id, req.start_date, req.start_half, new_end, new_half)
+            status = "approved"
+        back = round(req.days - new_days, 4)
+        before = {"end": req.end_date, "end_half": req.end_half, "days": req.days, "status": req.status}
+        await LeaveRequest.update(
+            end_date=new_end if status == "approved" else req.start_date,
+            end_half=new_half if status == "approved" else req.start_half,
+            days=new_days, status=status, reported_back_at=utcnow(), updated_at=utcnow(),
+            original_end_date=req.original_end_date or req.end_date,
+            original_end_half=req.original_end_half or req.end_half,
+            original_days=req.original_days if req.original_days is not None else req.days,
+        ).where(LeaveRequest.id == req.id).aexecute()
+        if back > 0:
+            await _settle(req, "give_back", back)
+        await audit.record(actor=actor, action="leave.report_back", target_type="leave_request",
+                           target_id=req.id, before=before,
+                           after={"end": new_end, "end_half": new_half, "days": new_days,
+                                  "returned_days": back, "status": status}, unit_id=req.unit_id)
+        await events.publish("leave.changed", staff_id=req.staff_id, start=req.start_date, end=req.end_date)
+    return await get_request(actor=actor, request_id=req.id)
+
+
+# -- balances ---------------------------------------------------------------------------------
+
+async def balances(*, actor, year, staff_id=None):
+    if staff_id and staff_id != actor.id:
+        staff = await get_staff_in_reach(actor, "leave.view", staff_id)
+    else:
+        staff = actor.staff
+    types = await effective_types(staff.unit_id)
+    out = []
+    for t in types.values():
+        if not t.balance_tracked:
+            continue
+        if t.quota_rule == "lieu":
+            lieu = await overtime.lieu_balance(staff.id, datetime.date(year, 1, 1))
+            out.append({"id": None, "staff_id": staff.id, "year": year, "type_name": t.name, "note": "",
+                        **lieu})
+            continue
+        async with atomic():
+            b = await ensure_balance(staff, t, year)
+        out.append(balance_out(b, t.name))
+    return out
+
+
+async def adjust_balance(*, actor, balance_id, delta, reason):
+    b = await LeaveBalance.aget_or_none(LeaveBalance.id == balance_id)
+    if b is None:
+        raise NotFound("余额记录不存在", code="LEAVE_BALANCE_NOT_FOUND")
+    try:
+        staff = await get_staff_in_reach(actor, "leave.manage", b.staff_id)
+    except NotFound:
+        raise NotFound("余额记录不存在", code="LEAVE_BALANCE_NOT_FOUND") from None
+    if delta == 0 or abs(delta) > 365 or delta * 2 != int(delta * 2):
+        raise Invalid("调整天数应为非零的半天整数倍", code="LEAVE_ADJUST_INVALID", fields={"delta": "如 1、-0.5"})
+    async with atomic():
+        b = await get_one(for_update(LeaveBalance.select().where(LeaveBalance.id == b.id)))
+        if _remaining(b) + delta < 0:
+            raise Invalid("调整后余额不能为负", code="LEAVE_ADJUST_INVALID", fields={"delta": "调整后余额为负"})
+        before = balance_out(b)
+        await LeaveBalance.update(adjusted=LeaveBalance.adjusted + delta, updated_at=utcnow()).where(
+            LeaveBalance.id == b.id).aexecute()
+        await LeaveBalanceAdjustment.acreate(balance=b.id, delta=delta, reason=reason, actor=actor.id)
+        b = await LeaveBalance.aget(LeaveBalance.id == b.id)
+        await audit.record(actor=actor, action="leave.balance.adjust", target_type="leave_balance",
+                           target_id=b.id, before=before, after={**balance_out(b), "delta": delta,
+                                                                 "reason": reason},
+                           unit_id=staff.unit_id)
+    return balance_out(b)
+
+
+# -- for attendance ---------------------------------------------------------------------------
+
+async def approved_leave_days(staff_ids, start, end):
+    """{(staff_id, date): {"type", "name", "half": "am"|"pm"|"full"}} for approved leave. Every
+    calendar day inside a leave is listed (attendance applies its own calendar)."""
+    if not staff_ids:
+        return {}
+    rows = await fetch_all(LeaveRequest.select(LeaveRequest, LeaveType).join(LeaveType).where(
+        LeaveRequest.staff.in_(list(staff_ids)), LeaveRequest.status == "approved",
+        LeaveRequest.start_date <= end, LeaveRequest.end_date >= start))
+    out = {}
+    for r in rows:
+        day = max(r.start_date, start)
+        while day <= min(r.end_date, end):
+            half = "full"
+            first, last = day == r.start_date, day == r.end_date
+            if first and last and r.start_half == r.end_half:
+                half = r.start_half
+            elif first and r.start_half == "pm":
+                half = "pm"
+            elif last and r.end_half == "am":
+                half = "am"
+            out[(r.staff_id, day)] = {"type": r.type_code, "name": r.leave_type.name, "half": half}
+            day += datetime.timedelta(days=1)
+    return out
+
+
+# -- report -----------------------------------------------------------------------------------
+
+async def report(*, actor, year, month=None, department_id=None):
+    """Approved leave by department, month and type (a request counts in its start month)."""
+    reach = await actor.require_reach("leave.report")
+    query = (LeaveRequest.select(LeaveRequest, LeaveType).join(LeaveType)
+             .switch(LeaveRequest).join(Staff, on=(LeaveRequest.staff == Staff.id))
+             .where(reach.staff_filter(Staff), LeaveRequest.year == year,
+                    LeaveRequest.status == "approved"))
+    if month:
+        first = datetime.date(year, month, 1)
+        nxt = datetime.date(year + (month == 12), month % 12 + 1, 1)
+        query = query.where(LeaveRequest.start_date >= first, LeaveRequest.start_date < nxt)
+    if department_id:
+        dept = await Department.aget_or_none(Department.id == department_id)
+        if dept is None or not reach.covers_department(dept.id, dept.unit_id):
+            raise NotFound("部门不存在或不在您的管理范围内", code="DEPARTMENT_NOT_FOUND")
+        sub = Department.select(Department.id).where(Department.path.startswith(dept.path))
+        query = query.where(LeaveRequest.department.in_(sub))
+    rows = await fetch_all(query)
+    dept_names = {d.id: d.name for d in await fetch_all(Department.select(Department.id, Department.name).where(
+        Department.id.in_([r.department_id for r in rows if r.department_id] or [0])))}
+    agg = {}
+    for r in rows:
+        key = (r.department_id, r.start_date.month, r.type_code)
+        item = agg.setdefault(key, {"department_id": r.department_id,
+                                    "department_name": dept_names.get(r.department_id, ""),
+                                    "year": year, "month": r.start_date.month, "type": r.type_code,
+                                    "type_name": r.leave_type.name, "requests": 0, "people": set(),
+                                    "days": 0.0})
+        item["requests"] += 1
+        item["people"].add(r.staff_id)
+        item["days"] += r.days
+    out = []
+    for key in sorted(agg, key=lambda k: (agg[k]["department_name"], k[1], k[2])):
+        item = agg[key]
+        item["people"] = len(item["people"])
+        out.append(item)
+    return out
