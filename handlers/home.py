@@ -1,5 +1,6 @@
 """The mini-program home page: GET /api/home."""
 from handlers.base import ApiHandler
+from services import approvals
 from services.home import home_summary
 
 
@@ -7,7 +8,11 @@ class HomeHandler(ApiHandler):
     """首页：本人信息与考勤、审批、目标、消息摘要卡片。"""
 
     async def get(self):
-        self.write_data(await home_summary(env=self.env, actor=self.principal))
+        data = await home_summary(env=self.env, actor=self.principal)
+        # The approvals card: how many tasks wait for me (the engine owns the count).
+        data["cards"]["approvals"] = {**data["cards"].get("approvals", {}),
+                                      "waiting": await approvals.waiting_count(actor=self.principal)}
+        self.write_data(data)
 
 
 default_handlers = [(r"/api/home", HomeHandler)]

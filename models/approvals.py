@@ -81,7 +81,7 @@ class ApprovalCc(BaseModel):
     by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
 
     class Meta:
-        indexes = ((("instance", "staff"), True), (("staff",), False))
+        indexes = ((("instance", "staff"), True),)
 
 
 class ApprovalDelegation(BaseModel):

@@ -101,7 +101,23 @@ async def load_demo(*, env, force=False):
                                  ("auditor", "安全审计员", "audit")):
         await create_admin(env=env, username=username, name=name, tier=tier, unit_code="DEMO",
                            password="Mingjing@2026")
+    await _seed_leave(top)
     return await demo_accounts()
+
+
+async def _seed_leave(unit):
+    """National leave types and the demo unit's leave flow (dept leader → supervisor > 3 days →
+    head > 15 days), so the mini-program and the admin pages have something to show."""
+    from models.approvals import ApprovalFlow
+    from services.approval_rules import LEAVE_FLOW
+    from services.leave_rules import ensure_national_types
+
+    await ensure_national_types()
+    async with atomic():
+        if not await count(ApprovalFlow.select().where(ApprovalFlow.unit == unit.id,
+                                                       ApprovalFlow.kind == "leave")):
+            await ApprovalFlow.acreate(unit=unit.id, kind="leave", name="请假审批（示范局）",
+                                       steps=[dict(s) for s in LEAVE_FLOW])
 
 
 async def demo_accounts():

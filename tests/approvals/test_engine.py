@@ -324,3 +324,15 @@ def test_flow_admin(api, org, server):
         "APPROVAL_FLOW_STALE"
     assert api.as_(org.b_hr_officer).put(f"/api/approval-flows/{flow['id']}", {"active": True}).status == 404
     assert approver_ids(submit(server, org.office_2, {"days": 1}, kind="test_leave")) == [[org.office_leader.id]]
+
+
+def test_home_card_counts_waiting(api, org, server):
+    leader = api.as_(org.office_leader)
+    assert leader.get("/api/home").data["cards"]["approvals"]["waiting"] == 0
+    inst = submit(server, org.office_1)
+    submit(server, org.office_2)
+    assert leader.get("/api/home").data["cards"]["approvals"]["waiting"] == 2
+    assert leader.get("/api/approvals/count").data == {"waiting": 2}
+    leader.post(f"/api/approvals/{inst['id']}/actions", {"action": "approve"})
+    assert leader.get("/api/home").data["cards"]["approvals"]["waiting"] == 1
+    assert api.as_(org.office_1).get("/api/home").data["cards"]["approvals"]["waiting"] == 0
