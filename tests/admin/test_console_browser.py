@@ -250,3 +250,72 @@ def test_three_administrators_see_only_their_pages(new_page, f, org):
         page.goto(forbidden)
         assert "403" in page.inner_text(".error-page")
         shot(page, f"14-{tier}-forbidden")
+
+
+def test_binding_queue_colours_deadlines_and_resolves(new_page, server, f, org, api):
+    import datetime
+
+    from models.base import utcnow
+    from models.binding import BindingRequest
+
+    now = utcnow()
+    local_now = now + datetime.timedelta(hours=8)
+    # Due later today (Beijing time) when there is time left today, else tomorrow (no colour).
+    later_today = now + min(datetime.timedelta(minutes=30),
+                            datetime.timedelta(hours=24 - local_now.hour) - datetime.timedelta(
+                                minutes=local_now.minute + 1))
+
+    async def make():
+        rows = []
+        for name, deadline in (("超期申请人", now - datetime.timedelta(hours=3)),
+                               ("今日申请人", later_today),
+                               ("宽裕申请人", now + datetime.timedelta(days=2))):
+            rows.append(await BindingRequest.acreate(
+                openid=f"o-{name}", conflict="record_bound_elsewhere", name=name,
+                employee_no="A-office-1", staff=org.office_1.id, unit=org.a.id,
+                department=org.a_office.id, deadline_at=deadline, steps=[]))
+        return rows
+    overdue, _, _ = server.run(make())
+
+    page = new_page()
+    page.goto("/admin/login")
+    page.wait_for_selector("[data-qr-login][data-sid]")
+    sid = page.get_attribute("[data-qr-login]", "data-sid")
+    phone = api.as_(org.a_checker)
+    phone.post("/api/auth/qr-login/scan", {"sid": sid})
+    phone.post("/api/auth/qr-login/confirm", {"sid": sid})
+    page.wait_for_url("**/admin/")
+    assert page.inner_text("[data-count=open_requests]").strip() == "3"
+    assert page.inner_text("[data-count=overdue_requests]").strip() == "1"
+    shot(page, "15-checker-dashboard")
+    page.click("nav.sidenav a:has-text('绑定申请')")
+    assert "已超期" in page.inner_text("tr.overdue")
+    assert "超期申请人" in page.inner_text("tr.overdue")
+    if later_today > now:
+        assert "今日申请人" in page.inner_text("tr.due-today")
+    shot(page, "16-binding-queue")
+    page.click("tr.overdue a:has-text('处理')")
+    page.select_option("#b-action", "reject")
+    page.click("button:has-text('提交处理')")
+    assert "驳回时请填写原因" in page.inner_text(".notice.bad")
+    page.select_option("#b-action", "reject")
+    page.fill("#b-note", "经核实非本人")
+    page.click("button:has-text('提交处理')")
+    assert "已处理该绑定申请" in page.inner_text(".notice.ok")
+    assert "超期申请人" not in page.inner_text("#binding-table")
+    status = server.run(BindingRequest.aget(BindingRequest.id == overdue.id)).status
+    assert status == "rejected"
+
+
+def test_staff_detail_and_printable_invite(new_page, f, org):
+    admin = f.admin("system", "sysadmin", unit=org.a)
+    page = new_page()
+    sign_in(page, admin)
+    page.goto("/admin/staff?q=A-HRO")
+    page.click("#staff-table a:has-text('甲人事专员')")
+    assert "139****0001" in page.inner_text("main")
+    shot(page, "17-staff-detail")
+    page.click("button:has-text('生成并打印邀请码')")
+    page.wait_for_selector(".invite-qr svg")
+    assert "甲人事专员" in page.inner_text(".print-card")
+    shot(page, "18-invite-print")
