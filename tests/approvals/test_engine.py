@@ -336,3 +336,11 @@ def test_home_card_counts_waiting(api, org, server):
     leader.post(f"/api/approvals/{inst['id']}/actions", {"action": "approve"})
     assert leader.get("/api/home").data["cards"]["approvals"]["waiting"] == 1
     assert api.as_(org.office_1).get("/api/home").data["cards"]["approvals"]["waiting"] == 0
+
+
+def test_concurrent_post_does_not_route(api, f, org, server):
+    f.post(org.office_1, org.a_fin)  # 兼职 in 财务科
+    inst = submit(server, org.office_1)
+    assert approver_ids(inst) == [[org.office_leader.id]]
+    # the leader of the concurrent department is not a participant
+    assert api.as_(org.fin_leader).get(f"/api/approvals/{inst['id']}").status == 404

@@ -284,3 +284,20 @@ def test_no_half_written_rows_when_engine_fails(api, org, server):
 async def _count(model):
     from models.base import count
     return await count(model.select())
+
+
+def test_return_keeps_reservation_until_resubmit_or_withdraw(api, org):
+    me = api.as_(org.office_1)
+    r = apply(me, "annual", "2026-03-02", "2026-03-03")
+    leader = api.as_(org.office_leader)
+    assert act(leader, r.data["instance_id"], "return", comment="请补充工作交接").data["status"] == "returned"
+    assert me.get(f"/api/leave/requests/{r.data['id']}").data["status"] == "returned"
+    assert annual(me)["pending"] == 2
+    # the same dates stay blocked while returned
+    assert apply(me, "annual", "2026-03-03", "2026-03-03").code == "LEAVE_OVERLAP"
+    assert me.post(f"/api/approvals/{r.data['instance_id']}/resubmit").status == 200
+    assert me.get(f"/api/leave/requests/{r.data['id']}").data["status"] == "pending"
+    assert act(leader, r.data["instance_id"], "return", comment="再补充").status == 200
+    assert act(me, r.data["instance_id"], "withdraw").status == 200
+    assert annual(me)["pending"] == 0
+    assert me.get(f"/api/leave/requests/{r.data['id']}").data["status"] == "withdrawn"
