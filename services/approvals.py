@@ -18,15 +18,13 @@ from server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from services import audit
 from services.access import staff_dept_ids
 from services.approval_rules import build_plan, flow_for, load_org_view
+from services.approval_views import (ACTION_LABELS, STATUS_LABELS, instances_out,  # noqa: F401
+                                     names_of as _names, who as _who)
+from services.approval_views import base as _base
 from services.notify import raise_notification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACTIONS = ("approve", "reject", "return", "withdraw", "transfer", "comment", "cc")
-STATUS_LABELS = {"pending": "审批中", "approved": "已通过", "rejected": "已驳回",
-                 "withdrawn": "已撤回", "returned": "已退回修改"}
-ACTION_LABELS = {"submit": "提交申请", "approve": "同意", "reject": "驳回", "return": "退回修改",
-                 "withdraw": "撤回", "transfer": "转交", "comment": "评论", "cc": "抄送",
-                 "resubmit": "重新提交", "auto_skip": "自动跳过", "auto_approve": "自动通过"}
 BOXES = ("waiting", "done", "cc", "mine")
 
 
@@ -72,11 +70,8 @@ def _link(instance_id):
     return f"/pages/approvals/detail/index?id={instance_id}"
 
 
-def _base(inst):
-    return {"id": inst.id, "kind": inst.kind, "subject_id": inst.subject_id, "unit_id": inst.unit_id,
-            "applicant_id": inst.applicant_id, "department_id": inst.department_id,
-            "summary": inst.summary, "context": inst.context, "status": inst.status,
-            "round": inst.round, "version": inst.version}
+async def _instances_out(insts, actor, *, detail=False):
+    return await instances_out(insts, actor, KINDS, detail=detail)
 
 
 async def _hook(inst, name, actor):
@@ -124,13 +119,6 @@ async def _delegate_for(staff_id, applicant_id):
     delegate = await Staff.aget_or_none(Staff.id == row.delegate_id, Staff.status == "active")
     return (row.delegate_id, staff_id) if delegate else (staff_id, None)
 
-
-async def _names(ids):
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return {s.id: s.name for s in await fetch_all(
-        Staff.select(Staff.id, Staff.name).where(Staff.id.in_(list(ids))))}
 
 
 async def _open_step(inst, actor, start_index):
@@ -233,99 +221,6 @@ async def _get_visible(instance_id, actor):
         raise NotFound("审批不存在或无权查看", code="APPROVAL_NOT_FOUND")
     return inst
 
-
-def _who(sid, names):
-    return {"id": sid, "name": names.get(sid, "")} if sid else None
-
-
-async def _instances_out(insts, actor, *, detail=False):
-    if not insts:
-        return []
-    ids = [i.id for i in insts]
-    tasks = await fetch_all(ApprovalTask.select().where(ApprovalTask.instance.in_(ids))
-                            .order_by(ApprovalTask.id))
-    ccs = await fetch_all(ApprovalCc.select().where(ApprovalCc.instance.in_(ids)))
-    events = []
-    if detail:
-        events = await fetch_all(ApprovalEvent.select().where(ApprovalEvent.instance.in_(ids))
-                                 .order_by(ApprovalEvent.id))
-    people = {i.applicant_id for i in insts}
-    for i in insts:
-        for s in i.plan or []:
-            people.update(s["approvers"])
-    people.update(t.assignee_id for t in tasks)
-    people.update(t.on_behalf_of_id for t in tasks)
-    people.update(c.staff_id for c in ccs)
-    people.update(e.actor_id for e in events)
-    people.update(e.on_behalf_of_id for e in events)
-    names = await _names(people)
-    out = []
-    for inst in insts:
-        mine = [t for t in tasks if t.instance_id == inst.id]
-        cur = [t for t in mine if t.round == inst.round]
-
-        def task_out(t):
-            return {"id": t.id, "step_index": t.step_index, "round": t.round,
-                    "assignee": _who(t.assignee_id, names),
-                    "on_behalf_of": _who(t.on_behalf_of_id, names),
-                    "label": f"代 {names.get(t.on_behalf_of_id, '')} 审批" if t.on_behalf_of_id else "",
-                    "status": t.status, "comment": t.comment, "acted_at": t.acted_at}
-        steps = []
-        for s in inst.plan or []:
-            if s["skipped"]:
-                state = "skipped"
-            elif inst.status == "approved" or s["index"] < inst.current_step:
-                state = "done"
-            elif s["index"] == inst.current_step and inst.status == "pending":
-                state = "current"
-            elif s["index"] == inst.current_step:
-                state = "stopped"
-            else:
-                state = "waiting"
-            steps.append({"index": s["index"], "name": s["name"], "mode": s["mode"],
-                          "approvers": [_who(a, names) for a in s["approvers"]],
-                          "skipped": s["skipped"], "note": s["note"], "state": state,
-                          "tasks": [task_out(t) for t in cur if t.step_index == s["index"]]})
-        pending = [t for t in cur if t.status == "pending"]
-        my_task = next((t for t in pending if t.assignee_id == actor.id), None)
-        is_applicant = inst.applicant_id == actor.id
-        data = {
-            **_base(inst),
-            "kind_title": KINDS[inst.kind].title if inst.kind in KINDS else inst.kind,
-            "applicant": _who(inst.applicant_id, names),
-            "status_label": STATUS_LABELS.get(inst.status, inst.status),
-            "current_step": inst.current_step,
-            "created_at": inst.created_at, "updated_at": inst.updated_at,
-            "finished_at": inst.finished_at,
-            "steps": steps,
-            "current_assignees": [{**_who(t.assignee_id, names),
-                                   "on_behalf_of": _who(t.on_behalf_of_id, names)} for t in pending],
-            "my_task": task_out(my_task) if my_task else None,
-            "ccs": [_who(c.staff_id, names) for c in ccs if c.instance_id == inst.id],
-            "can": {
-                "approve": bool(my_task), "reject": bool(my_task), "return": bool(my_task),
-                "transfer": bool(my_task),
-                "withdraw": is_applicant and inst.status in ("pending", "returned"),
-                "resubmit": is_applicant and inst.status == "returned",
-                "comment": True, "cc": True,
-            },
-        }
-        if detail:
-            data["timeline"] = [{
-                "id": e.id, "action": e.action, "action_label": ACTION_LABELS.get(e.action, e.action),
-                "actor": _who(e.actor_id, names), "on_behalf_of": _who(e.on_behalf_of_id, names),
-                "label": f"代 {names.get(e.on_behalf_of_id, '')} 审批" if e.on_behalf_of_id else "",
-                "step_index": e.step_index, "comment": e.comment, "data": e.data,
-                "created_at": e.created_at} for e in events if e.instance_id == inst.id]
-            describe = getattr(KINDS.get(inst.kind), "describe", None)
-            subject = None
-            if describe is not None:
-                subject = describe(instance=_base(inst))
-                if inspect.isawaitable(subject):
-                    subject = await subject
-            data["subject"] = subject
-        out.append(data)
-    return out
 
 
 async def _instance_out(inst, actor, detail=True):
