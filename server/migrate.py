@@ -51,7 +51,8 @@ async def migrate(log=print):
         applied.append(name)
         if log:
             log(f"applied migration {name}")
-    from services.roles_seed import sync_builtin_roles
+    from services.roles_seed import seed_national_ranks, sync_builtin_roles
 
     await sync_builtin_roles()
+    await seed_national_ranks()
     return applied

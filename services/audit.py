@@ -18,6 +18,7 @@ def _content(entry):
         "seq": entry.seq,
         "at": entry.created_at.strftime("%Y-%m-%dT%H:%M:%S"),
         "actor": entry.actor,
+        "actor_name": entry.actor_name,
         "action": entry.action,
         "target_type": entry.target_type,
         "target_id": entry.target_id,

@@ -8,13 +8,11 @@ from models.access import Grant, Role
 from models.base import atomic, count
 from models.org import Department, DepartmentDeputy, Position, Rank, Staff, Unit
 from services.orgtree import create_department_row, create_unit_row
+from services.roles_seed import seed_national_ranks
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董袁潘"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
          "明", "超", "秀英", "霞", "平", "刚", "桂英", "建华", "文", "华", "玉兰", "红", "志强"]
-RANKS = [("一级巡视员", 10), ("二级巡视员", 9), ("一级调研员", 8), ("二级调研员", 7),
-         ("三级调研员", 6), ("四级调研员", 5), ("一级主任科员", 4), ("二级主任科员", 3),
-         ("三级主任科员", 2), ("四级主任科员", 1), ("一级科员", 0)]
 DEPARTMENTS = [("局领导", None), ("办公室", None), ("人事科", None), ("财务科", None),
                ("业务一科", None), ("档案室", "人事科")]
 
@@ -32,8 +30,7 @@ async def load_demo(*, env, force=False):
     rng = random.Random(20261126)
     cipher = env.cipher
     async with atomic():
-        for name, level in RANKS:
-            await Rank.aget_or_create(name=name, defaults={"level": level})
+        await seed_national_ranks()
         ranks = {r.name: r for r in await Rank.select().aexecute()}
         top = await create_unit_row(name="示范市人力资源和社会保障局", code="DEMO")
         await create_unit_row(name="示范市就业服务中心", code="DEMO-JY", parent=top)

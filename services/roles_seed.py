@@ -1,6 +1,7 @@
-"""Keep the built-in roles in the database equal to the catalogue in services.permissions."""
+"""Reference data kept in step with the code: built-in roles, the national list of ranks (职级)."""
 from models.access import Role, RolePermission
-from models.base import atomic, fetch_all
+from models.base import atomic, count, fetch_all
+from models.org import Rank
 from services.permissions import BUILTIN_ROLES
 
 
@@ -24,3 +25,20 @@ async def sync_builtin_roles():
                     RolePermission.permission.in_(list(have - want))).aexecute()
             for perm in sorted(want - have):
                 await RolePermission.acreate(role=role.id, permission=perm)
+
+
+# 公务员职级 (Civil Servant Law 2019): leadership-neutral grades, highest first.
+NATIONAL_RANKS = [
+    ("一级巡视员", 12), ("二级巡视员", 11), ("一级调研员", 10), ("二级调研员", 9),
+    ("三级调研员", 8), ("四级调研员", 7), ("一级主任科员", 6), ("二级主任科员", 5),
+    ("三级主任科员", 4), ("四级主任科员", 3), ("一级科员", 2), ("二级科员", 1),
+]
+
+
+async def seed_national_ranks():
+    """Fill the rank list on a fresh install; an existing list is the admin's and left alone."""
+    if await count(Rank.select()):
+        return
+    async with atomic():
+        for name, level in NATIONAL_RANKS:
+            await Rank.acreate(name=name, level=level)

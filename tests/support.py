@@ -91,7 +91,7 @@ async def reset_data(env):
     from models.audit import AuditHead
     from models.base import real_db
     from server.migrate import SchemaMigration, all_models
-    from services.roles_seed import sync_builtin_roles
+    from services.roles_seed import seed_national_ranks, sync_builtin_roles
 
     db = real_db()
     mysql = "MySQL" in type(db).__name__
@@ -105,6 +105,7 @@ async def reset_data(env):
         await db.aexecute_sql("SET FOREIGN_KEY_CHECKS=1" if mysql else "PRAGMA foreign_keys=ON")
     await AuditHead.insert(id=1, last_seq=0, last_hash="0" * 64).aexecute()
     await sync_builtin_roles()
+    await seed_national_ranks()
     await env.redis.flushdb()
     if env.fake_wechat is not None:
         env.fake_wechat.state.reset()
