@@ -96,11 +96,13 @@ Component({
 
     showConflict(err) {
       const fields = err.fields || {};
-      const kind = fields.conflict || { BINDING_PHONE_BOUND_ELSEWHERE: 'bound_elsewhere', BINDING_PHONE_AMBIGUOUS: 'ambiguous', BINDING_NO_RECORD: 'no_record' }[err.code];
+      const kind = fields.conflict || binding.CONFLICT_KINDS[err.code];
       const words = binding.describeConflict(kind, fields.phone_masked);
       this.setData({
         state: 'conflict',
-        conflict: { code: err.code, kind, title: words.title, text: words.text, phoneMasked: fields.phone_masked || '' },
+        conflict: {
+          code: err.code, kind, title: words.title, text: words.text, phoneMasked: fields.phone_masked || '', canRequest: words.canRequest,
+        },
       });
     },
 
@@ -111,8 +113,9 @@ Component({
         await binding.bindByInvite({ ticket: this.ticket(), invite });
         this.goHome();
       } catch (err) {
-        // the request layer already showed the backend's message
-        if (this.ticketGone(err)) this.login();
+        // conflicts are explained on the page; other errors were toasted by the request layer
+        if (binding.CONFLICT_CODES.includes(err.code)) this.showConflict(err);
+        else if (this.ticketGone(err)) this.login();
       }
     },
 

@@ -1,0 +1,142 @@
+// 请假申请: type (with remaining balance), date range with half days, the server's live day quote
+// (calendar warnings included), reason, an optional attachment uploaded after the request exists.
+const leave = require('../../services/leave');
+const { toast } = require('../../utils/wechat');
+
+const HALF_OPTIONS = [{ value: 'am', label: '上午' }, { value: 'pm', label: '下午' }];
+
+function today() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+Component({
+  data: {
+    loading: true,
+    typeOptions: [],
+    types: {},
+    form: { type: '', start: '', startHalf: 'am', end: '', endHalf: 'pm', reason: '' },
+    halfOptions: HALF_OPTIONS,
+    picker: '', // 'start' | 'end' while a date picker is open
+    quote: null,
+    quoting: false,
+    quoteError: '',
+    attachment: null, // {path, size}
+    submitting: false,
+  },
+
+  methods: {
+    onLoad() {
+      this.quoteSeq = 0;
+      this.load();
+    },
+
+    async load() {
+      this.setData({ loading: true });
+      try {
+        const year = Number(today().slice(0, 4));
+        const [types, balances] = await Promise.all([leave.fetchLeaveTypes(), leave.fetchBalances(year)]);
+        const byCode = {};
+        (balances || []).forEach((b) => { byCode[b.type_code] = b; });
+        const map = {};
+        const typeOptions = (types || []).map((t) => {
+          const b = byCode[t.code];
+          map[t.code] = { ...t, remaining: b ? b.remaining : null };
+          const label = b ? `${t.name}（剩余 ${b.remaining} 天）` : t.name;
+          return { value: t.code, label };
+        });
+        this.setData({ typeOptions, types: map });
+      } catch (e) {
+        // the request layer showed the message
+      } finally {
+        this.setData({ loading: false });
+      }
+    },
+
+    onTypeChange(e) {
+      this.setData({ 'form.type': e.detail.value });
+      this.requote();
+    },
+
+    onOpenPicker(e) {
+      this.setData({ picker: e.currentTarget.dataset.which });
+    },
+
+    onClosePicker() {
+      this.setData({ picker: '' });
+    },
+
+    onDateConfirm(e) {
+      const which = e.currentTarget.dataset.which;
+      const value = String(e.detail.value || '').slice(0, 10);
+      const patch = { picker: '', [`form.${which}`]: value };
+      // A new start later than the end moves the end along.
+      if (which === 'start' && (!this.data.form.end || this.data.form.end < value)) patch['form.end'] = value;
+      this.setData(patch);
+      this.requote();
+    },
+
+    onHalfChange(e) {
+      this.setData({ [`form.${e.currentTarget.dataset.field}`]: e.detail.value });
+      this.requote();
+    },
+
+    onReasonChange(e) {
+      this.setData({ 'form.reason': (e.detail && e.detail.value) || '' });
+    },
+
+    // Ask the server what the range costs; only the latest answer is shown.
+    async requote() {
+      const { type, start, startHalf, end, endHalf } = this.data.form;
+      if (!type || !start || !end) return;
+      this.quoteSeq += 1;
+      const seq = this.quoteSeq;
+      this.setData({ quoting: true, quoteError: '' });
+      try {
+        const quote = await leave.quoteLeave({ type, start, startHalf, end, endHalf });
+        if (seq !== this.quoteSeq) return;
+        this.setData({ quote });
+      } catch (err) {
+        if (seq !== this.quoteSeq) return;
+        this.setData({ quote: null, quoteError: err.message });
+      } finally {
+        if (seq === this.quoteSeq) this.setData({ quoting: false });
+      }
+    },
+
+    async onChooseAttachment() {
+      const file = await leave.chooseAttachment();
+      if (file) this.setData({ attachment: { path: file.tempFilePath, size: file.size || 0 } });
+    },
+
+    onRemoveAttachment() {
+      this.setData({ attachment: null });
+    },
+
+    async onSubmit() {
+      if (this.data.submitting) return;
+      const { form, quote, attachment } = this.data;
+      if (!form.type) { toast('请选择假期类型'); return; }
+      if (!form.start || !form.end) { toast('请选择请假日期'); return; }
+      if (!form.reason.trim()) { toast('请填写请假事由'); return; }
+      if (quote && quote.attachment_required && !attachment) { toast('该假期需要上传证明材料'); return; }
+      this.setData({ submitting: true });
+      try {
+        const created = await leave.submitLeave({ ...form, reason: form.reason.trim() });
+        if (attachment) {
+          try {
+            await leave.uploadAttachment(created.id, attachment.path);
+          } catch (err) {
+            toast(`申请已提交，但附件上传失败：${err.message}`);
+          }
+        }
+        wx.redirectTo({ url: `/package-leave/detail/index?id=${created.id}` });
+      } catch (err) {
+        // shown by the request layer (e.g. 年休假余额不足)
+      } finally {
+        this.setData({ submitting: false });
+      }
+    },
+  },
+});

@@ -1,0 +1,138 @@
+// 请假详情: the request, its approval steps (t-steps) and timeline; withdraw while pending,
+// report back (销假) once approved and not yet over.
+const leave = require('../../services/leave');
+const approvals = require('../../services/approvals');
+const { formatTime } = require('../../utils/format');
+const { toast } = require('../../utils/wechat');
+
+const STEP_STATUS = { done: 'finish', current: 'process', stopped: 'error', skipped: 'default', waiting: 'default' };
+const TASK_LABEL = { pending: '待审批', approved: '已同意', rejected: '已驳回', returned: '已退回', transferred: '已转交', cancelled: '无需处理' };
+
+function stepsOut(inst) {
+  return (inst.steps || []).map((s) => {
+    const who = (s.approvers || []).map((a) => a.name).join('、');
+    const tasks = (s.tasks || []).map((t) => `${t.assignee ? t.assignee.name : ''}${t.label ? `（${t.label}）` : ''} ${TASK_LABEL[t.status] || t.status}${t.comment ? `：${t.comment}` : ''}`);
+    const content = s.skipped ? `已跳过${s.note ? `：${s.note}` : ''}` : (tasks.length ? tasks.join('；') : who);
+    return { title: s.name, content, status: STEP_STATUS[s.state] || 'default' };
+  });
+}
+
+function timelineOut(inst) {
+  return (inst.timeline || []).map((e) => ({
+    id: e.id,
+    title: `${e.actor ? e.actor.name : '系统'} ${e.action_label}${e.label ? `（${e.label}）` : ''}`,
+    comment: e.comment || (e.data && e.data.note) || '',
+    time: formatTime(e.created_at),
+  }));
+}
+
+function todayStr() {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+}
+
+Component({
+  data: {
+    id: null,
+    loading: true,
+    req: null,
+    inst: null,
+    steps: [],
+    current: 0,
+    timeline: [],
+    notice: '',
+    canReportBack: false,
+    backOpen: false,
+    back: { date: '', half: 'am' },
+    halfOptions: [{ value: 'am', label: '上午' }, { value: 'pm', label: '下午' }],
+    pickerVisible: false,
+    acting: false,
+  },
+
+  methods: {
+    onLoad(query) {
+      this.setData({ id: Number(query.id) });
+    },
+
+    onShow() {
+      this.load();
+    },
+
+    async load() {
+      this.setData({ loading: true });
+      try {
+        const req = await leave.fetchLeave(this.data.id);
+        let inst = null;
+        if (req.instance_id) inst = await approvals.fetchApproval(req.instance_id);
+        const steps = inst ? stepsOut(inst) : [];
+        const cur = inst ? Math.max(0, (inst.steps || []).findIndex((s) => s.state === 'current')) : 0;
+        this.setData({
+          req: { ...req, rangeText: leave.rangeText(req), theme: leave.STATUS_THEME[req.status] || 'default' },
+          inst,
+          steps,
+          current: cur,
+          timeline: inst ? timelineOut(inst) : [],
+          canReportBack: req.status === 'approved' && !req.reported_back_at && todayStr() <= req.end,
+        });
+      } catch (err) {
+        // shown by the request layer
+      } finally {
+        this.setData({ loading: false });
+      }
+    },
+
+    async onWithdraw() {
+      const { inst } = this.data;
+      if (!inst || this.data.acting) return;
+      this.setData({ acting: true });
+      try {
+        await approvals.act(inst.id, { action: 'withdraw', version: inst.version });
+        wx.showToast({ title: '已撤回', icon: 'success' });
+        this.setData({ notice: '' });
+      } catch (err) {
+        const words = approvals.describeActError(err);
+        if (words) this.setData({ notice: words });
+      } finally {
+        this.setData({ acting: false });
+        await this.load();
+      }
+    },
+
+    onOpenReportBack() {
+      const { req } = this.data;
+      const t = todayStr();
+      const date = t < req.start ? req.start : t;
+      this.setData({ backOpen: true, back: { date, half: 'am' } });
+    },
+
+    onCloseReportBack() { this.setData({ backOpen: false }); },
+    onOpenPicker() { this.setData({ pickerVisible: true }); },
+    onClosePicker() { this.setData({ pickerVisible: false }); },
+
+    onBackDate(e) {
+      this.setData({ pickerVisible: false, 'back.date': String(e.detail.value || '').slice(0, 10) });
+    },
+
+    onBackHalf(e) {
+      this.setData({ 'back.half': e.detail.value });
+    },
+
+    async onConfirmReportBack() {
+      if (this.data.acting) return;
+      const { back, req } = this.data;
+      if (!back.date) { toast('请选择返岗日期'); return; }
+      this.setData({ acting: true });
+      try {
+        const updated = await leave.reportBack(req.id, back);
+        const returned = Math.round(((updated.original_days || req.days) - updated.days) * 100) / 100;
+        this.setData({ backOpen: false, notice: `已销假，${returned > 0 ? `退回 ${returned} 天` : '未退回天数'}` });
+        await this.load();
+      } catch (err) {
+        // shown by the request layer
+      } finally {
+        this.setData({ acting: false });
+      }
+    },
+  },
+});

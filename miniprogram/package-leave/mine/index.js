@@ -1,0 +1,52 @@
+// 我的申请: my leave requests (status, days) with shortcuts to apply for leave or overtime.
+const leave = require('../../services/leave');
+
+function decorate(r) {
+  return {
+    ...r,
+    rangeText: leave.rangeText(r),
+    daysText: leave.fmtDays(r.days),
+    theme: leave.STATUS_THEME[r.status] || 'default',
+  };
+}
+
+Component({
+  data: { loading: true, rows: [], errorText: '' },
+
+  methods: {
+    onLoad() {},
+
+    onShow() {
+      this.load();
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      this.setData({ loading: true });
+      try {
+        const rows = await leave.fetchMyLeave();
+        this.setData({ rows: (rows || []).map(decorate), errorText: '' });
+      } catch (err) {
+        this.setData({ errorText: err.message });
+      } finally {
+        this.setData({ loading: false });
+      }
+    },
+
+    onOpen(e) {
+      wx.navigateTo({ url: `/package-leave/detail/index?id=${e.currentTarget.dataset.id}` });
+    },
+
+    onApply() {
+      wx.navigateTo({ url: '/package-leave/apply/index' });
+    },
+
+    onOvertime() {
+      wx.navigateTo({ url: '/package-leave/overtime/index' });
+    },
+  },
+});

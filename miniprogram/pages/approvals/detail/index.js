@@ -1,0 +1,122 @@
+// 审批详情: what is asked (leave: type, dates, days, reason, warnings), the applicant's remaining
+// balance and overlapping absences in the department when the caller may see them, the steps and
+// the timeline; approve / reject / return with a comment.
+const approvals = require('../../../services/approvals');
+const leave = require('../../../services/leave');
+const { formatTime } = require('../../../utils/format');
+const { toast } = require('../../../utils/wechat');
+
+const STEP_STATUS = { done: 'finish', current: 'process', stopped: 'error', skipped: 'default', waiting: 'default' };
+const TASK_LABEL = { pending: '待审批', approved: '已同意', rejected: '已驳回', returned: '已退回', transferred: '已转交', cancelled: '无需处理' };
+
+function stepsOut(inst) {
+  return (inst.steps || []).map((s) => {
+    const tasks = (s.tasks || []).map((t) => `${t.assignee ? t.assignee.name : ''}${t.label ? `（${t.label}）` : ''} ${TASK_LABEL[t.status] || t.status}${t.comment ? `：${t.comment}` : ''}`);
+    const who = (s.approvers || []).map((a) => a.name).join('、');
+    return {
+      title: s.name,
+      content: s.skipped ? `已跳过${s.note ? `：${s.note}` : ''}` : (tasks.length ? tasks.join('；') : who),
+      status: STEP_STATUS[s.state] || 'default',
+    };
+  });
+}
+
+function overlaps(rows, subject) {
+  return (rows || []).filter((r) => r.id !== subject.id
+    && r.staff && subject.staff && r.staff.id !== subject.staff.id
+    && r.department_id === subject.department_id
+    && ['pending', 'approved'].includes(r.status)
+    && r.start <= subject.end && r.end >= subject.start)
+    .map((r) => ({ id: r.id, text: `${r.staff.name} ${r.type_name} ${leave.rangeText(r)}（${r.status_label}）` }));
+}
+
+Component({
+  data: {
+    id: null,
+    inst: null,
+    subject: null,
+    steps: [],
+    current: 0,
+    timeline: [],
+    balance: null, // {type_name, remaining} of the applicant, when visible
+    overlapList: null, // null: not visible to this caller
+    comment: '',
+    notice: '',
+    acting: false,
+  },
+
+  methods: {
+    onLoad(query) {
+      this.setData({ id: Number(query.id) });
+    },
+
+    onShow() {
+      this.load();
+    },
+
+    async load() {
+      try {
+        const inst = await approvals.fetchApproval(this.data.id);
+        const subject = inst.subject && inst.kind === 'leave'
+          ? { ...inst.subject, rangeText: leave.rangeText(inst.subject) } : inst.subject;
+        this.setData({
+          inst,
+          subject,
+          steps: stepsOut(inst),
+          current: Math.max(0, (inst.steps || []).findIndex((s) => s.state === 'current')),
+          timeline: (inst.timeline || []).map((e) => ({
+            id: e.id,
+            title: `${e.actor ? e.actor.name : '系统'} ${e.action_label}${e.label ? `（${e.label}）` : ''}`,
+            comment: e.comment || (e.data && e.data.note) || '',
+            time: formatTime(e.created_at),
+          })),
+        });
+        if (inst.kind === 'leave' && subject) this.loadContext(inst, subject);
+      } catch (err) {
+        // shown by the request layer
+      }
+    },
+
+    // Extra context needs leave.view over the applicant; without it the sections stay hidden.
+    async loadContext(inst, subject) {
+      const year = Number(String(subject.start).slice(0, 4));
+      try {
+        const balances = await leave.fetchBalances(year, inst.applicant_id, { toast: false });
+        const b = (balances || []).find((x) => x.type_code === subject.type);
+        this.setData({ balance: b ? { type_name: b.type_name || subject.type_name, remaining: b.remaining } : null });
+      } catch (e) {
+        this.setData({ balance: null });
+      }
+      try {
+        const rows = await leave.fetchLeaveInReach({ year });
+        this.setData({ overlapList: overlaps(rows, subject) });
+      } catch (e) {
+        this.setData({ overlapList: null });
+      }
+    },
+
+    onCommentChange(e) {
+      this.setData({ comment: (e.detail && e.detail.value) || '' });
+    },
+
+    async onAct(e) {
+      const action = e.currentTarget.dataset.action;
+      const { inst, acting } = this.data;
+      const comment = this.data.comment.trim();
+      if (!inst || acting) return;
+      if (action === 'reject' && !comment) { toast('驳回时请填写原因'); return; }
+      this.setData({ acting: true, notice: '' });
+      try {
+        await approvals.act(inst.id, { action, comment, version: inst.version });
+        wx.showToast({ title: { approve: '已同意', reject: '已驳回', return: '已退回' }[action] || '已处理', icon: 'success' });
+        this.setData({ comment: '' });
+      } catch (err) {
+        const words = approvals.describeActError(err);
+        if (words) this.setData({ notice: words });
+      } finally {
+        this.setData({ acting: false });
+        await this.load();
+      }
+    },
+  },
+});

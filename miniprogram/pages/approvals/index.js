@@ -1,0 +1,165 @@
+// 审批: 待我审批 / 我已审批 / 抄送我. Approve in one tap, reject with a reason, batch approve in
+// checkbox mode. When someone else got there first (409) the page says so and refreshes.
+const approvals = require('../../services/approvals');
+const { formatTime } = require('../../utils/format');
+const { toast } = require('../../utils/wechat');
+
+function decorate(i) {
+  return {
+    ...i,
+    time: formatTime(i.created_at),
+    theme: approvals.STATUS_THEME[i.status] || 'default',
+    who: i.applicant ? i.applicant.name : '',
+  };
+}
+
+Component({
+  data: {
+    boxes: approvals.BOXES,
+    box: 'waiting',
+    loading: true,
+    rows: [],
+    total: 0,
+    notice: '',
+    batchMode: false,
+    selected: [],
+    rejecting: null, // the row being rejected
+    rejectReason: '',
+    acting: false,
+  },
+
+  methods: {
+    onLoad(query) {
+      if (query && query.box) this.setData({ box: query.box });
+    },
+
+    onShow() {
+      this.load();
+    },
+
+    async onPullDownRefresh() {
+      await this.load();
+      wx.stopPullDownRefresh();
+    },
+
+    async load() {
+      this.setData({ loading: true });
+      try {
+        const rows = await approvals.fetchBox(this.data.box);
+        const ids = (rows || []).map((r) => r.id);
+        this.setData({
+          rows: (rows || []).map(decorate),
+          selected: this.data.selected.filter((id) => ids.includes(id)),
+        });
+      } catch (err) {
+        // shown by the request layer
+      } finally {
+        this.setData({ loading: false });
+      }
+    },
+
+    onTabChange(e) {
+      this.setData({ box: e.detail.value, rows: [], notice: '', batchMode: false, selected: [] });
+      this.load();
+    },
+
+    onOpen(e) {
+      wx.navigateTo({ url: `/pages/approvals/detail/index?id=${e.currentTarget.dataset.id}` });
+    },
+
+    // After a conflict: plain words, then the list as it is now.
+    async explain(err) {
+      const words = approvals.describeActError(err);
+      if (words) this.setData({ notice: words });
+      await this.load();
+    },
+
+    async onApprove(e) {
+      if (this.data.acting) return;
+      const row = this.data.rows.find((r) => r.id === Number(e.currentTarget.dataset.id));
+      if (!row) return;
+      this.setData({ acting: true, notice: '' });
+      try {
+        await approvals.act(row.id, { action: 'approve', version: row.version });
+        wx.showToast({ title: '已同意', icon: 'success' });
+        await this.load();
+      } catch (err) {
+        await this.explain(err);
+      } finally {
+        this.setData({ acting: false });
+      }
+    },
+
+    onStartReject(e) {
+      const row = this.data.rows.find((r) => r.id === Number(e.currentTarget.dataset.id));
+      this.setData({ rejecting: row || null, rejectReason: '' });
+    },
+
+    onCancelReject() {
+      this.setData({ rejecting: null, rejectReason: '' });
+    },
+
+    onPopupChange(e) {
+      if (!e.detail.visible) this.onCancelReject();
+    },
+
+    onReasonChange(e) {
+      this.setData({ rejectReason: (e.detail && e.detail.value) || '' });
+    },
+
+    async onConfirmReject() {
+      const row = this.data.rejecting;
+      const reason = this.data.rejectReason.trim();
+      if (!row || this.data.acting) return;
+      if (!reason) { toast('驳回时请填写原因'); return; }
+      this.setData({ acting: true, notice: '' });
+      try {
+        await approvals.act(row.id, { action: 'reject', comment: reason, version: row.version });
+        this.setData({ rejecting: null, rejectReason: '' });
+        wx.showToast({ title: '已驳回', icon: 'success' });
+        await this.load();
+      } catch (err) {
+        this.setData({ rejecting: null });
+        await this.explain(err);
+      } finally {
+        this.setData({ acting: false });
+      }
+    },
+
+    onToggleBatch() {
+      this.setData({ batchMode: !this.data.batchMode, selected: [] });
+    },
+
+    onSelectChange(e) {
+      this.setData({ selected: (e.detail.value || []).map(Number) });
+    },
+
+    onSelectAll() {
+      const all = this.data.rows.map((r) => r.id);
+      this.setData({ selected: this.data.selected.length === all.length ? [] : all });
+    },
+
+    async onBatchApprove() {
+      const ids = this.data.selected;
+      if (!ids.length) { toast('请先勾选要同意的申请'); return; }
+      if (this.data.acting) return;
+      this.setData({ acting: true, notice: '' });
+      try {
+        const results = await approvals.batchApprove(ids);
+        const okCount = results.filter((r) => r.ok).length;
+        const failed = results.filter((r) => !r.ok);
+        let notice = `已同意 ${okCount} 条`;
+        if (failed.length) {
+          const why = failed.map((r) => (r.code === 'APPROVAL_ALREADY_ACTED' ? '已由他人处理' : r.message));
+          notice += `；${failed.length} 条未处理（${[...new Set(why)].join('、')}）`;
+        }
+        this.setData({ notice, batchMode: false, selected: [] });
+        await this.load();
+      } catch (err) {
+        // shown by the request layer
+      } finally {
+        this.setData({ acting: false });
+      }
+    },
+  },
+});

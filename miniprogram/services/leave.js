@@ -1,0 +1,131 @@
+// Leave (请假) and overtime (加班): types, balances, the server's day quote, requests, report-back,
+// attachments. Every call goes through utils/request.js (token, toasts, double-submit guard).
+const config = require('../config');
+const session = require('../utils/session');
+const { get, post, ApiError } = require('../utils/request');
+
+const HALF_LABELS = { am: '上午', pm: '下午' };
+
+function fetchLeaveTypes() {
+  return get('/api/leave/types');
+}
+
+function fetchBalances(year, staffId, opts = {}) {
+  const query = { year };
+  if (staffId) query.staff_id = staffId;
+  return get('/api/leave/balances', query, opts);
+}
+
+// The server counts the days (holiday calendar, 调休 Saturdays, half days) and warns when a
+// year's schedule is not published yet; the page never counts on its own.
+function quoteLeave({ type, start, startHalf, end, endHalf }) {
+  return get(
+    '/api/leave/quote',
+    { type, start, start_half: startHalf, end, end_half: endHalf },
+    { toast: false },
+  );
+}
+
+function submitLeave({ type, start, startHalf, end, endHalf, reason }) {
+  return post(
+    '/api/leave/requests',
+    { type, start, start_half: startHalf, end, end_half: endHalf, reason },
+    { loading: '正在提交', key: 'leave-submit' },
+  );
+}
+
+function fetchMyLeave({ page = 1, pageSize = 50 } = {}) {
+  return get('/api/leave/requests', { mine: 1, page, page_size: pageSize });
+}
+
+function fetchLeave(id) {
+  return get(`/api/leave/requests/${id}`);
+}
+
+// Leave of others within the caller's leave.view reach (quiet: most approvers lack it).
+function fetchLeaveInReach({ year, pageSize = 200 }) {
+  return get('/api/leave/requests', { mine: 0, year, page_size: pageSize }, { toast: false });
+}
+
+function reportBack(id, { date, half }) {
+  return post(`/api/leave/requests/${id}/report-back`, { date, half }, { loading: '正在销假', key: `leave-report-back-${id}` });
+}
+
+function submitOvertime({ date, hours, reason }) {
+  return post('/api/overtime/requests', { date, hours, reason }, { loading: '正在提交', key: 'overtime-submit' });
+}
+
+function fetchMyOvertime() {
+  return get('/api/overtime/requests', { mine: 1, page_size: 50 });
+}
+
+// wx.uploadFile is outside wx.request, so it carries the token itself (multipart field "file").
+function uploadAttachment(requestId, filePath) {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${config.baseUrl}/api/leave/requests/${requestId}/attachments`,
+      filePath,
+      name: 'file',
+      header: { Authorization: `Bearer ${session.getToken()}` },
+      success: (res) => {
+        let body = res.data;
+        try { body = typeof body === 'string' ? JSON.parse(body) : body; } catch (e) { body = null; }
+        if (res.statusCode >= 200 && res.statusCode < 300 && body && body.data) resolve(body.data);
+        else {
+          const err = (body && body.error) || {};
+          reject(new ApiError({ status: res.statusCode, code: err.code || `HTTP_${res.statusCode}`, message: err.message || '附件上传失败' }));
+        }
+      },
+      fail: () => reject(new ApiError({ code: 'NETWORK', message: '附件上传失败，请检查网络' })),
+    });
+  });
+}
+
+function chooseAttachment() {
+  return new Promise((resolve) => {
+    wx.chooseMedia({
+      count: 1,
+      mediaType: ['image'],
+      sourceType: ['album', 'camera'],
+      success: (res) => resolve((res.tempFiles && res.tempFiles[0]) || null),
+      fail: () => resolve(null),
+    });
+  });
+}
+
+function halfLabel(half) {
+  return HALF_LABELS[half] || '';
+}
+
+// "2026-03-02 上午 至 2026-03-06 下午"
+function rangeText(r) {
+  return `${r.start} ${halfLabel(r.start_half)} 至 ${r.end} ${halfLabel(r.end_half)}`;
+}
+
+function fmtDays(n) {
+  return `${Number(n || 0).toString()} 天`;
+}
+
+const STATUS_THEME = {
+  pending: 'warning', approved: 'success', rejected: 'danger', withdrawn: 'default', returned: 'warning', cancelled: 'default',
+};
+
+module.exports = {
+  HALF_LABELS,
+  STATUS_THEME,
+  fetchLeaveTypes,
+  fetchBalances,
+  quoteLeave,
+  submitLeave,
+  fetchMyLeave,
+  fetchLeave,
+  fetchLeaveInReach,
+  reportBack,
+  submitOvertime,
+  fetchMyOvertime,
+  uploadAttachment,
+  chooseAttachment,
+  halfLabel,
+  rangeText,
+  fmtDays,
+};
