@@ -23,6 +23,7 @@ from models.org import Staff
 from server.crypto import mask_phone, sign, valid_phone, verify_signature
 from server.errors import BadRequest, Conflict, Gone, Invalid, NotFound
 from services import audit, calendar, notify
+from services.staff import unit_algorithm
 from services.access import get_staff_in_reach, load_principal
 from services.people import lookups_for, staff_out
 from services.sessions import revoke_all_sessions
@@ -357,7 +358,8 @@ async def resolve_request(*, env, actor, request_id, action, staff_id=None, phon
                     if not valid_phone(phone):
                         raise Invalid("手机号格式不正确", code="VALIDATION_FAILED",
                                       fields={"phone": "应为 11 位手机号"})
-                    changes["phone_enc"] = env.cipher.encrypt(phone)
+                    changes["phone_enc"] = env.cipher.encrypt(
+                        phone, algorithm=await unit_algorithm(target.unit_id))
                     changes["phone_hash"] = env.cipher.blind_index(phone)
                 # Move the applicant's WeChat here: off any other record, and the record's old
                 # WeChat signs out.

@@ -82,14 +82,20 @@ async def check_person_fields(*, env, unit_id, values, staff_id=None):
         raise Conflict("该身份证号已登记", code="ID_NO_TAKEN", fields={"id_no": "已被使用"})
 
 
-def pii_columns(cipher, phone=None, id_no=None):
+async def unit_algorithm(unit_id):
+    """The cipher a unit's personal data is written with (sm4gcm for units that need 国密)."""
+    unit = await Unit.aget_or_none(Unit.id == unit_id)
+    return unit.crypto_algorithm if unit else None
+
+
+def pii_columns(cipher, phone=None, id_no=None, *, algorithm=None):
     out = {}
     if phone is not None:
-        out.update(phone_enc=cipher.encrypt(phone) if phone else None,
+        out.update(phone_enc=cipher.encrypt(phone, algorithm=algorithm) if phone else None,
                    phone_hash=cipher.blind_index(phone) if phone else None)
     if id_no is not None:
         id_no = id_no.upper() if id_no else id_no
-        out.update(id_no_enc=cipher.encrypt(id_no) if id_no else None,
+        out.update(id_no_enc=cipher.encrypt(id_no, algorithm=algorithm) if id_no else None,
                    id_no_hash=cipher.blind_index(id_no) if id_no else None)
     return out
 
@@ -200,7 +206,8 @@ async def create_staff(*, env, actor, employee_no, name, department_id, position
                 employee_no=employee_no, name=name, unit=dept.unit_id, department=dept.id,
                 position=position_id, rank=rank_id, gender=gender, hire_date=hire_date,
                 first_employment_date=first_employment_date,
-                **pii_columns(env.cipher, phone=values["phone"] or "", id_no=values["id_no"] or ""))
+                **pii_columns(env.cipher, phone=values["phone"] or "", id_no=values["id_no"] or "",
+                              algorithm=await unit_algorithm(dept.unit_id)))
         except pw.IntegrityError:
             raise Conflict("工号已被使用", code="EMPLOYEE_NO_TAKEN") from None
         await audit.record(actor=actor, action="staff.create", target_type="staff",
@@ -233,7 +240,8 @@ async def update_staff(*, env, actor, staff_id, changes):
         columns.update(pii_columns(
             env.cipher,
             phone=(changes["phone"] or "") if "phone" in changes else None,
-            id_no=(changes["id_no"] or "") if "id_no" in changes else None))
+            id_no=(changes["id_no"] or "") if "id_no" in changes else None,
+            algorithm=await unit_algorithm(staff.unit_id)))
         if columns:
             try:
                 await Staff.update(**columns, updated_at=utcnow()).where(Staff.id == staff.id).aexecute()

@@ -236,7 +236,8 @@ async def import_rows(*, env, actor, unit, rows):
                 department=rec["department"].id, position=pos.id if pos else None,
                 rank=rec["rank"].id if rec["rank"] else None, gender=rec["gender"],
                 hire_date=rec["hire_date"], first_employment_date=rec["first_employment_date"],
-                **pii_columns(cipher, phone=rec["phone"] or "", id_no=rec["id_no"] or ""))
+                **pii_columns(cipher, phone=rec["phone"] or "", id_no=rec["id_no"] or "",
+                              algorithm=unit.crypto_algorithm))
             ids.append(staff.id)
             await audit.record(actor=actor, action="staff.import", target_type="staff",
                                target_id=staff.id, after=audit_view(staff, cipher),

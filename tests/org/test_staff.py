@@ -232,3 +232,28 @@ def test_export_csv_and_xlsx_masked_and_scoped(server, api, org, scoped, f):
     assert last_audit(server, "staff.export").after["count"] == len(rows) - 1
     # data_checker holds staff.view but not staff.export.
     assert api.as_(org.a_checker).get("/api/staff/export").status == 403
+
+
+def test_unit_that_needs_guomi_gets_sm4_ciphertext(server, api, org):
+    """A unit with crypto_algorithm=sm4gcm has its people's phone and ID written with SM4-GCM."""
+    import base64
+
+    from models.org import Staff, Unit
+    from server.crypto import PiiCipher
+
+    sm4 = "gm1:sm4gcm:" + base64.b64encode(b"s" * 16).decode()
+    old = server.env.cipher
+    server.env.cipher = PiiCipher(server.config.security.pii_keys + "," + sm4,
+                                  server.config.security.pii_index_key)
+    try:
+        server.run(Unit.update(crypto_algorithm="sm4gcm").where(Unit.id == org.a.id).aexecute())
+        r = api.as_(org.a_hr_officer).post("/api/staff", {
+            "employee_no": "GM01", "name": "国密测试", "department_id": org.a_office.id,
+            "phone": "13700001111", "id_no": "11010519491231002X"})
+        assert r.status == 201, r
+        assert r.data["phone_masked"] == "137****1111"
+        row = server.run(Staff.aget(Staff.id == r.data["id"]))
+        assert row.phone_enc.startswith("gm1:") and row.id_no_enc.startswith("gm1:")
+        assert server.env.cipher.decrypt(row.phone_enc) == "13700001111"
+    finally:
+        server.env.cipher = old
