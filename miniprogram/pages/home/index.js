@@ -3,6 +3,7 @@ const { fetchHome } = require('../../services/home');
 const { parseAdminLoginQr } = require('../../services/auth');
 const { scanCode, toast } = require('../../utils/wechat');
 const { syncTabBar } = require('../../utils/tab-bar');
+const { fetchWaitingCount } = require('../../services/approvals');
 const { fetchToday, clockText } = require('../../services/attendance');
 
 // One line for the home card: 未打卡 / 已打卡 08:29 · 迟到 6 分钟 / 今天休息 ...
@@ -56,11 +57,30 @@ Component({
           cards: { ...EMPTY_CARDS, ...(data.cards || {}) },
           errorText: '',
         });
+        if (me) this.loadWaitingCount();
         if (me) this.loadAttendance();
       } catch (err) {
         this.setData({ errorText: err.message });
       } finally {
         this.setData({ loading: false });
+      }
+    },
+
+    // The approvals card opens the inbox; its count comes from /api/approvals/count after /api/home.
+    onOpenApprovals() {
+      wx.navigateTo({ url: '/pages/approvals/index' });
+    },
+
+    onOpenLink(e) {
+      wx.navigateTo({ url: e.currentTarget.dataset.url });
+    },
+
+    async loadWaitingCount() {
+      try {
+        const data = await fetchWaitingCount();
+        if (data && typeof data.waiting === 'number') this.setData({ 'cards.approvals.waiting': data.waiting });
+      } catch (e) {
+        // the card keeps what /api/home said
       }
     },
 
