@@ -18,17 +18,21 @@ async def _with_env(config, fn):
         await env.close()
 
 
-async def _run(config, host, port):
+async def _run(config, host, port, sockets=None):
     import tornado.httpserver
 
     from server.app import make_app, make_env
     from server.migrate import migrate
 
     env = await make_env(config)
-    await migrate()
+    if sockets is None:  # with --workers the parent migrated once before forking
+        await migrate()
     app = make_app(env)
     server = tornado.httpserver.HTTPServer(app, xheaders=False)
-    server.listen(port, host)
+    if sockets is None:
+        server.listen(port, host)
+    else:
+        server.add_sockets(sockets)
     logging.getLogger("mingjing").info("Mingjing listening on http://%s:%s (wechat mode: %s)",
                                        host, port, config.wechat.mode)
     print(f"明镜 Mingjing 已启动: http://{host}:{port}/admin  (API: /api, 健康检查: /healthz)",
@@ -42,12 +46,41 @@ async def _run(config, host, port):
     await env.close()
 
 
+def _run_workers(config, host, port, workers):
+    """N processes behind one port: migrate once, bind (SO_REUSEPORT), fork, serve in each.
+    They share sessions, locks and the WeChat token through Redis, so memory:// is refused."""
+    import tornado.netutil
+    import tornado.process
+
+    if config.redis.url.startswith("memory://"):
+        print("--workers 需要共享的 Redis（MINGJING_REDIS_URL=redis://...）", file=sys.stderr)
+        return 2
+
+    async def prepare():
+        from server.database import bind_database
+        from server.migrate import migrate
+
+        database = bind_database(config.database.url, pool_size=1)
+        try:
+            await migrate()
+        finally:
+            await database.close_pool()
+
+    asyncio.run(prepare())
+    sockets = tornado.netutil.bind_sockets(port, host, reuse_port=True)
+    tornado.process.fork_processes(workers)
+    asyncio.run(_run(config, host, port, sockets=sockets))
+    return 0
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m server", description="明镜 Mingjing")
     sub = parser.add_subparsers(dest="command")
     run = sub.add_parser("run", help="start the server (default)")
     run.add_argument("--host")
     run.add_argument("--port", type=int)
+    run.add_argument("--workers", type=int, default=1,
+                     help="server processes sharing the port (needs a shared Redis)")
     sub.add_parser("migrate", help="apply schema migrations")
     demo = sub.add_parser("demo", help="load the demo unit and print its accounts")
     demo.add_argument("--force", action="store_true", help="load even if data exists")
@@ -73,6 +106,9 @@ def main(argv=None):
     if command == "run":
         host = getattr(args, "host", None) or config.server.host
         port = getattr(args, "port", None) or config.server.port
+        workers = getattr(args, "workers", 1) or 1
+        if workers > 1:
+            return _run_workers(config, host, port, workers)
         asyncio.run(_run(config, host, port))
         return 0
     from server import cli
