@@ -8,7 +8,7 @@ import datetime
 
 from handlers.base import ApiHandler
 from models.base import utcnow
-from server.errors import BadRequest
+from server.errors import BadRequest, Unauthorized
 from server.validate import Date, Float, Int, Str, validate
 from services import attendance, attendance_makeup, attendance_stats
 
@@ -61,6 +61,15 @@ class AttendanceBase(ApiHandler):
 
 class PunchHandler(AttendanceBase):
     """打卡：服务器记录时间，校验位置、Wi-Fi、现场二维码与设备。"""
+
+    async def load_principal(self, staff_id):
+        # The 08:59 burst path: one query for the caller, no grants (punching is self-service).
+        self.principal = await attendance.load_punch_principal(staff_id)
+        if self.principal is None:
+            raise Unauthorized("账号已停用", code="ACCOUNT_DISABLED")
+        self.principal.ip = self.client_ip
+        self.principal.request_id = self.request_id
+        self.principal.env = self.env
 
     async def post(self):
         body = validate(self.json_body(), {

@@ -7,23 +7,25 @@ the punch table is itself the append-only evidence (docs/decisions.md); review d
 """
 import asyncio
 import datetime
+import json
 
 import peewee as pw
 
 from models.attendance import DeviceBinding, DeviceChangeRequest, Punch
-from models.base import atomic, count, fetch_all, get_one, utcnow
-from models.org import Department, Staff
+from models.base import atomic, count, fetch_all, get_one, real_db, utcnow
+from models.org import Department, Staff, StaffPost
 from server.errors import Forbidden, Invalid, NotFound
 from services import attendance_rules as rules
 from services import attendance_stats as stats
 from services import audit, events, notify, site_qr
-from services.access import get_staff_in_reach
+from services.access import Principal, get_staff_in_reach
 from services.calendar import day_info
 from services.geo import distance_m, in_china_box, speed_kmh
 
 SUBSCRIBES = True
 REPEAT_SECONDS = 60
-BINDING_CACHE_SECONDS = 3600
+BINDING_CACHE_SECONDS = 7 * 86400   # dropped at once when HR approves a device change
+LAST_CACHE_SECONDS = 2 * 86400      # so the morning's first punch finds yesterday's last one
 
 
 def epoch(dt_utc):
@@ -69,24 +71,48 @@ def judge_proofs(cfg, staff_dept_ids, lat, lng, bssid, qr_token, key, at_epoch):
     return best[0], best[1], best[2], rejected
 
 
+_SQL = {}
+
+
+async def _raw(name, build, params):
+    """Run a hot query whose SQL text peewee builds once per database (only the parameters
+    change between punches): building a query costs more CPU than the round trip itself."""
+    database = real_db()
+    key = (name, id(database))
+    sql = _SQL.get(key)
+    if sql is None:
+        sql, built = build().sql()
+        if list(built) != list(params):  # the hand-ordered parameters must match peewee's
+            raise RuntimeError(f"parameter order of hot query {name!r} does not match")
+        _SQL[key] = sql
+    return await database.aexecute_sql(sql, params)
+
+
 def _device_key(staff_id):
     return f"att:dev:{staff_id}"
 
 
-async def _bound_device(redis, staff_id, device_id, cached, now):
-    """The bound device id, binding `device_id` if the person has none (first device binds).
-    Redis holds the binding as a cache; the database row is the truth."""
+def _last_key(staff_id):
+    return f"att:last:{staff_id}"
+
+
+async def _last_punch(staff_id, now, cached):
+    """The person's latest real punch as {id, at, lat, lng}: from Redis when cached there,
+    else one indexed query (after a Redis flush, or for someone who never punched)."""
     if cached:
-        return cached
-    row = await DeviceBinding.aget_or_none(DeviceBinding.staff == staff_id)
-    if row is None:
-        try:
-            async with atomic():
-                row = await DeviceBinding.acreate(staff=staff_id, device_id=device_id, updated_at=now)
-        except pw.IntegrityError:
-            row = await DeviceBinding.aget(DeviceBinding.staff == staff_id)
-    await redis.set(_device_key(staff_id), row.device_id, ex=BINDING_CACHE_SECONDS)
-    return row.device_id
+        data = json.loads(cached)
+        return {**data, "at": datetime.datetime.fromtimestamp(data["at"], datetime.timezone.utc)
+                .replace(tzinfo=None)}
+    limit = now + datetime.timedelta(seconds=REPEAT_SECONDS)
+    rows = (await _raw("last", lambda: Punch.select(Punch.id, Punch.at, Punch.lat, Punch.lng)
+                       .where(Punch.staff == staff_id, Punch.kind != "makeup", Punch.at < limit)
+                       .order_by(Punch.at.desc()).limit(1), (staff_id, "makeup", limit, 1))).fetchall()
+    if not rows:
+        return None
+    pid, at, lat, lng = rows[0]
+    if isinstance(at, str):  # SQLite hands back text
+        at = datetime.datetime.fromisoformat(at)
+    return {"id": pid, "at": at, "lat": lat, "lng": lng}
 
 
 async def _recent_punch(staff_id, now):
@@ -96,32 +122,31 @@ async def _recent_punch(staff_id, now):
 
 
 async def punch(*, env, actor, body, now):
-    """Clock in or out. Returns (punch dict, created?)."""
+    """Clock in or out. Returns (punch dict, created?).
+
+    Round trips for a person whose caches are warm: one Redis pipeline, one INSERT, one Redis
+    pipeline. Repeated taps within 60 s return the first punch; concurrent taps are serialised
+    by a Redis SET NX per person, backed by the unique (staff, minute_bucket) key.
+    """
     actor.require("attendance.punch")
     staff = actor.staff
     if staff.department_id is None or staff.is_service_account:
         raise Forbidden("该账号无需考勤打卡", code="PUNCH_NOT_APPLICABLE")
-    lat, lng, accuracy = body["lat"], body["lng"], body["accuracy"]
-    if not in_china_box(lat, lng):
+    if not in_china_box(body["lat"], body["lng"]):
         raise Invalid("定位坐标无效（应为国内 GCJ-02 坐标）", code="VALIDATION_FAILED",
                       fields={"lat": "坐标不在国内"})
-    window = datetime.timedelta(seconds=REPEAT_SECONDS)
-    last = await get_one(Punch.select(Punch.id, Punch.at, Punch.lat, Punch.lng, Punch.kind)
-                         .where(Punch.staff == staff.id, Punch.at < now + window)
-                         .order_by(Punch.at.desc()))
-    if last is not None and abs((now - last.at).total_seconds()) < REPEAT_SECONDS:
-        return punch_out(await Punch.aget(Punch.id == last.id), repeat=True), False
-    # Serialise one person's concurrent taps (two buckets may straddle a minute boundary);
-    # the unique (staff, minute_bucket) key is the backstop on every database.
-    lock = f"att:tap:{staff.id}"
-    stamp = int(epoch(now))
+    lock, stamp = f"att:tap:{staff.id}", int(epoch(now))
     pipe = env.redis.pipeline(transaction=False)
     pipe.set(lock, stamp, nx=True, ex=REPEAT_SECONDS)
+    pipe.get(lock)
+    pipe.get(_last_key(staff.id))
     pipe.get(rules._version_key(staff.unit_id))
     pipe.get(_device_key(staff.id))
-    got_lock, version, device = await pipe.execute()
+    got_lock, held, cached_last, version, device = await pipe.execute()
+    last = await _last_punch(staff.id, now, cached_last)
+    if last is not None and abs((now - last["at"]).total_seconds()) < REPEAT_SECONDS:
+        return punch_out(await Punch.aget(Punch.id == last["id"]), repeat=True), False
     if not got_lock:
-        held = await env.redis.get(lock)
         if held is not None and abs(stamp - int(held)) < REPEAT_SECONDS:
             for _ in range(100):  # the other tap is committing: wait for it, return it
                 recent = await _recent_punch(staff.id, now)
@@ -150,12 +175,23 @@ async def _record_punch(env, actor, body, now, last, version, device):
     flags = []
     if accuracy > rule["accuracy_limit_m"]:
         flags.append("accuracy")
-    if last is not None and last.lat is not None and last.kind != "makeup" and last.at < now:
-        dist = distance_m(last.lat, last.lng, lat, lng)
-        if speed_kmh(dist, (now - last.at).total_seconds()) > rule["max_speed_kmh"]:
+    if last is not None and last["lat"] is not None and last["at"] < now:
+        dist = distance_m(last["lat"], last["lng"], lat, lng)
+        if speed_kmh(dist, (now - last["at"]).total_seconds()) > rule["max_speed_kmh"]:
             flags.append("speed")
-    if rule["bind_device"] and await _bound_device(
-            env.redis, staff.id, body["device_id"], device, now) != body["device_id"]:
+    if not device:
+        def bound():
+            return _raw("device", lambda: DeviceBinding.select(DeviceBinding.device_id).where(
+                DeviceBinding.staff == staff.id), (staff.id,))
+        rows = (await bound()).fetchall()
+        if not rows:
+            # First device binds (INSERT IGNORE: a concurrent first punch may have won).
+            await _raw("bind", lambda: DeviceBinding.insert(
+                staff=staff.id, device_id=body["device_id"], updated_at=now, created_at=now)
+                .on_conflict_ignore(), (now, staff.id, body["device_id"], now))
+            rows = (await bound()).fetchall()
+        device = rows[0][0]
+    if rule["bind_device"] and device != body["device_id"]:
         flags.append("device")
     kind, reason = "normal", body.get("reason") or ""
     if not inside:
@@ -167,26 +203,56 @@ async def _record_punch(env, actor, body, now, last, version, device):
                           fields={"reason": "外勤打卡必须填写事由"})
         kind = "field"
         flags.append("field")
-    row = {"staff": staff.id, "unit": staff.unit_id, "at": now, "minute_bucket": int(epoch(now)) // 60,
-           "kind": kind, "lat": lat, "lng": lng, "accuracy": accuracy, "wifi_bssid": bssid,
-           "device_id": body["device_id"], "place": place.id if place else None,
-           "proofs": ",".join(held), "reason": reason, "flags": ",".join(flags),
-           "review_status": "pending" if flags else ""}
+    row = {"created_at": now, "staff": staff.id, "unit": staff.unit_id, "at": now,
+           "minute_bucket": stamp_minute(now), "kind": kind, "lat": lat, "lng": lng,
+           "accuracy": accuracy, "wifi_bssid": bssid, "device_id": body["device_id"],
+           "place": place.id if place else None, "proofs": ",".join(held), "reason": reason,
+           "flags": ",".join(flags), "review_status": "pending" if flags else "", "review_note": ""}
     try:
-        async with atomic():
-            p = await Punch.acreate(**row)
-            if kind == "field":
-                dept = await Department.aget_or_none(Department.id == staff.department_id)
-                if dept and dept.leader_id and dept.leader_id != staff.id:
-                    await notify.raise_notification(
-                        recipient_ids=[dept.leader_id], kind="attendance.field_punch",
-                        title=f"{staff.name} 外勤打卡", body=reason,
-                        link=f"/pages/attendance/review?punch={p.id}", data={"punch_id": p.id})
+        if kind == "field":  # the leader's notice commits with the punch
+            async with atomic():
+                p = await Punch.acreate(**row)
+                await _notify_leader(staff, p, reason)
+        else:  # one autocommitted INSERT, its SQL text built once: the lean path
+            params = [row[f.name] for f in Punch._meta.sorted_fields if f.name in row]
+            cursor = await _raw("insert", lambda: Punch.insert(**row), params)
+            p = Punch(id=cursor.lastrowid, **row)
     except pw.IntegrityError:
         p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == row["minute_bucket"])
         return punch_out(p, repeat=True), False
+    pipe = env.redis.pipeline(transaction=False)
+    pipe.set(_last_key(staff.id), json.dumps({"id": p.id, "at": epoch(now), "lat": lat, "lng": lng}),
+             ex=LAST_CACHE_SECONDS)
+    pipe.set(_device_key(staff.id), device, ex=BINDING_CACHE_SECONDS)
+    await pipe.execute()
     return punch_out(p, repeat=False, inside=inside, rejected_proofs=rejected,
                      place_name=place.name if place else ""), True
+
+
+def stamp_minute(now):
+    return int(epoch(now)) // 60
+
+
+async def _notify_leader(staff, p, reason):
+    dept = await Department.aget_or_none(Department.id == staff.department_id)
+    if dept and dept.leader_id and dept.leader_id != staff.id:
+        await notify.raise_notification(
+            recipient_ids=[dept.leader_id], kind="attendance.field_punch",
+            title=f"{staff.name} 外勤打卡", body=reason,
+            link=f"/pages/attendance/review?punch={p.id}", data={"punch_id": p.id})
+
+
+async def load_punch_principal(staff_id):
+    """The caller for the punch endpoint: the staff row and active posts in one query, no
+    grants (clocking in is self-service: every active person may, and only for themselves)."""
+    rows = await fetch_all(
+        Staff.select(Staff, StaffPost.department_id.alias("post_dept"))
+        .join(StaffPost, pw.JOIN.LEFT_OUTER,
+              on=((StaffPost.staff == Staff.id) & (StaffPost.active == True)))  # noqa: E712
+        .where(Staff.id == staff_id).objects())
+    if not rows or rows[0].status != "active":
+        return None
+    return Principal(rows[0], [], [r.post_dept for r in rows if r.post_dept])
 
 
 async def today(*, env, actor, now, lat=None, lng=None):

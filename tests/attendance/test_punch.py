@@ -190,3 +190,26 @@ def test_service_account_cannot_punch(api, org, f):
     me = api.as_(org.office_1)
     r = punch(me, "2026-11-02 08:20")  # no place at all: outside, needs a reason
     assert r.status == 422 and r.code == "PUNCH_REASON_REQUIRED"
+
+
+def test_caches_lost_database_still_decides(api, org, server):
+    """Redis holds the last punch, the device binding and the config version as caches only."""
+    setup_a(api, org)
+    me = api.as_(org.office_1)
+    first = punch(me, "2026-11-02 08:20:00", device="phone-A")
+    server.run(server.env.redis.flushdb())
+    again = punch(api.as_(org.office_1), "2026-11-02 08:20:30", device="phone-A")
+    assert again.status == 200 and again.data["id"] == first.data["id"]
+    server.run(server.env.redis.flushdb())
+    r = punch(api.as_(org.office_1), "2026-11-02 08:35", device="phone-B", north=40000, reason="x")
+    assert r.status == 201 and set(r.data["flags"]) == {"device", "speed", "field"}, r
+
+
+def test_disabled_account_cannot_punch(api, org, server):
+    from models.org import Staff
+
+    setup_a(api, org)
+    me = api.as_(org.office_1)
+    server.run(Staff.update(status="retired").where(Staff.id == org.office_1.id).aexecute())
+    r = punch(me, "2026-11-02 08:20")
+    assert r.status == 401 and r.code == "ACCOUNT_DISABLED"
