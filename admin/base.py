@@ -30,6 +30,11 @@ NAV = [
     ("/admin/roles", "角色授权", ("role.view",)),
     ("/admin/binding", "绑定申请", ("binding.view",)),
     ("/admin/audit", "审计日志", ("audit.view",)),
+    # 考勤 (admin/attendance.py)
+    ("/admin/attendance/board", "考勤看板", ("attendance.view",)),
+    ("/admin/attendance/report", "考勤统计", ("attendance.report",)),
+    ("/admin/attendance/review", "打卡复核", ("attendance.review",)),
+    ("/admin/attendance/settings", "考勤设置", ("attendance.manage",)),
 ]
 
 NAV_DENIED_TIERS = {"/admin/staff": ("security", "audit")}
