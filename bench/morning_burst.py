@@ -106,7 +106,7 @@ async def stored_punches():
 
 def start_server(port, workers, profile=False):
     env = {**os.environ, "MINGJING_DATABASE_URL": DB_URL, "MINGJING_REDIS_URL": REDIS_URL,
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": "20"}
+           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": os.environ.get("BENCH_POOL", "20")}
     cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
     if profile:  # cProfile of the (single) server process, written on SIGTERM's clean exit
         cmd[1:1] = ["-m", "cProfile", "-o", str(ROOT / "bench" / "server.prof")]
@@ -166,6 +166,69 @@ async def blast(requests, concurrency):
     return time.perf_counter() - t0, latencies, errors, statuses
 
 
+class Req:
+    """One request for the keep-alive client: method, path, headers, body bytes."""
+
+    def __init__(self, method, path, headers=None, body=b""):
+        self.method, self.path, self.headers, self.body = method, path, headers or {}, body
+
+
+async def blast_keepalive(port, requests, concurrency):
+    """Like `blast`, over `concurrency` persistent HTTP/1.1 connections (as the WeChat client
+    keeps its HTTPS connections): a lean asyncio client so the client's own CPU on this small
+    machine does not dominate what is measured."""
+    queue = list(reversed(requests))
+    latencies, errors, statuses = [], [], {}
+
+    async def worker():
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while queue:
+                req = queue.pop()
+                head = [f"{req.method} {req.path} HTTP/1.1", "Host: 127.0.0.1",
+                        f"Content-Length: {len(req.body)}"]
+                head += [f"{k}: {v}" for k, v in req.headers.items()]
+                t0 = time.perf_counter()
+                writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + req.body)
+                status_line = await reader.readline()
+                code = int(status_line.split()[1])
+                length = 0
+                while True:
+                    line = await reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode().partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value)
+                await reader.readexactly(length)
+                latencies.append((time.perf_counter() - t0) * 1000)
+                statuses[code] = statuses.get(code, 0) + 1
+                if code not in (200, 201):
+                    errors.append(code)
+        finally:
+            writer.close()
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return time.perf_counter() - t0, latencies, errors, statuses
+
+
+def server_cpu_seconds(pgid):
+    """CPU time (user + system) used so far by the server's processes (its process group)."""
+    total, tick = 0.0, os.sysconf("SC_CLK_TCK")
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # field 5 of stat: the process group
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(len(values) * p / 100))]
@@ -174,34 +237,52 @@ def pct(values, p):
 async def main_async(args):
     from tornado.httpclient import HTTPRequest
 
+    load_before = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"seeding {args.staff} staff ...", flush=True)
     tokens = await seed(args.staff)
     port = free_port()
     proc = start_server(port, args.workers, args.profile)
     try:
         base = f"http://127.0.0.1:{port}"
-        # Warm-up (connections, caches): not measured.
-        await blast([HTTPRequest(base + "/healthz") for _ in range(200)], args.concurrency)
-        health = [HTTPRequest(base + "/healthz") for _ in range(args.staff)]
-        h_secs, h_lat, h_err, _ = await blast(health, args.concurrency)
-        punches = []
+        health, punches = [], []
         for i, token in enumerate(tokens):
             body = json.dumps({"lat": CENTRE[0] + (i % 100) * 1e-5, "lng": CENTRE[1],
-                               "accuracy": 15, "device_id": f"device-{i}"})
-            punches.append(HTTPRequest(base + "/api/attendance/punch", method="POST", body=body,
-                                       headers={"Authorization": f"Bearer {token}",
-                                                "Content-Type": "application/json"}))
-        p_secs, p_lat, p_err, statuses = await blast(punches, args.concurrency)
+                               "accuracy": 15, "device_id": f"device-{i}"}).encode()
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            if args.client == "tornado":
+                health.append(HTTPRequest(base + "/healthz"))
+                punches.append(HTTPRequest(base + "/api/attendance/punch", method="POST",
+                                           body=body, headers=headers))
+            else:
+                health.append(Req("GET", "/healthz"))
+                punches.append(Req("POST", "/api/attendance/punch", headers, body))
+
+        async def run(reqs):
+            if args.client == "tornado":
+                return await blast(reqs, args.concurrency)
+            return await blast_keepalive(port, reqs, args.concurrency)
+
+        await run(health[:300])  # warm-up (connections, caches): not measured
+        c0 = server_cpu_seconds(proc.pid)
+        h_secs, h_lat, h_err, _ = await run(health)
+        c1 = server_cpu_seconds(proc.pid)
+        p_secs, p_lat, p_err, statuses = await run(punches)
+        c2 = server_cpu_seconds(proc.pid)
     finally:
         stop_server(proc)
     stored = await stored_punches()
     h_rate, p_rate = len(health) / h_secs, len(punches) / p_secs
-    print(f"\nserver processes: {args.workers}   clients: {args.concurrency}   staff: {args.staff}")
+    print(f"\nserver processes: {args.workers}   clients: {args.concurrency} ({args.client})"
+          f"   staff: {args.staff}   load average before: {load_before}")
     print(f"/healthz      : {h_rate:8.0f} req/s   p50 {pct(h_lat, 50):6.1f} ms   p95 {pct(h_lat, 95):6.1f} ms"
           f"   p99 {pct(h_lat, 99):6.1f} ms   errors {len(h_err)}")
     print(f"clock-ins     : {p_rate:8.0f} /s      p50 {pct(p_lat, 50):6.1f} ms   p95 {pct(p_lat, 95):6.1f} ms"
           f"   p99 {pct(p_lat, 99):6.1f} ms   errors {len(p_err)}   statuses {statuses}")
     print(f"ratio clock-in / healthz throughput: {p_rate / h_rate:.2f}")
+    h_cpu, p_cpu = (c1 - c0) / len(health) * 1000, (c2 - c1) / len(punches) * 1000
+    print(f"server CPU per request: healthz {h_cpu:.2f} ms, clock-in {p_cpu:.2f} ms "
+          f"(ratio {h_cpu / p_cpu if p_cpu else 0:.2f}); server CPU busy "
+          f"{(c2 - c1) / p_secs * 100:.0f}% of one core during the clock-ins")
     print(f"punches stored: {stored} (expected {args.staff}) -> {'OK' if stored == args.staff else 'MISMATCH'}")
     ok = not p_err and stored == args.staff
     return 0 if ok else 1
@@ -213,6 +294,9 @@ def main():
     parser.add_argument("--concurrency", type=int, default=100)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--profile", action="store_true", help="cProfile the server (1 worker)")
+    parser.add_argument("--client", choices=("keepalive", "tornado"), default="keepalive",
+                        help="keepalive: persistent connections (default); tornado: "
+                             "AsyncHTTPClient(max_clients=N), a new connection per request")
     args = parser.parse_args()
     return asyncio.run(main_async(args))
 

@@ -7,7 +7,6 @@ the punch table is itself the append-only evidence (docs/decisions.md); review d
 """
 import asyncio
 import datetime
-import json
 
 import peewee as pw
 
@@ -24,8 +23,6 @@ from services.geo import distance_m, in_china_box, speed_kmh
 
 SUBSCRIBES = True
 REPEAT_SECONDS = 60
-BINDING_CACHE_SECONDS = 7 * 86400   # dropped at once when HR approves a device change
-LAST_CACHE_SECONDS = 2 * 86400      # so the morning's first punch finds yesterday's last one
 
 
 def epoch(dt_utc):
@@ -88,64 +85,77 @@ async def _raw(name, build, params):
     return await database.aexecute_sql(sql, params)
 
 
-def _device_key(staff_id):
-    return f"att:dev:{staff_id}"
-
-
-def _last_key(staff_id):
-    return f"att:last:{staff_id}"
-
-
-async def _last_punch(staff_id, now, cached):
-    """The person's latest real punch as {id, at, lat, lng}: from Redis when cached there,
-    else one indexed query (after a Redis flush, or for someone who never punched)."""
-    if cached:
-        data = json.loads(cached)
-        return {**data, "at": datetime.datetime.fromtimestamp(data["at"], datetime.timezone.utc)
-                .replace(tzinfo=None)}
-    limit = now + datetime.timedelta(seconds=REPEAT_SECONDS)
-    rows = (await _raw("last", lambda: Punch.select(Punch.id, Punch.at, Punch.lat, Punch.lng)
-                       .where(Punch.staff == staff_id, Punch.kind != "makeup", Punch.at < limit)
-                       .order_by(Punch.at.desc()).limit(1), (staff_id, "makeup", limit, 1))).fetchall()
-    if not rows:
-        return None
-    pid, at, lat, lng = rows[0]
-    if isinstance(at, str):  # SQLite hands back text
-        at = datetime.datetime.fromisoformat(at)
-    return {"id": pid, "at": at, "lat": lat, "lng": lng}
-
-
 async def _recent_punch(staff_id, now):
     return await get_one(Punch.select().where(
         Punch.staff == staff_id, Punch.at > now - datetime.timedelta(seconds=REPEAT_SECONDS),
         Punch.at < now + datetime.timedelta(seconds=REPEAT_SECONDS)).order_by(Punch.at.desc()))
 
 
+_PRINCIPAL_FIELDS = ("id", "unit", "department", "status", "is_service_account", "name",
+                     "employee_no")
+
+
+def _to_dt(value):
+    return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+async def load_punch_principal(staff_id):
+    """The caller of the punch endpoint in ONE prebuilt query: the staff columns it needs, active
+    posts, the bound device and the latest real punch (for double taps and the speed check).
+    No grants: clocking in is self-service (every active person, only for themselves)."""
+    last_id = (Punch.select(Punch.id).where(Punch.staff == Staff.id, Punch.kind != "makeup")
+               .order_by(Punch.at.desc(), Punch.id.desc()).limit(1))
+    cols = [getattr(Staff, f) for f in _PRINCIPAL_FIELDS]
+    rows = (await _raw("principal", lambda: (
+        Staff.select(*cols, StaffPost.department, DeviceBinding.device_id,
+                     Punch.id, Punch.at, Punch.lat, Punch.lng)
+        .join(StaffPost, pw.JOIN.LEFT_OUTER,
+              on=((StaffPost.staff == Staff.id) & (StaffPost.active == True)))  # noqa: E712
+        .join_from(Staff, DeviceBinding, pw.JOIN.LEFT_OUTER, on=(DeviceBinding.staff == Staff.id))
+        .join_from(Staff, Punch, pw.JOIN.LEFT_OUTER, on=(Punch.id == last_id))
+        .where(Staff.id == staff_id)), [True, "makeup", 1, staff_id])).fetchall()
+    if not rows:
+        return None
+    n = len(_PRINCIPAL_FIELDS)
+    values = dict(zip(_PRINCIPAL_FIELDS, rows[0][:n]))
+    if values["status"] != "active":
+        return None
+    values["is_service_account"] = bool(values["is_service_account"])
+    principal = Principal(Staff(**values), [], sorted({r[n] for r in rows if r[n]}))
+    device, pid, at, lat, lng = rows[0][n + 1:]
+    principal.punch_context = {
+        "device": device,
+        "last": {"id": pid, "at": _to_dt(at), "lat": lat, "lng": lng} if pid else None}
+    return principal
+
+
 async def punch(*, env, actor, body, now):
     """Clock in or out. Returns (punch dict, created?).
 
-    Round trips for a person whose caches are warm: one Redis pipeline, one INSERT, one Redis
-    pipeline. Repeated taps within 60 s return the first punch; concurrent taps are serialised
-    by a Redis SET NX per person, backed by the unique (staff, minute_bucket) key.
+    Round trips: the caller's one query (handlers/attendance.py), one Redis pipeline, one
+    autocommitted INSERT (plus an INSERT IGNORE for a person's very first device). Repeated
+    taps within 60 s return the first punch; concurrent taps are serialised by a Redis SET NX
+    per person, backed by the unique (staff, minute_bucket) key on every database.
     """
     actor.require("attendance.punch")
+    ctx = getattr(actor, "punch_context", None)
+    if ctx is None:  # called without the punch handler's caller query
+        ctx = (await load_punch_principal(actor.id)).punch_context
     staff = actor.staff
     if staff.department_id is None or staff.is_service_account:
         raise Forbidden("该账号无需考勤打卡", code="PUNCH_NOT_APPLICABLE")
     if not in_china_box(body["lat"], body["lng"]):
         raise Invalid("定位坐标无效（应为国内 GCJ-02 坐标）", code="VALIDATION_FAILED",
                       fields={"lat": "坐标不在国内"})
+    last = ctx["last"]
+    if last is not None and abs((now - last["at"]).total_seconds()) < REPEAT_SECONDS:
+        return punch_out(await Punch.aget(Punch.id == last["id"]), repeat=True), False
     lock, stamp = f"att:tap:{staff.id}", int(epoch(now))
     pipe = env.redis.pipeline(transaction=False)
     pipe.set(lock, stamp, nx=True, ex=REPEAT_SECONDS)
     pipe.get(lock)
-    pipe.get(_last_key(staff.id))
     pipe.get(rules._version_key(staff.unit_id))
-    pipe.get(_device_key(staff.id))
-    got_lock, held, cached_last, version, device = await pipe.execute()
-    last = await _last_punch(staff.id, now, cached_last)
-    if last is not None and abs((now - last["at"]).total_seconds()) < REPEAT_SECONDS:
-        return punch_out(await Punch.aget(Punch.id == last["id"]), repeat=True), False
+    got_lock, held, version = await pipe.execute()
     if not got_lock:
         if held is not None and abs(stamp - int(held)) < REPEAT_SECONDS:
             for _ in range(100):  # the other tap is committing: wait for it, return it
@@ -155,7 +165,7 @@ async def punch(*, env, actor, body, now):
                 await asyncio.sleep(0.02)
         await env.redis.set(lock, stamp, ex=REPEAT_SECONDS)
     try:
-        return await _record_punch(env, actor, body, now, last, version, device)
+        return await _record_punch(env, actor, body, now, last, version, ctx["device"])
     except BaseException:
         await env.redis.delete(lock)
         raise
@@ -179,20 +189,6 @@ async def _record_punch(env, actor, body, now, last, version, device):
         dist = distance_m(last["lat"], last["lng"], lat, lng)
         if speed_kmh(dist, (now - last["at"]).total_seconds()) > rule["max_speed_kmh"]:
             flags.append("speed")
-    if not device:
-        def bound():
-            return _raw("device", lambda: DeviceBinding.select(DeviceBinding.device_id).where(
-                DeviceBinding.staff == staff.id), (staff.id,))
-        rows = (await bound()).fetchall()
-        if not rows:
-            # First device binds (INSERT IGNORE: a concurrent first punch may have won).
-            await _raw("bind", lambda: DeviceBinding.insert(
-                staff=staff.id, device_id=body["device_id"], updated_at=now, created_at=now)
-                .on_conflict_ignore(), (now, staff.id, body["device_id"], now))
-            rows = (await bound()).fetchall()
-        device = rows[0][0]
-    if rule["bind_device"] and device != body["device_id"]:
-        flags.append("device")
     kind, reason = "normal", body.get("reason") or ""
     if not inside:
         if rule["outside_policy"] == "refuse":
@@ -202,6 +198,11 @@ async def _record_punch(env, actor, body, now, last, version, device):
             raise Invalid("不在考勤范围内：外勤打卡请填写事由", code="PUNCH_REASON_REQUIRED",
                           fields={"reason": "外勤打卡必须填写事由"})
         kind = "field"
+    if device is None:  # the first device binds (a concurrent first punch may have won)
+        device = await _bind_first_device(staff.id, body["device_id"], now)
+    if rule["bind_device"] and device != body["device_id"]:
+        flags.append("device")
+    if kind == "field":
         flags.append("field")
     row = {"created_at": now, "staff": staff.id, "unit": staff.unit_id, "at": now,
            "minute_bucket": stamp_minute(now), "kind": kind, "lat": lat, "lng": lng,
@@ -209,24 +210,33 @@ async def _record_punch(env, actor, body, now, last, version, device):
            "place": place.id if place else None, "proofs": ",".join(held), "reason": reason,
            "flags": ",".join(flags), "review_status": "pending" if flags else "", "review_note": ""}
     try:
-        if kind == "field":  # the leader's notice commits with the punch
-            async with atomic():
-                p = await Punch.acreate(**row)
+        if kind == "field":
+            async with atomic():  # the leader's notice commits with the punch
+                p = await _insert_punch(row)
                 await _notify_leader(staff, p, reason)
-        else:  # one autocommitted INSERT, its SQL text built once: the lean path
-            params = [row[f.name] for f in Punch._meta.sorted_fields if f.name in row]
-            cursor = await _raw("insert", lambda: Punch.insert(**row), params)
-            p = Punch(id=cursor.lastrowid, **row)
+        else:  # one autocommitted INSERT: the lean path
+            p = await _insert_punch(row)
     except pw.IntegrityError:
         p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == row["minute_bucket"])
         return punch_out(p, repeat=True), False
-    pipe = env.redis.pipeline(transaction=False)
-    pipe.set(_last_key(staff.id), json.dumps({"id": p.id, "at": epoch(now), "lat": lat, "lng": lng}),
-             ex=LAST_CACHE_SECONDS)
-    pipe.set(_device_key(staff.id), device, ex=BINDING_CACHE_SECONDS)
-    await pipe.execute()
     return punch_out(p, repeat=False, inside=inside, rejected_proofs=rejected,
                      place_name=place.name if place else ""), True
+
+
+async def _insert_punch(row):
+    params = [row[f.name] for f in Punch._meta.sorted_fields if f.name in row]
+    cursor = await _raw("insert", lambda: Punch.insert(**row), params)
+    return Punch(id=cursor.lastrowid, **row)
+
+
+async def _bind_first_device(staff_id, device_id, now):
+    """INSERT IGNORE the binding; if a concurrent first punch won, its device is the bound one."""
+    cursor = await _raw("bind", lambda: DeviceBinding.insert(
+        staff=staff_id, device_id=device_id, updated_at=now, created_at=now).on_conflict_ignore(),
+        (now, staff_id, device_id, now))
+    if cursor.rowcount == 1:
+        return device_id
+    return (await DeviceBinding.aget(DeviceBinding.staff == staff_id)).device_id
 
 
 def stamp_minute(now):
@@ -240,19 +250,6 @@ async def _notify_leader(staff, p, reason):
             recipient_ids=[dept.leader_id], kind="attendance.field_punch",
             title=f"{staff.name} 外勤打卡", body=reason,
             link=f"/pages/attendance/review?punch={p.id}", data={"punch_id": p.id})
-
-
-async def load_punch_principal(staff_id):
-    """The caller for the punch endpoint: the staff row and active posts in one query, no
-    grants (clocking in is self-service: every active person may, and only for themselves)."""
-    rows = await fetch_all(
-        Staff.select(Staff, StaffPost.department_id.alias("post_dept"))
-        .join(StaffPost, pw.JOIN.LEFT_OUTER,
-              on=((StaffPost.staff == Staff.id) & (StaffPost.active == True)))  # noqa: E712
-        .where(Staff.id == staff_id).objects())
-    if not rows or rows[0].status != "active":
-        return None
-    return Principal(rows[0], [], [r.post_dept for r in rows if r.post_dept])
 
 
 async def today(*, env, actor, now, lat=None, lng=None):
@@ -336,7 +333,6 @@ async def decide_device_change(*, actor, request_id, decision, note=""):
         await notify.raise_notification(recipient_ids=[r.staff_id], kind="attendance.device_change",
                                         title="换机申请已通过" if status == "approved" else "换机申请未通过",
                                         body=note)
-    await actor.env.redis.delete(_device_key(r.staff_id))
     r = await DeviceChangeRequest.aget(DeviceChangeRequest.id == r.id)
     return device_request_out(r)
 
