@@ -15,19 +15,23 @@ from services import attendance, attendance_makeup, attendance_stats
 MONTH_HELP = "月份应为 YYYY-MM"
 
 
+def request_now(handler):
+    """Server time (naive UTC); the `X-Mingjing-Now` test clock only in fake WeChat mode."""
+    override = handler.request.headers.get("X-Mingjing-Now")
+    if override and handler.env.config.fake_wechat:
+        try:
+            value = datetime.datetime.fromisoformat(override)
+        except ValueError:
+            raise BadRequest("X-Mingjing-Now 格式不正确", code="BAD_CLOCK") from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=attendance_stats.SHANGHAI)
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return utcnow()
+
+
 class AttendanceBase(ApiHandler):
     def now(self):
-        """Server time (naive UTC); a test clock only in fake mode."""
-        override = self.request.headers.get("X-Mingjing-Now")
-        if override and self.env.config.fake_wechat:
-            try:
-                value = datetime.datetime.fromisoformat(override)
-            except ValueError:
-                raise BadRequest("X-Mingjing-Now 格式不正确", code="BAD_CLOCK") from None
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=attendance_stats.SHANGHAI)
-            return value.astimezone(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
-        return utcnow()
+        return request_now(self)
 
     def month_arg(self):
         month = self.query("month") or attendance_stats.local_today(self.now()).strftime("%Y-%m")

@@ -4,7 +4,7 @@ import asyncio
 
 from handlers.attendance import AttendanceBase
 from server.validate import Bool, Date, Dict, Int, List, Str, validate
-from services import attendance, attendance_makeup, attendance_rules, site_qr
+from services import attendance, attendance_rules, site_qr
 
 PLACE = {
     "name": Str(max_len=100), "fences": List(Dict(), max_items=20, required=False),
@@ -177,15 +177,6 @@ class DeviceChangeDecideHandler(AttendanceBase):
             actor=self.principal, request_id=int(request_id), decision=body["decision"], note=body["note"]))
 
 
-class MakeupDecideHandler(AttendanceBase):
-    """处理补卡申请（仅在审批引擎未启用时）。"""
-
-    async def post(self, request_id):
-        body = validate(self.json_body(), {"decision": Str(choices=("approve", "reject"))})
-        self.write_data(await attendance_makeup.decide_without_engine(
-            actor=self.principal, request_id=int(request_id), decision=body["decision"]))
-
-
 class RecomputeHandler(AttendanceBase):
     """重新计算考勤日状态。"""
 
@@ -208,6 +199,5 @@ default_handlers = [
     (r"/api/attendance/punches/(\d{1,12})/review", PunchReviewHandler),
     (r"/api/attendance/device-changes", DeviceChangeListHandler),
     (r"/api/attendance/device-changes/(\d{1,12})/decide", DeviceChangeDecideHandler),
-    (r"/api/attendance/makeups/(\d{1,12})/decide", MakeupDecideHandler),
     (r"/api/attendance/recompute", RecomputeHandler),
 ]

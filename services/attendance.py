@@ -278,6 +278,25 @@ async def today(*, env, actor, now, lat=None, lng=None):
             "inside": inside}
 
 
+async def home_card(*, actor, now):
+    """The mini-program home card: today's status in one line."""
+    staff = actor.staff
+    if staff.department_id is None or staff.is_service_account:
+        return {"status": "none", "text": "无需考勤"}
+    day = stats.local_today(now)
+    lo, hi = stats.day_bounds_utc(day, day)
+    punches = await fetch_all(Punch.select(Punch.at).where(
+        Punch.staff == staff.id, Punch.at >= lo, Punch.at < hi).order_by(Punch.at))
+    r = (await stats.compute_days([staff], day, day, now_utc=now, store=False))[(staff.id, day)]
+    text = stats.STATUS_LABELS.get(r["status"], "")
+    if r["late_minutes"]:
+        text += f" {r['late_minutes']} 分钟"
+    if r["leave_name"]:
+        text = f"{r['leave_name']}" + ("（半天）" if r["leave_half"] in ("am", "pm") else "")
+    return {"status": r["status"], "text": text, "day_kind": r["day_kind"],
+            "punches": len(punches), "last_at": punches[-1].at if punches else None}
+
+
 # ---- device binding (一人一机) ----------------------------------------------------------------
 
 def device_request_out(r, staff=None):
@@ -401,6 +420,3 @@ async def on_leave_changed(*, staff_id, start, end, **_):
 
 def register_subscribers():
     events.subscribe("leave.changed", on_leave_changed)
-    from services import attendance_makeup
-
-    attendance_makeup.register()

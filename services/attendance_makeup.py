@@ -1,5 +1,6 @@
 """补卡 make-up punch requests: limits and deadline, then the approval engine decides (kind
-"makeup_punch"); on approval the punch is recorded as a make-up and the day recomputed.
+"makeup_punch", default flow: the department leader); on approval the punch is recorded as a
+make-up and the day recomputed; a withdrawal after approval voids that punch.
 """
 import datetime
 
@@ -7,11 +8,10 @@ import peewee as pw
 
 from models.attendance import MakeupRequest, Punch
 from models.base import atomic, count, fetch_all, utcnow
-from server.errors import Invalid, NotFound
+from server.errors import Invalid
+from services import approvals, audit
 from services import attendance_rules as rules
 from services import attendance_stats as stats
-from services import audit
-from services.access import get_staff_in_reach
 
 KIND = "makeup_punch"
 
@@ -20,15 +20,6 @@ def makeup_out(r):
     return {"id": r.id, "staff_id": r.staff_id, "day": r.day, "at": r.at, "reason": r.reason,
             "status": r.status, "approval_id": r.approval_id, "punch_id": r.punch,
             "created_at": r.created_at}
-
-
-def _approvals():
-    """The approval engine if it has landed (services/approvals.py), else None."""
-    try:
-        from services import approvals
-    except ImportError:
-        return None
-    return approvals if hasattr(approvals, "submit") else None
 
 
 async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
@@ -50,7 +41,7 @@ async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
     async with atomic():
         used = await count(MakeupRequest.select().where(
             MakeupRequest.staff == actor.id, MakeupRequest.day.between(first, last),
-            MakeupRequest.status.in_(["pending", "approved"])))
+            MakeupRequest.status.in_(["pending", "approved", "returned"])))
         if used >= rule["makeup_monthly_limit"]:
             raise Invalid(f"本月补卡次数已达上限（{rule['makeup_monthly_limit']} 次）",
                           code="MAKEUP_LIMIT_REACHED")
@@ -58,14 +49,11 @@ async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
                                         reason=reason)
         await audit.record(actor=actor, action="attendance.makeup.request", target_type="makeup_request",
                            target_id=r.id, after={"day": day, "time": time_hhmm, "reason": reason})
-        approvals = _approvals()
-        if approvals is not None:
-            inst = await approvals.submit(
-                env=env, actor=actor, kind=KIND, subject_id=r.id, unit_id=actor.unit_id,
-                applicant_id=actor.id, summary=f"补卡 {day.isoformat()} {time_hhmm}：{reason}",
-                context={"day": day.isoformat(), "time": time_hhmm})
-            approval_id = inst.get("id") if isinstance(inst, dict) else getattr(inst, "id", None)
-            await MakeupRequest.update(approval_id=approval_id).where(MakeupRequest.id == r.id).aexecute()
+        inst = await approvals.submit(
+            env=env, actor=actor, kind=KIND, subject_id=r.id, unit_id=actor.unit_id,
+            applicant_id=actor.id, summary=f"补卡 {day.isoformat()} {time_hhmm}：{reason}",
+            context={"day": day.isoformat(), "time": time_hhmm})
+        await MakeupRequest.update(approval_id=inst["id"]).where(MakeupRequest.id == r.id).aexecute()
     return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
 
 
@@ -100,42 +88,31 @@ async def apply_decision(*, request_id, status, actor=None):
     return r
 
 
-async def decide_without_engine(*, actor, request_id, decision):
-    """HR decides directly; only used while the approval engine is not installed."""
-    r = await MakeupRequest.aget_or_none(MakeupRequest.id == request_id)
-    if r is None:
-        raise NotFound("补卡申请不存在", code="MAKEUP_NOT_FOUND")
-    try:
-        await get_staff_in_reach(actor, "attendance.review", r.staff_id)
-    except NotFound:
-        raise NotFound("补卡申请不存在", code="MAKEUP_NOT_FOUND") from None
-    if _approvals() is not None:
-        raise Invalid("补卡申请请在审批中心处理", code="MAKEUP_USE_APPROVALS")
-    if r.status != "pending":
-        raise Invalid("该申请已处理", code="MAKEUP_DECIDED")
-    status = "approved" if decision == "approve" else "rejected"
-    async with atomic():
-        await apply_decision(request_id=r.id, status=status, actor=actor)
-        await audit.record(actor=actor, action=f"attendance.makeup.{status}", target_type="makeup_request",
-                           target_id=r.id, before={"status": "pending"}, after={"status": status})
-    return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
-
-
 def _hook(status):
     async def hook(*, instance, actor):
-        subject = instance.get("subject_id") if isinstance(instance, dict) else getattr(instance, "subject_id", None)
-        await apply_decision(request_id=subject, status=status, actor=actor)
+        await apply_decision(request_id=instance["subject_id"], status=status, actor=actor)
     return hook
 
 
-def describe(*, instance=None, **_):
-    return "补卡申请"
+async def _on_returned(*, instance, actor):
+    await MakeupRequest.update(status="returned").where(
+        MakeupRequest.id == instance["subject_id"]).aexecute()
 
 
-def register():
-    approvals = _approvals()
-    if approvals is None or not hasattr(approvals, "register_kind"):
-        return
-    approvals.register_kind(KIND, title="补卡", on_approved=_hook("approved"),
-                            on_rejected=_hook("rejected"), on_withdrawn=_hook("withdrawn"),
-                            on_returned=_hook("returned"))
+async def _on_resubmitted(*, instance, actor):
+    await MakeupRequest.update(status="pending").where(
+        MakeupRequest.id == instance["subject_id"]).aexecute()
+
+
+async def _describe(*, instance):
+    r = await MakeupRequest.aget_or_none(MakeupRequest.id == instance["subject_id"])
+    if r is None:
+        return {}
+    return {"day": r.day, "time": stats.local(r.at).strftime("%H:%M"), "reason": r.reason,
+            "status": r.status}
+
+
+approvals.register_kind(KIND, title="补卡", on_approved=_hook("approved"),
+                        on_rejected=_hook("rejected"), on_withdrawn=_hook("withdrawn"),
+                        on_returned=_on_returned, on_resubmitted=_on_resubmitted,
+                        describe=_describe, view_permission="attendance.review")

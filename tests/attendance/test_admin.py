@@ -164,3 +164,16 @@ def test_recompute_endpoint(api, org):
                                       {"start": "2026-11-02", "end": "2026-11-06"}).status == 403
     assert api.as_(org.b_hr_officer).post("/api/attendance/recompute", {
         "start": "2026-11-02", "end": "2026-11-06", "department_id": org.a_office.id}).status == 404
+
+
+def test_home_card_shows_today(api, org):
+    setup_a(api, org)
+    me = api.as_(org.office_1)
+    card = me.get("/api/home", headers=at("2026-11-02 08:00")).data["cards"]["attendance"]
+    assert card["status"] == "pending" and card["punches"] == 0 and card["day_kind"] == "workday"
+    punch(me, "2026-11-02 08:41")
+    card = me.get("/api/home", headers=at("2026-11-02 09:00")).data["cards"]["attendance"]
+    assert card == {"status": "late", "text": "迟到 11 分钟", "day_kind": "workday", "punches": 1,
+                    "last_at": "2026-11-02T08:41:00+08:00"}
+    card = me.get("/api/home", headers=at("2026-11-07 09:00")).data["cards"]["attendance"]
+    assert card["status"] == "rest"
