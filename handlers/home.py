@@ -1,6 +1,7 @@
 """The mini-program home page: GET /api/home."""
 from handlers.base import ApiHandler
-from services import approvals
+from handlers.attendance import request_now
+from services import approvals, attendance
 from services.home import home_summary
 
 
@@ -12,6 +13,9 @@ class HomeHandler(ApiHandler):
         # The approvals card: how many tasks wait for me (the engine owns the count).
         data["cards"]["approvals"] = {**data["cards"].get("approvals", {}),
                                       "waiting": await approvals.waiting_count(actor=self.principal)}
+        # The attendance card: today's status (services/attendance.py owns it).
+        data["cards"]["attendance"] = await attendance.home_card(actor=self.principal,
+                                                                now=request_now(self))
         self.write_data(data)
 
 
