@@ -99,6 +99,7 @@ async def load_demo(*, env, force=False):
         await create_admin(env=env, username=username, name=name, tier=tier, unit_code="DEMO",
                            password="Mingjing@2026")
     await _seed_leave(top)
+    await _seed_attendance(top)
     return await demo_accounts()
 
 
@@ -115,6 +116,27 @@ async def _seed_leave(unit):
                                                        ApprovalFlow.kind == "leave")):
             await ApprovalFlow.acreate(unit=unit.id, kind="leave", name="请假审批（示范局）",
                                        steps=[dict(s) for s in LEAVE_FLOW])
+
+
+async def _seed_attendance(unit):
+    """A two-session schedule with summer hours, the bureau building as a place (GCJ-02 fence,
+    office Wi-Fi, rotating QR) and the default rule, so clocking in works out of the box."""
+    from models.attendance import AttendancePlace, AttendanceRule, AttendanceSchedule
+
+    async with atomic():
+        if await count(AttendanceSchedule.select().where(AttendanceSchedule.unit == unit.id)):
+            return
+        await AttendanceSchedule.acreate(
+            unit=unit.id, name="标准作息", grace_late=5, grace_early=5,
+            sessions=[{"start": "08:30", "end": "12:00"}, {"start": "14:00", "end": "17:30"}])
+        await AttendanceSchedule.acreate(
+            unit=unit.id, name="夏季作息", grace_late=5, grace_early=5,
+            season_start="06-01", season_end="09-30",
+            sessions=[{"start": "08:30", "end": "12:00"}, {"start": "14:30", "end": "18:00"}])
+        await AttendancePlace.acreate(
+            unit=unit.id, name="局机关大楼", fences=[{"lat": 39.9087, "lng": 116.3975, "radius": 300}],
+            wifi_bssids=["a4:39:b3:00:00:01"])
+        await AttendanceRule.acreate(unit=unit.id, proofs=[["geofence"], ["qr"]])
 
 
 async def demo_accounts():
