@@ -35,6 +35,12 @@ NAV = [
     ("/admin/attendance/report", "考勤统计", ("attendance.report",)),
     ("/admin/attendance/review", "打卡复核", ("attendance.review",)),
     ("/admin/attendance/settings", "考勤设置", ("attendance.manage",)),
+    # 请假与审批 (admin/leave.py, admin/approval_flows.py, admin/calendar.py)
+    ("/admin/leave/types", "假期类型", ("leave.manage",)),
+    ("/admin/leave/balances", "假期余额", ("leave.manage",)),
+    ("/admin/leave/report", "请假统计", ("leave.report",)),
+    ("/admin/approval-flows", "审批流程", ("approval.flow.manage",)),
+    ("/admin/calendar", "节假日日历", ("calendar.manage",)),
 ]
 
 NAV_DENIED_TIERS = {"/admin/staff": ("security", "audit")}
