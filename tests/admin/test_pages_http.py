@@ -9,7 +9,8 @@ from models.org import Department, Staff
 from tests.admin.console import Console
 
 PAGES = {
-    "system": ["/admin/org", "/admin/staff", "/admin/staff/new", "/admin/staff/import"],
+    "system": ["/admin/org", "/admin/staff", "/admin/staff/new", "/admin/staff/import",
+               "/admin/calendar"],  # the national holiday calendar (calendar.manage)
     "security": ["/admin/roles"],
     "audit": ["/admin/audit"],
 }
