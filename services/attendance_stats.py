@@ -5,10 +5,13 @@ A day's status is computed from the person's punches, their schedule, the one ho
 day_status table (computed on first need, recomputed on leave/make-up events or by HR); today
 is judged live and never stored, because it is not over.
 """
+import collections
 import csv
 import datetime
 import io
 from zoneinfo import ZoneInfo
+
+import peewee as pw
 
 from models.attendance import DayStatus, Punch
 from models.base import atomic, fetch_all
@@ -161,9 +164,10 @@ async def leave_days(staff_ids, start, end):
     return result or {}
 
 
-async def compute_days(staff_rows, start, end, *, now_utc, store=True):
+async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=False):
     """Judge every (person, day) from start..end; past days are upserted into day_status.
-    Returns {(staff_id, day): dict}."""
+    Returns {(staff_id, day): dict}. tolerant: a reader racing another reader to store the
+    same days keeps its computed answer instead of failing (the stored rows are derived)."""
     today = local_today(now_utc)
     if not staff_rows or end < start:
         return {}
@@ -205,13 +209,21 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True):
                              "detail": {"punches": len(plist),
                                         "schedule_id": getattr(sched, "id", None)}})
     if rows:
-        async with atomic():
-            keys = [(r["staff"], r["day"]) for r in rows]
-            await DayStatus.delete().where(DayStatus.staff.in_(ids), DayStatus.day.between(
-                min(k[1] for k in keys), max(k[1] for k in keys))).aexecute()
-            for i in range(0, len(rows), 500):
-                await DayStatus.insert_many(rows[i:i + 500]).aexecute()
+        try:
+            await _store(rows, ids)
+        except (pw.IntegrityError, pw.OperationalError):
+            if not tolerant:
+                raise
     return results
+
+
+async def _store(rows, ids):
+    async with atomic():
+        days = [r["day"] for r in rows]
+        await DayStatus.delete().where(DayStatus.staff.in_(ids),
+                                       DayStatus.day.between(min(days), max(days))).aexecute()
+        for i in range(0, len(rows), 500):
+            await DayStatus.insert_many(rows[i:i + 500]).aexecute()
 
 
 async def recompute(staff_ids, start, end, *, now_utc):
@@ -230,11 +242,11 @@ async def stored_or_computed(staff_rows, start, end, *, now_utc):
         have[(r.staff_id, r.day)] = r
     past_days = max(0, (min(end, today - datetime.timedelta(days=1)) - start).days + 1)
     out = {}
-    missing_staff = [s for s in staff_rows
-                     if sum(1 for (sid, _d) in have if sid == s.id) < past_days]
+    stored = collections.Counter(sid for sid, _d in have)
+    missing_staff = [s for s in staff_rows if stored[s.id] < past_days]
     if missing_staff:
         out.update(await compute_days(missing_staff, start, min(end, today - datetime.timedelta(days=1)),
-                                      now_utc=now_utc))
+                                      now_utc=now_utc, tolerant=True))
     for key, r in have.items():
         if key not in out:
             out[key] = {k: getattr(r, k) for k in (
