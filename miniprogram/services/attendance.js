@@ -62,6 +62,12 @@ function requestMakeup({ day, time, reason }) {
     { key: MAKEUP_KEY, loading: '正在提交', toast: false });
 }
 
+// 换机: ask HR to bind this phone instead of the old one.
+function requestDeviceChange(reason) {
+  return post('/api/attendance/device-change', { device_id: deviceId(), reason },
+    { key: 'attendance-device-change', loading: '正在提交', toast: false });
+}
+
 function fetchMakeups() {
   return get('/api/attendance/makeups', {}, { toast: false });
 }
@@ -229,7 +235,7 @@ function makeupErrorText(err) {
 
 module.exports = {
   STATUS, LEGEND, FLAG_TEXT, PROOF_TEXT, QR_TEXT, PUNCH_KEY,
-  deviceId, fetchToday, punch, fetchMonth, requestMakeup, fetchMakeups,
+  deviceId, fetchToday, punch, fetchMonth, requestMakeup, fetchMakeups, requestDeviceChange,
   locate, connectedBssid, scanEntranceQr,
   distanceM, nearestFence, beijingMinutes, punchKind, clockText, dayBadge, dayDetail, makeupErrorText, pad,
 };

@@ -182,6 +182,21 @@ test('a flagged punch is recorded and shown as waiting for review', async () => 
   expect(t).toContain('打卡成功');
   expect(t).toContain('已记录，待复核（定位精度不足、不是绑定的手机）');
   expect(t).toContain('待复核');
+  // another phone: a device change request can be filed from here (reason required)
+  backend.on('POST /api/attendance/device-change', [
+    fail(422, 'DEVICE_CHANGE_PENDING', '已有待处理的换机申请'),
+  ]);
+  await tap(page, '#device-open');
+  await tap(page, '#device-submit-btn');
+  expect(text(page)).toContain('请填写更换原因');
+  expect(backend.callsTo('POST /api/attendance/device-change')).toHaveLength(0);
+  await fire(page, '#device-reason', 'change', { value: '换了新手机' });
+  await tap(page, '#device-submit-btn');
+  await flush(10);
+  const sent = backend.callsTo('POST /api/attendance/device-change');
+  expect(sent).toHaveLength(1);
+  expect(sent[0].body).toEqual({ device_id: punches()[0].body.device_id, reason: '换了新手机' });
+  expect(text(page)).toContain('已有待处理的换机申请');
 });
 
 test('the button says 下班打卡 in the afternoon and today shows its punches', async () => {
@@ -210,4 +225,17 @@ test('home: the attendance card shows today and opens 打卡', async () => {
   expect(text(page.querySelector('#card-attendance'))).toContain('已打卡 08:36 · 迟到 6 分钟');
   await tap(page, '#card-attendance');
   expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/attendance-clock/index' });
+});
+
+test('the privacy prompt opens on this page even after another page took the listener', async () => {
+  const page = await open();
+  wx.onNeedPrivacyAuthorization(() => {}); // e.g. the home tab's popup attached later
+  page.instance.onShow();
+  const resolve = jest.fn();
+  global.__mj.privacyListener(resolve, { referrer: 'getLocation' });
+  await flush();
+  expect(text(page)).toContain('用户隐私保护提示');
+  await fire(page.querySelector('#privacy'), '#privacy-agree-btn', 'agreeprivacyauthorization');
+  expect(resolve).toHaveBeenCalledWith({ buttonId: 'privacy-agree', event: 'agree' });
+  expect(page.querySelector('#privacy').instance.data.visible).toBe(false);
 });

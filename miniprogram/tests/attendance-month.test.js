@@ -73,6 +73,18 @@ test('tapping a day with a missing punch opens details and a make-up request tha
   expect(makeups()[0].body).toEqual({ day: '2026-11-05', time: '08:25', reason: '忘记打卡，8:20 已到岗' });
   expect(text(page)).toContain('补卡申请已提交，等待审批');
   expect(page.querySelector('#makeup-open-btn')).toBeFalsy();
+  expect(text(page.querySelector('#makeups'))).toContain('2026-11-05 08:25忘记打卡，8:20 已到岗审批中');
+});
+
+test('my make-up requests are listed with their status', async () => {
+  backend.on('GET /api/attendance/makeups', ok([
+    { id: 3, staff_id: 7, day: '2026-11-05', at: '2026-11-05T08:25:00+08:00', reason: '忘记打卡', status: 'approved', approval_id: 1, punch_id: 9, created_at: '2026-11-05T10:00:00+08:00' },
+    { id: 2, staff_id: 7, day: '2026-11-03', at: '2026-11-03T17:35:00+08:00', reason: '手机没电', status: 'rejected', approval_id: 2, punch_id: null, created_at: '2026-11-03T18:00:00+08:00' },
+  ]));
+  const page = await openPage(PAGE, { month: '2026-11' });
+  const list = text(page.querySelector('#makeups'));
+  expect(list).toContain('2026-11-05 08:25忘记打卡已通过');
+  expect(list).toContain('2026-11-03 17:35手机没电未通过');
 });
 
 test('the monthly limit and the deadline are explained in plain words', async () => {

@@ -58,6 +58,9 @@ Component({
     errorText: '',
     reason: '',
     reasonError: '',
+    deviceOpen: false,
+    deviceReason: '',
+    deviceText: '',
   },
 
   lifetimes: {
@@ -75,6 +78,18 @@ Component({
     onShow() {
       syncTabBar(this);
       this.startClock();
+      this.claimPrivacyPrompt();
+    },
+
+    // Tab pages stay alive, and each privacy-popup takes the single wx listener when it is
+    // attached; take it back on show so the consent prompt opens here, not on a hidden page.
+    claimPrivacyPrompt() {
+      const popup = this.selectComponent('#privacy');
+      if (!popup || !wx.onNeedPrivacyAuthorization) return;
+      wx.onNeedPrivacyAuthorization((resolve) => {
+        popup.resolvePrivacy = resolve;
+        popup.setData({ visible: true });
+      });
     },
 
     onHide() {
@@ -171,6 +186,10 @@ Component({
       wx.openSetting({ complete: () => this.refreshPosition() });
     },
 
+    onPrivacyAgree() {
+      this.setData({ locError: '' });
+    },
+
     onPrivacyDisagree() {
       this.setData({ locError: '需要同意隐私保护指引后才能使用定位打卡', locDenied: false });
     },
@@ -261,10 +280,34 @@ Component({
         pending: p.review_status === 'pending',
         flagsText: flags.join('、'),
         note: p.repeat ? '这是您刚才那次打卡的记录，无需重复打卡' : '',
+        otherDevice: (p.flags || []).includes('device'),
       };
       const punches = this.data.punches.filter((x) => x.id !== p.id).concat([punchRow(p)]);
       punches.sort((a, b) => (a.time < b.time ? -1 : 1));
       this.setData({ phase: 'done', result, punches, reason: '' });
+    },
+
+    // The punch came from a phone other than the bound one: offer a device change request.
+    onOpenDeviceChange() {
+      this.setData({ deviceOpen: true, deviceText: '' });
+    },
+
+    onDeviceReasonInput(e) {
+      this.setData({ deviceReason: (e.detail && e.detail.value) || '' });
+    },
+
+    async onSubmitDeviceChange() {
+      const reason = this.data.deviceReason.trim();
+      if (!reason) {
+        this.setData({ deviceText: '请填写更换原因，如：换了新手机' });
+        return;
+      }
+      try {
+        await att.requestDeviceChange(reason);
+        this.setData({ deviceOpen: false, deviceText: '换机申请已提交，人事部门同意后本机即为考勤手机。' });
+      } catch (err) {
+        this.setData({ deviceText: err.message || '提交失败，请稍后重试' });
+      }
     },
 
     showError(err) {

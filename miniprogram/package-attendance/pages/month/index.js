@@ -5,6 +5,16 @@ const att = require('../../../services/attendance');
 
 const WEEK = ['一', '二', '三', '四', '五', '六', '日'];
 const FIXABLE = ['late', 'early', 'late_early', 'missing', 'absent'];
+const MAKEUP_STATUS = {
+  pending: { label: '审批中', theme: 'warning' }, approved: { label: '已通过', theme: 'success' },
+  rejected: { label: '未通过', theme: 'danger' }, withdrawn: { label: '已撤回', theme: 'default' },
+  returned: { label: '已退回', theme: 'default' },
+};
+
+function makeupRow(r) {
+  const st = MAKEUP_STATUS[r.status] || { label: r.status, theme: 'default' };
+  return { id: r.id, day: r.day, time: att.clockText(r.at).slice(0, 5), reason: r.reason, label: st.label, theme: st.theme };
+}
 
 function monthOf(date) {
   const d = new Date(date.getTime() + 8 * 3600 * 1000); // Beijing calendar month
@@ -73,11 +83,22 @@ Component({
     makeupReason: '',
     makeupError: '',
     makeupDone: '',
+    makeups: [],
   },
 
   methods: {
     onLoad(query) {
       this.load((query && query.month) || monthOf(new Date()));
+      this.loadMakeups();
+    },
+
+    async loadMakeups() {
+      try {
+        const rows = await att.fetchMakeups();
+        this.setData({ makeups: (rows || []).slice(0, 20).map(makeupRow) });
+      } catch (e) {
+        // the list is a convenience; the calendar still works
+      }
     },
 
     async onPullDownRefresh() {
@@ -168,8 +189,13 @@ Component({
         return;
       }
       try {
-        await att.requestMakeup({ day: this.data.detail.date, time, reason });
-        this.setData({ makeupOpen: false, makeupDone: '补卡申请已提交，等待审批。审批通过后考勤会自动更新。' });
+        const r = await att.requestMakeup({ day: this.data.detail.date, time, reason });
+        this.setData({
+          makeupOpen: false,
+          makeupDone: '补卡申请已提交，等待审批。审批通过后考勤会自动更新。',
+          makeups: [makeupRow({ day: this.data.detail.date, at: `${this.data.detail.date}T${time}:00+08:00`, reason, status: 'pending', ...(r || {}) })]
+            .concat(this.data.makeups.filter((m) => !r || m.id !== r.id)),
+        });
       } catch (err) {
         this.setData({ makeupError: att.makeupErrorText(err) });
       }
