@@ -65,6 +65,22 @@ def parse_steps(handler):
     return steps
 
 
+FIELD_LABELS = {"name": "环节名称", "approvers": "审批人规则", "mode": "多人时", "when": "条件"}
+
+
+def error_lines(errors):
+    """{"steps[1].approvers": "..."} → ["第 2 步审批人规则：..."] for the summary at the top."""
+    import re
+    out = []
+    for key, message in errors.items():
+        m = re.match(r"steps\[(\d+)\](?:\.(\w+))?$", key)
+        if m:
+            out.append(f"第 {int(m.group(1)) + 1} 步{FIELD_LABELS.get(m.group(2), '')}：{message}")
+        else:
+            out.append(str(message))
+    return out
+
+
 def editor_rows(steps):
     rows = [{"name": s.get("name", ""), "approvers": ", ".join(s.get("approvers") or []),
              "mode": s.get("mode", "any"), "when": when_text(s.get("when"))} for s in steps or []]
@@ -88,6 +104,7 @@ class FlowsPage(AdminHandler):
         history = [f for f in flows if not f["active"] and f["unit_id"] == unit_id]
         self.set_status(status)
         await self.page("approvals/flows.html", kinds=kinds, kind=kind, current=current,
+                        error_list=error_lines(errors or {}),
                         source="本单位" if mine else ("全国" if national else "系统默认"),
                         history=history,
                         rows=rows if rows is not None else editor_rows(current["steps"] if current else []),
