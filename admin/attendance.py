@@ -59,8 +59,23 @@ class AttendancePage(AdminHandler):
         except Forbidden:
             return []
 
+    async def units(self):
+        """Units the caller can see (org.view), flattened, for the settings pages' unit switch."""
+        try:
+            roots = await org_service.list_units(env=self.env, actor=self.principal)
+        except Forbidden:
+            return []
+        out, stack = [], list(reversed(roots))
+        while stack:
+            u = stack.pop()
+            out.append({"id": u["id"], "name": u["name"]})
+            stack.extend(reversed(u.get("children") or []))
+        return out
+
     async def page(self, template, **kwargs):
         kwargs.setdefault("settings_tabs", SETTINGS_TABS)
+        if template.split("/")[-1] in ("places.html", "schedules.html", "rules.html"):
+            kwargs.setdefault("units", await self.units())
         await super().page(template, **kwargs)
 
 
@@ -510,9 +525,12 @@ class ReviewHandler(AttendancePage):
         page = max(1, self.int_arg("page", 1) or 1)
         rows, total = await attendance.review_queue(actor=self.principal, page=page,
                                                     page_size=self.PAGE_SIZE, status=status)
+        devices = []
+        if self.principal.has("attendance.manage"):
+            devices = await attendance.list_device_changes(actor=self.principal)
         await self.page("attendance/review.html", rows=rows, total=total, page=page, status=status,
                         pages=max(1, -(-total // self.PAGE_SIZE)), labels=REVIEW_LABELS,
-                        flag_labels=FLAG_LABELS)
+                        flag_labels=FLAG_LABELS, devices=devices)
 
     async def post(self, punch_id=None):
         decision = self.get_body_argument("decision", "")
@@ -532,6 +550,26 @@ class ReviewHandler(AttendancePage):
         self.redirect("/admin/attendance/review")
 
 
+class DeviceChangeHandler(AttendancePage):
+    """处理换机申请（同意后新手机为考勤手机）。"""
+
+    async def post(self, request_id):
+        decision = self.get_body_argument("decision", "")
+        if decision not in ("approve", "reject"):
+            raise Invalid("请选择同意或不同意", code="VALIDATION_FAILED")
+        try:
+            await attendance.decide_device_change(
+                actor=self.principal, request_id=int(request_id), decision=decision,
+                note=self.get_body_argument("note", "").strip()[:200])
+        except ApiError as exc:
+            if exc.status == 404:
+                raise
+            self.flash(exc.message, "bad")
+        else:
+            self.flash("已同意换机申请" if decision == "approve" else "已驳回换机申请")
+        self.redirect("/admin/attendance/review")
+
+
 default_handlers = [
     (r"/admin/attendance/settings", SettingsRootHandler),
     (r"/admin/attendance/settings/places", PlaceListHandler),
@@ -548,4 +586,5 @@ default_handlers = [
     (r"/admin/attendance/report/export", ReportExportHandler),
     (r"/admin/attendance/review", ReviewHandler),
     (r"/admin/attendance/review/(\d{1,12})", ReviewHandler),
+    (r"/admin/attendance/devices/(\d{1,12})", DeviceChangeHandler),
 ]

@@ -416,3 +416,37 @@ def test_browser_review_queue(hr_page, server, api, org):
     page.click(f"#punch-{bad.data['id']} button:has-text('认可')")
     assert "已认可该打卡" in page.inner_text(".notice.ok")
     assert f"punch-{bad.data['id']}" not in page.content()
+
+
+def test_device_change_decided_from_the_review_page(server, api, org):
+    setup_a(api, org)
+    phone = api.as_(org.office_1)
+    punch(phone, f"{DAY} 08:20", device="old-phone")
+    r = phone.post("/api/attendance/device-change", {"device_id": "new-phone", "reason": "换了新手机"})
+    assert r.status == 201
+    c = hr_console(server, api, org)
+    page = c.get("/admin/attendance/review")
+    assert "换了新手机" in page.text and "new-phone" in page.text
+    b = hr_console(server, api, org, org.b_hr_officer)
+    assert "换了新手机" not in b.get("/admin/attendance/review").text
+    assert b.post(f"/admin/attendance/devices/{r.data['id']}", {"decision": "approve"}).status_code == 404
+    assert c.post(f"/admin/attendance/devices/{r.data['id']}", {"decision": "maybe"}).status_code == 422
+    assert c.post(f"/admin/attendance/devices/{r.data['id']}", {"decision": "approve"}).status_code == 302
+    assert "暂无待处理的换机申请" in c.get("/admin/attendance/review").text
+    # The new phone is now the bound one: its punch is not flagged.
+    assert punch(phone, f"{DAY} 17:40", device="new-phone").data["flags"] == []
+    # Deciding twice is refused with a message, not an error page.
+    r2 = c.post(f"/admin/attendance/devices/{r.data['id']}", {"decision": "reject"})
+    assert r2.status_code == 302
+    assert "该申请已处理" in c.get("/admin/attendance/review").text
+
+
+def test_unit_switch_shows_only_for_several_units(server, api, org, f):
+    c = hr_console(server, api, org)
+    assert 'id="unit-switch"' not in c.get("/admin/attendance/settings/places").text
+    boss = f.staff(org.a_office, "全局人事", employee_no="A-ALL")
+    f.grant(boss, "hr_officer", "all")
+    c2 = hr_console(server, api, org, boss)
+    page = c2.get(f"/admin/attendance/settings/rules?unit_id={org.b.id}")
+    assert 'id="unit-switch"' in page.text and "乙局" in page.text
+    assert re.search(rf'<option value="{org.b.id}" selected', page.text)
