@@ -319,8 +319,32 @@ async def _on_resubmitted(*, instance, actor):
 
 
 async def _describe(*, instance):
+    """What an approver sees: the request, the applicant's balance for its type, and who else in
+    the applicant's department is away at the same time (only participants reach this)."""
     req = await LeaveRequest.aget_or_none(LeaveRequest.id == instance["subject_id"])
-    return await _out(req) if req else None
+    if req is None:
+        return None
+    out = await _out(req)
+    ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+    staff = await Staff.aget(Staff.id == req.staff_id)
+    balance = await _balance_for(staff, ltype, req.start_date)
+    out["applicant_balance"] = ({"type_name": ltype.name, "remaining": balance["remaining"]}
+                                if balance else None)
+    others = await fetch_all(
+        LeaveRequest.select(LeaveRequest, Staff.name.alias("staff_name"))
+        .join(Staff, on=(LeaveRequest.staff == Staff.id))
+        .where(LeaveRequest.department == req.department_id, LeaveRequest.staff != req.staff_id,
+               LeaveRequest.status.in_(("pending", "approved")),
+               LeaveRequest.start_date <= req.end_date, LeaveRequest.end_date >= req.start_date)
+        .order_by(LeaveRequest.start_date).objects())
+    type_names = {t.id: t.name for t in await fetch_all(
+        LeaveType.select().where(LeaveType.id.in_({o.leave_type_id for o in others} or {0})))}
+    out["department_overlaps"] = [{
+        "id": o.id, "staff": {"id": o.staff_id, "name": o.staff_name},
+        "type_name": type_names.get(o.leave_type_id, o.type_code), "start": o.start_date,
+        "start_half": o.start_half, "end": o.end_date, "end_half": o.end_half,
+        "status": o.status, "status_label": STATUS_LABELS.get(o.status, o.status)} for o in others]
+    return out
 
 
 approvals.register_kind("leave", title="请假", on_approved=_on_approved, on_rejected=_on_rejected,

@@ -42,11 +42,6 @@ function fetchLeave(id) {
   return get(`/api/leave/requests/${id}`);
 }
 
-// Leave of others within the caller's leave.view reach (quiet: most approvers lack it).
-function fetchLeaveInReach({ year, pageSize = 200 }) {
-  return get('/api/leave/requests', { mine: 0, year, page_size: pageSize }, { toast: false });
-}
-
 function reportBack(id, { date, half }) {
   return post(`/api/leave/requests/${id}/report-back`, { date, half }, { loading: '正在销假', key: `leave-report-back-${id}` });
 }
@@ -119,7 +114,6 @@ module.exports = {
   submitLeave,
   fetchMyLeave,
   fetchLeave,
-  fetchLeaveInReach,
   reportBack,
   submitOvertime,
   fetchMyOvertime,

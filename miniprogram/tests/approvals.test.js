@@ -105,15 +105,15 @@ describe('inbox', () => {
 describe('detail', () => {
   const subject = request({ staff: { id: 7, name: '张三' }, department_id: 3 });
 
-  test('shows the leave, the applicant balance and overlapping absences when visible', async () => {
-    backend.on('GET /api/approvals/9', ok(mine({ subject, timeline: instance().timeline })));
-    backend.on('GET /api/leave/balances', ok([{ type_code: 'annual', type_name: '年休假', remaining: 5 }]));
-    backend.on('GET /api/leave/requests', ok([
-      subject,
-      request({ id: 6, staff: { id: 8, name: '李四' }, start: '2026-03-03', end: '2026-03-03', status: 'approved', status_label: '已批准' }),
-      request({ id: 7, staff: { id: 9, name: '王五' }, department_id: 4, start: '2026-03-03', end: '2026-03-03' }),
-      request({ id: 8, staff: { id: 10, name: '赵六' }, start: '2026-04-01', end: '2026-04-02' }),
-    ]));
+  test('shows the leave, the applicant balance and overlapping absences sent with the subject', async () => {
+    const withContext = {
+      ...subject,
+      applicant_balance: { type_name: '年休假', remaining: 5 },
+      department_overlaps: [
+        request({ id: 6, staff: { id: 8, name: '李四' }, start: '2026-03-03', end: '2026-03-03', status: 'approved', status_label: '已批准' }),
+      ],
+    };
+    backend.on('GET /api/approvals/9', ok(mine({ subject: withContext, timeline: instance().timeline })));
     const page = await loadAnyPage('pages/approvals/detail/index', { id: '9' });
     await flush();
     const t = text(page);
@@ -122,19 +122,20 @@ describe('detail', () => {
     expect(t).toContain('事由：回老家');
     expect(t).toContain('申请人年休假剩余 5 天');
     expect(t).toContain('李四 年休假 2026-03-03 上午 至 2026-03-03 下午（已批准）');
-    expect(t).not.toContain('王五');
-    expect(t).not.toContain('赵六');
-    const q = backend.callsTo('GET /api/leave/balances')[0].query;
-    expect([String(q.staff_id), String(q.year)]).toEqual(['7', '2026']);
+    expect(backend.callsTo('GET /api/leave/balances')).toHaveLength(0);
   });
 
-  test('without leave.view the context stays hidden and nothing is toasted', async () => {
-    backend.on('GET /api/approvals/9', ok(mine({ subject, timeline: [] })));
-    backend.on('GET /api/leave/balances', fail(404, 'STAFF_NOT_FOUND', '人员不存在或不在您的管理范围内'));
-    backend.on('GET /api/leave/requests', fail(403, 'PERMISSION_DENIED', '无权限'));
+  test('an empty overlap list says nobody else is away; no context means no card', async () => {
+    backend.on('GET /api/approvals/9', [
+      ok(mine({ subject: { ...subject, applicant_balance: null, department_overlaps: [] }, timeline: [] })),
+    ]);
     const page = await loadAnyPage('pages/approvals/detail/index', { id: '9' });
     await flush();
-    expect(page.querySelector('#context')).toBeFalsy();
+    expect(text(page)).toContain('同期无其他人请假');
+    backend.on('GET /api/approvals/9', ok(mine({ subject, timeline: [] })));
+    const bare = await loadAnyPage('pages/approvals/detail/index', { id: '9' });
+    await flush();
+    expect(bare.querySelector('#context')).toBeFalsy();
     expect(toasts()).toEqual([]);
   });
 

@@ -301,3 +301,25 @@ def test_return_keeps_reservation_until_resubmit_or_withdraw(api, org):
     assert act(me, r.data["instance_id"], "withdraw").status == 200
     assert annual(me)["pending"] == 0
     assert me.get(f"/api/leave/requests/{r.data['id']}").data["status"] == "withdrawn"
+
+
+def test_approver_sees_balance_and_department_overlaps(api, org):
+    """The approval detail carries the applicant's remaining balance and who else is away."""
+    colleague = api.as_(org.fin_2)
+    r = apply(colleague, "personal", "2026-03-04", "2026-03-04")
+    assert r.status == 201, r
+    other_dept = apply(api.as_(org.office_1), "personal", "2026-03-04", "2026-03-04")
+    assert other_dept.status == 201
+    me = api.as_(org.fin_1)
+    mine = apply(me, "annual", "2026-03-03", "2026-03-05")
+    assert mine.status == 201, mine
+    leader = api.as_(org.fin_leader)
+    detail = leader.get(f"/api/approvals/{mine.data['instance_id']}")
+    assert detail.status == 200, detail
+    subject = detail.data["subject"]
+    assert subject["applicant_balance"]["type_name"] == "年休假"
+    assert subject["applicant_balance"]["remaining"] == annual(me)["remaining"]
+    names = [o["staff"]["name"] for o in subject["department_overlaps"]]
+    assert names == ["财务科职工二"]  # the office colleague is in another department
+    # Someone outside the request still cannot open it.
+    assert api.as_(org.office_leader).get(f"/api/approvals/{mine.data['instance_id']}").status == 404

@@ -1,5 +1,5 @@
 // 审批详情: what is asked (leave: type, dates, days, reason, warnings), the applicant's remaining
-// balance and overlapping absences in the department when the caller may see them, the steps and
+// balance and overlapping absences in the department (sent by the server with the subject), the steps and
 // the timeline; approve / reject / return with a comment.
 const approvals = require('../../../services/approvals');
 const leave = require('../../../services/leave');
@@ -19,15 +19,6 @@ function stepsOut(inst) {
       status: STEP_STATUS[s.state] || 'default',
     };
   });
-}
-
-function overlaps(rows, subject) {
-  return (rows || []).filter((r) => r.id !== subject.id
-    && r.staff && subject.staff && r.staff.id !== subject.staff.id
-    && r.department_id === subject.department_id
-    && ['pending', 'approved'].includes(r.status)
-    && r.start <= subject.end && r.end >= subject.start)
-    .map((r) => ({ id: r.id, text: `${r.staff.name} ${r.type_name} ${leave.rangeText(r)}（${r.status_label}）` }));
 }
 
 Component({
@@ -77,22 +68,17 @@ Component({
       }
     },
 
-    // Extra context needs leave.view over the applicant; without it the sections stay hidden.
-    async loadContext(inst, subject) {
-      const year = Number(String(subject.start).slice(0, 4));
-      try {
-        const balances = await leave.fetchBalances(year, inst.applicant_id, { toast: false });
-        const b = (balances || []).find((x) => x.type_code === subject.type);
-        this.setData({ balance: b ? { type_name: b.type_name || subject.type_name, remaining: b.remaining } : null });
-      } catch (e) {
-        this.setData({ balance: null });
-      }
-      try {
-        const rows = await leave.fetchLeaveInReach({ year });
-        this.setData({ overlapList: overlaps(rows, subject) });
-      } catch (e) {
-        this.setData({ overlapList: null });
-      }
+    // The server adds the applicant's balance and the department's overlapping absences to
+    // the subject for the people who may see this request; without them the card stays hidden.
+    loadContext(inst, subject) {
+      const b = subject.applicant_balance;
+      const rows = subject.department_overlaps;
+      this.setData({
+        balance: b ? { type_name: b.type_name || subject.type_name, remaining: b.remaining } : null,
+        overlapList: Array.isArray(rows)
+          ? rows.map((r) => ({ id: r.id, text: `${r.staff.name} ${r.type_name} ${leave.rangeText(r)}（${r.status_label}）` }))
+          : null,
+      });
     },
 
     onCommentChange(e) {
