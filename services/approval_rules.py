@@ -1,7 +1,7 @@
 """Approval flows: step definitions, conditions, and resolving each step's rule to real approvers.
 
 Routing uses the applicant's primary department (Staff.department); concurrent posts (StaffPost)
-never route an approval. A step whose approver is the applicant, or that resolves to nobody,
+never route an approval, their departments' leaders are copied (抄送) on submit instead. A step whose approver is the applicant, or that resolves to nobody,
 climbs: parent departments' leaders → the supervisor (分管领导) → the unit head → HR officers holding
 leave.manage over the applicant; a unit head's own step is skipped with an audited note.
 """

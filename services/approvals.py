@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 from models.approvals import (ApprovalCc, ApprovalDelegation, ApprovalEvent, ApprovalInstance,
                               ApprovalTask)
 from models.base import atomic, count, fetch_all, get_one, utcnow
-from models.org import Staff
+from models.org import Department, Staff, StaffPost
 from server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
 from services import audit
 from services.access import staff_dept_ids
@@ -189,6 +189,7 @@ async def submit(*, env, actor, kind, subject_id, unit_id, applicant_id, summary
                                                    "context": context or {},
                                                    "plan": [s["approvers"] for s in plan]})
         await _note_skips(inst, actor)
+        await _cc_concurrent_post_leaders(inst, applicant)
         if all(s["skipped"] for s in plan):
             await _event(inst, "auto_approve", comment="无需审批的环节，自动通过")
             await _audit(actor, "auto_approve", inst)
@@ -365,6 +366,25 @@ async def _comment(inst, actor, comment):
         kind="approval.comment", title=f"{actor.staff.name}评论了{KINDS[inst.kind].title}",
         body=comment, link=_link(inst.id), data={"instance_id": inst.id})
     return await _instance_out(inst, actor)
+
+
+async def _cc_concurrent_post_leaders(inst, applicant):
+    """兼职/挂职: the primary department routes the approval; the leaders of the departments where
+    the applicant holds a concurrent post or secondment are copied, so they know who will be away."""
+    posts = await fetch_all(StaffPost.select(Department.leader.alias("leader_id")).join(
+        Department, on=(StaffPost.department == Department.id)).where(
+        StaffPost.staff == applicant.id, StaffPost.active == True,  # noqa: E712
+        Department.leader.is_null(False)).dicts())
+    leaders = sorted({p["leader_id"] for p in posts} - {applicant.id, None})
+    for leader_id in leaders:
+        await ApprovalCc.acreate(instance=inst.id, staff=leader_id, by=None)
+        await _event(inst, "cc", comment="兼职/挂职部门负责人自动抄送",
+                     data={"to": {"id": leader_id}, "auto": True})
+    if leaders:
+        await raise_notification(
+            recipient_ids=leaders, kind="approval.cc",
+            title=f"{applicant.name}（在您部门兼职/挂职）提交了{KINDS[inst.kind].title}",
+            body=inst.summary, link=_link(inst.id), data={"instance_id": inst.id})
 
 
 async def _cc(inst, actor, to_staff_id, comment):

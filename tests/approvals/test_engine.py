@@ -338,9 +338,20 @@ def test_home_card_counts_waiting(api, org, server):
     assert api.as_(org.office_1).get("/api/home").data["cards"]["approvals"]["waiting"] == 0
 
 
-def test_concurrent_post_does_not_route(api, f, org, server):
+def test_concurrent_post_is_copied_not_routed(api, f, org, server):
     f.post(org.office_1, org.a_fin)  # 兼职 in 财务科
     inst = submit(server, org.office_1)
     assert approver_ids(inst) == [[org.office_leader.id]]
-    # the leader of the concurrent department is not a participant
-    assert api.as_(org.fin_leader).get(f"/api/approvals/{inst['id']}").status == 404
+    # The concurrent department's leader is copied: sees it, is told, cannot approve it.
+    fin_leader = api.as_(org.fin_leader)
+    seen = fin_leader.get(f"/api/approvals/{inst['id']}")
+    assert seen.status == 200 and seen.data["can"]["approve"] is False
+    assert [r["id"] for r in fin_leader.get("/api/approvals?box=cc").data] == [inst["id"]]
+    msgs = fin_leader.get("/api/messages").data
+    assert msgs and "兼职" in msgs[0]["title"]
+    act = fin_leader.post(f"/api/approvals/{inst['id']}/actions",
+                          {"action": "approve", "version": seen.data["version"]})
+    assert act.status in (403, 409), act
+    # Without a concurrent post nobody else is copied.
+    plain = submit(server, org.office_2)
+    assert fin_leader.get(f"/api/approvals/{plain['id']}").status == 404
