@@ -212,19 +212,24 @@ test('the button says 下班打卡 in the afternoon and today shows its punches'
   expect(t).toContain('标准作息 08:30–12:00 14:30–17:30');
 });
 
-test('home: the attendance card shows today and opens 打卡', async () => {
+test('home: the attendance card shows today (from /api/home, no extra request) and opens 打卡', async () => {
   const { loadPage } = require('./support');
   const { home } = require('./support/fixtures');
-  backend.on('GET /api/home', ok(home));
-  backend.on('GET /api/attendance/today', ok(today({
-    punches: [punchOut({ at: '2026-11-02T08:36:02+08:00' })],
-    status: { status: 'late', late_minutes: 6 },
-  })));
+  const card = (attendance) => ok({ ...home, cards: { ...home.cards, attendance } });
+  backend.on('GET /api/home', [
+    card({ status: 'late', text: '迟到 6 分钟', day_kind: 'workday', punches: 1, last_at: '2026-11-02T08:36:02+08:00' }),
+    card({ status: 'pending', text: '未到打卡时间', day_kind: 'workday', punches: 0, last_at: null }),
+    card({ status: 'rest', text: '休息日', day_kind: 'rest', punches: 0, last_at: null }),
+  ]);
   const page = await loadPage('pages/home/index');
-  await flush(10);
   expect(text(page.querySelector('#card-attendance'))).toContain('已打卡 08:36 · 迟到 6 分钟');
+  expect(backend.callsTo('GET /api/attendance/today')).toHaveLength(0);
   await tap(page, '#card-attendance');
   expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/attendance-clock/index' });
+  await page.instance.load();
+  expect(text(page.querySelector('#card-attendance'))).toContain('未打卡');
+  await page.instance.load();
+  expect(text(page.querySelector('#card-attendance'))).toContain('休息日');
 });
 
 test('the privacy prompt opens on this page even after another page took the listener', async () => {

@@ -4,21 +4,18 @@ const { parseAdminLoginQr } = require('../../services/auth');
 const { scanCode, toast } = require('../../utils/wechat');
 const { syncTabBar } = require('../../utils/tab-bar');
 const { fetchWaitingCount } = require('../../services/approvals');
-const { fetchToday, clockText } = require('../../services/attendance');
+const { clockText } = require('../../services/attendance');
 
-// One line for the home card: 未打卡 / 已打卡 08:29 · 迟到 6 分钟 / 今天休息 ...
-function attendanceText(today) {
-  if (!today) return '';
-  const st = (today.status && today.status.status) || '';
-  const punches = today.punches || [];
-  if (st === 'rest' || st === 'holiday') return today.day && today.day.name ? `今天${today.day.name}` : '今天休息';
-  if (st === 'leave' || st === 'trip') return today.status.leave_name || (st === 'trip' ? '出差' : '请假');
-  if (!punches.length) return '未打卡';
-  const last = punches[punches.length - 1];
-  let text = `已打卡 ${clockText(last.at).slice(0, 5)}`;
-  if (st === 'late') text += ` · 迟到 ${today.status.late_minutes} 分钟`;
-  if (last.review_status === 'pending') text += ' · 待复核';
-  return text;
+// The attendance card from /api/home ({status, text, punches, last_at}) as one line:
+// 未打卡 / 已打卡 08:36 · 迟到 6 分钟 / 休息日 / 年休假 ...
+function attendanceText(card) {
+  if (!card) return '';
+  if (card.punches && card.last_at) {
+    const extra = ['normal', 'pending'].includes(card.status) || !card.text ? '' : ` · ${card.text}`;
+    return `已打卡 ${clockText(card.last_at).slice(0, 5)}${extra}`;
+  }
+  if (['pending', 'missing', 'absent'].includes(card.status)) return '未打卡';
+  return card.text || '';
 }
 
 const EMPTY_CARDS = { attendance: {}, approvals: {}, goals: {}, messages: {} };
@@ -51,14 +48,15 @@ Component({
       try {
         const data = await fetchHome();
         const me = data.me || null;
+        const cards = { ...EMPTY_CARDS, ...(data.cards || {}) };
+        cards.attendance = { ...cards.attendance, text: attendanceText(cards.attendance) };
         this.setData({
           me,
           initial: me && me.name ? me.name.slice(-1) : '',
-          cards: { ...EMPTY_CARDS, ...(data.cards || {}) },
+          cards,
           errorText: '',
         });
         if (me) this.loadWaitingCount();
-        if (me) this.loadAttendance();
       } catch (err) {
         this.setData({ errorText: err.message });
       } finally {
@@ -84,19 +82,9 @@ Component({
       }
     },
 
-    // The attendance card: today's status from /api/attendance/today; a tap opens 打卡.
+    // The attendance card opens 打卡.
     onOpenAttendance() {
       wx.switchTab({ url: '/pages/attendance-clock/index' });
-    },
-
-    async loadAttendance() {
-      try {
-        const today = await fetchToday();
-        const text = attendanceText(today);
-        if (text) this.setData({ 'cards.attendance.text': text });
-      } catch (e) {
-        // the card keeps what /api/home said
-      }
     },
 
     async onScanAdminLogin() {
