@@ -99,6 +99,15 @@ def _to_dt(value):
     return datetime.datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
+async def release_connection():
+    """Give this request's pooled connection back now rather than when the request's task ends:
+    in the burst a connection held across Redis round trips and event-loop queueing is the
+    scarce resource (pwasyncio binds one connection to a task until it finishes)."""
+    database = real_db()
+    if not database.in_transaction():
+        await database.aclose()
+
+
 async def load_punch_principal(staff_id):
     """The caller of the punch endpoint in ONE prebuilt query: the staff columns it needs, active
     posts, the bound device and the latest real punch (for double taps and the speed check).
@@ -165,10 +174,12 @@ async def punch(*, env, actor, body, now):
                 await asyncio.sleep(0.02)
         await env.redis.set(lock, stamp, ex=REPEAT_SECONDS)
     try:
-        return await _record_punch(env, actor, body, now, last, version, ctx["device"])
+        result = await _record_punch(env, actor, body, now, last, version, ctx["device"])
     except BaseException:
         await env.redis.delete(lock)
         raise
+    await release_connection()
+    return result
 
 
 async def _record_punch(env, actor, body, now, last, version, device):
