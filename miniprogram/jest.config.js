@@ -9,4 +9,6 @@ module.exports = {
     '^.+\\.js$': ['babel-jest', { babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'] }],
   },
   setupFiles: ['<rootDir>/tests/support/globals.js'],
+  // The first render of a page compiles its templates with wcc: slow on a loaded 2-core CI box.
+  testTimeout: 30000,
 };

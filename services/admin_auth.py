@@ -23,6 +23,7 @@ from models.org import Staff, Unit
 from server.errors import Forbidden, Invalid, Unauthorized
 from server.passwords import constant_time_equal, hash_password, verify_password
 from services import audit
+from services.permissions import PERMISSIONS, SELF_SERVICE
 from services.access import load_principal
 from services.auth import check_login_rate
 from services.sessions import create_session, lookup_session, revoke_session
@@ -34,7 +35,8 @@ SESSION_HOURS = 12
 TOTP_STEP = 30
 ISSUER = "明镜"
 # Any of these lets a person use the console (the pages each need their own).
-CONSOLE_PERMISSIONS = ("org.view", "staff.view", "role.view", "binding.view", "audit.view")
+# Anyone holding a permission beyond self-service may use the console (as for scan-to-sign-in).
+CONSOLE_PERMISSIONS = tuple(p for p in PERMISSIONS if p not in SELF_SERVICE)
 _DUMMY_HASH = None
 
 

@@ -254,3 +254,18 @@ def test_binding_queue_for_data_checker(server, org, api):
 def test_unknown_console_path_is_an_html_404(server):
     r = Console(server.base_url).get("/admin/nothing-here")
     assert r.status_code == 404 and "页面或记录不存在" in r.text
+
+
+def test_attendance_only_officer_uses_the_console(server, org, api, f):
+    """Any permission beyond self-service opens the console (here a custom attendance role)."""
+    sec = f.staff(org.a_office, "甲安全员", employee_no="A-SEC")
+    f.grant(sec, "sec_admin", "unit_tree", unit=org.a)
+    role = api.as_(sec).post("/api/roles", {"code": "att_clerk", "name": "考勤员",
+                                             "permissions": ["attendance.view", "attendance.report"]})
+    assert role.status == 201, role
+    f.grant(org.office_2, "att_clerk", "dept", dept=org.a_office)
+    c = qr_sign_in(server, api, org.office_2)
+    home = c.get("/admin/")
+    assert home.status_code == 200 and "考勤看板" in home.text and "人员管理" not in home.text
+    assert c.get("/admin/attendance/board").status_code == 200
+    assert c.get("/admin/staff").status_code == 403
