@@ -40,7 +40,7 @@ test('tab bar: app.json and custom-tab-bar/data.js list the same pages', () => {
   const tabs = require('../custom-tab-bar/data');
   expect(app.tabBar.custom).toBe(true);
   expect(app.tabBar.list.map((t) => `/${t.pagePath}`)).toEqual(tabs.map((t) => t.url));
-  expect(tabs.map((t) => t.label)).toEqual(['首页', '打卡', '我的']);
+  expect(tabs.map((t) => t.label)).toEqual(['首页', '打卡', '审批', '我的']);
   for (const t of app.tabBar.list) expect(app.pages).toContain(t.pagePath);
 });
 
@@ -59,7 +59,10 @@ test('custom tab bar renders the tabs and switches', async () => {
   expect(text(bar)).toContain('首页');
   expect(text(bar)).toContain('我的');
   bar.instance.onChange({ detail: { value: 2 } });
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/approvals/index' });
+  bar.instance.onChange({ detail: { value: 3 } });
   expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/profile/index' });
+  expect(text(bar)).toContain('审批');
   expect(text(bar)).toContain('打卡');
   global.__mj.pages = [{ route: 'pages/home/index' }];
   bar.instance.init();

@@ -177,7 +177,7 @@ test('home: the approvals card shows the waiting count and opens the inbox', asy
   expect(text(page)).toContain('待我审批4 项');
   page.querySelector('#card-approvals').dispatchEvent('tap');
   await flush();
-  expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/pages/approvals/index' });
+  expect(wx.switchTab).toHaveBeenCalledWith({ url: '/pages/approvals/index' });
   page.querySelector('#link-leave-apply').dispatchEvent('tap');
   await flush();
   expect(wx.navigateTo).toHaveBeenLastCalledWith({ url: '/package-leave/apply/index' });

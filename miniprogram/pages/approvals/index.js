@@ -1,5 +1,6 @@
 // 审批: 待我审批 / 我已审批 / 抄送我. Approve in one tap, reject with a reason, batch approve in
 // checkbox mode. When someone else got there first (409) the page says so and refreshes.
+const { syncTabBar } = require('../../utils/tab-bar');
 const approvals = require('../../services/approvals');
 const { formatTime } = require('../../utils/format');
 const { toast } = require('../../utils/wechat');
@@ -29,11 +30,13 @@ Component({
   },
 
   methods: {
+    // A tab page: it gets no query when opened by switchTab; a box can still be chosen by a link.
     onLoad(query) {
       if (query && query.box) this.setData({ box: query.box });
     },
 
     onShow() {
+      syncTabBar(this);
       this.load();
     },
 

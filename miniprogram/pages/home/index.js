@@ -66,7 +66,7 @@ Component({
 
     // The approvals card opens the inbox; its count comes from /api/approvals/count after /api/home.
     onOpenApprovals() {
-      wx.navigateTo({ url: '/pages/approvals/index' });
+      wx.switchTab({ url: '/pages/approvals/index' });
     },
 
     onOpenLink(e) {
