@@ -34,19 +34,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def _drop_duplicate_fk_indexes():
-    """Bench-only shim: a Meta index on one foreign-key column duplicates the index peewee
-    already creates for the key; SQLite ignores the repeat (IF NOT EXISTS), MariaDB refuses it
-    (1061 Duplicate key name). Skip such repeats so this run can migrate on MariaDB."""
-    from server.migrate import all_models
-
-    for model in all_models():
-        fks = {f.name for f in model._meta.fields.values() if hasattr(f, "rel_model")}
-        model._meta.indexes = [ix for ix in model._meta.indexes
-                               if not (isinstance(ix, tuple) and len(ix[0]) == 1 and ix[0][0] in fks
-                                       and not ix[1])]
-
-
 async def seed(n_staff):
     """Fresh database and Redis db; one bureau, 50 departments, n_staff people with sessions."""
     import aiomysql
@@ -69,7 +56,6 @@ async def seed(n_staff):
     database = bind_database(DB_URL, pool_size=4)
     redis = make_redis(REDIS_URL)
     await redis.flushdb()
-    _drop_duplicate_fk_indexes()
     await migrate(log=None)
     async with atomic():
         unit = await create_unit_row(name="压测局", code="BENCH")
