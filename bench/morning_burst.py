@@ -92,7 +92,10 @@ async def stored_punches():
 
 def start_server(port, workers, profile=False):
     env = {**os.environ, "MINGJING_DATABASE_URL": DB_URL, "MINGJING_REDIS_URL": REDIS_URL,
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": os.environ.get("BENCH_POOL", "20")}
+           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": os.environ.get("BENCH_POOL", "20"),
+           # The production settings of docs/deployment.md: uvloop, access log left to the proxy.
+           "MINGJING_SERVER_EVENT_LOOP": os.environ.get("MINGJING_SERVER_EVENT_LOOP", "uvloop"),
+           "MINGJING_SERVER_ACCESS_LOG": os.environ.get("MINGJING_SERVER_ACCESS_LOG", "false")}
     cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
     if profile:  # cProfile of the (single) server process, written on SIGTERM's clean exit
         cmd[1:1] = ["-m", "cProfile", "-o", str(ROOT / "bench" / "server.prof")]

@@ -69,8 +69,23 @@ def _run_workers(config, host, port, workers):
     asyncio.run(prepare())
     sockets = tornado.netutil.bind_sockets(port, host, reuse_port=True)
     tornado.process.fork_processes(workers)
-    asyncio.run(_run(config, host, port, sockets=sockets))
+    _serve(config, _run(config, host, port, sockets=sockets))
     return 0
+
+
+def _serve(config, coro):
+    """Run the server's event loop: uvloop when installed and configured (server.event_loop)."""
+    if not config.server.access_log:
+        # A reverse proxy in front keeps the access log; per-request logging costs CPU here.
+        logging.getLogger("tornado.access").setLevel(logging.WARNING)
+    if config.server.event_loop == "uvloop":
+        try:
+            import uvloop
+        except ImportError:
+            logging.getLogger("mingjing").warning("uvloop not installed: using asyncio's loop")
+        else:
+            return uvloop.run(coro)
+    return asyncio.run(coro)
 
 
 def main(argv=None):
@@ -109,7 +124,7 @@ def main(argv=None):
         workers = getattr(args, "workers", 1) or 1
         if workers > 1:
             return _run_workers(config, host, port, workers)
-        asyncio.run(_run(config, host, port))
+        _serve(config, _run(config, host, port))
         return 0
     from server import cli
 

@@ -23,6 +23,8 @@ class ServerConfig:
     trusted_proxies: tuple = ()
     upload_dir: str = "data/uploads"
     max_upload_mb: int = 10
+    access_log: bool = True
+    event_loop: str = "asyncio"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +124,8 @@ def load_config(path=None, environ=None):
 
 def check_config(config):
     """Refuse placeholder secrets outside fake mode, and nonsense values anywhere."""
+    if config.server.event_loop not in ("asyncio", "uvloop"):
+        raise ConfigError("server.event_loop must be 'asyncio' or 'uvloop'")
     if config.wechat.mode not in ("fake", "real"):
         raise ConfigError("wechat.mode must be 'fake' or 'real'")
     if config.wechat.mode == "real":
