@@ -7,7 +7,9 @@ A handler that serves anonymous callers says so with `allow_anonymous = True`.
 import datetime
 import json
 import logging
+import re
 import uuid
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import tornado.web
@@ -55,13 +57,70 @@ def dumps(data):
     return json.dumps(data, ensure_ascii=False, default=_default)
 
 
-class ApiHandler(tornado.web.RequestHandler):
-    allow_anonymous = False
-    session_kind = "mp"
+def request_now(handler):
+    """Server time (naive UTC, whole seconds). In fake WeChat mode ONLY, the `X-Mingjing-Now` test
+    clock header (ISO time; Beijing time when it has no offset) sets it; in real mode the server
+    clock is the only clock."""
+    override = handler.request.headers.get("X-Mingjing-Now")
+    if override and handler.env.config.fake_wechat:
+        try:
+            value = datetime.datetime.fromisoformat(override)
+        except ValueError:
+            raise BadRequest("X-Mingjing-Now 格式不正确", code="BAD_CLOCK") from None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=SHANGHAI)
+        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+    return datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
+
+
+def content_disposition(filename):
+    """`attachment` with an ASCII fallback name for old clients and the RFC 5987 UTF-8 name
+    (`filename*`) that browsers prefer, so Chinese file names survive."""
+    fallback = re.sub(r'[^\x20-\x7e]|["\\]', "_", filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+class BaseHandler(tornado.web.RequestHandler):
+    """What the API (ApiHandler) and the admin console (admin.base.AdminHandler) share: settings,
+    the caller's IP, the test clock, file downloads, and typed errors routed to `write_error`."""
 
     @property
     def env(self):
         return self.settings["env"]
+
+    @property
+    def client_ip(self):
+        ip = self.request.remote_ip
+        if ip in self.env.config.server.trusted_proxies:
+            ip = self.request.headers.get("X-Real-IP") or ip
+        return ip
+
+    def now(self):
+        return request_now(self)
+
+    def send_file(self, content, filename, content_type):
+        """Finish with a download (bytes) named `filename`."""
+        self.set_header("Content-Type", content_type)
+        self.set_header("Content-Disposition", content_disposition(filename))
+        self.finish(content)
+
+    def _handle_request_exception(self, e):
+        if isinstance(e, ApiError):
+            if self._finished:
+                return
+            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
+            return
+        super()._handle_request_exception(e)
+
+    def log_exception(self, typ, value, tb):
+        if isinstance(value, ApiError):
+            return
+        super().log_exception(typ, value, tb)
+
+
+class ApiHandler(BaseHandler):
+    allow_anonymous = False
+    session_kind = "mp"
 
     def set_default_headers(self):
         self.set_header("Content-Type", "application/json; charset=utf-8")
@@ -71,13 +130,6 @@ class ApiHandler(tornado.web.RequestHandler):
     def check_xsrf_cookie(self):
         # Bearer-token API: no ambient credentials, so no CSRF surface. Cookie handlers re-enable.
         return None
-
-    @property
-    def client_ip(self):
-        ip = self.request.remote_ip
-        if ip in self.env.config.server.trusted_proxies:
-            ip = self.request.headers.get("X-Real-IP") or ip
-        return ip
 
     def bearer_token(self):
         auth = self.request.headers.get("Authorization", "")
@@ -151,19 +203,6 @@ class ApiHandler(tornado.web.RequestHandler):
             body = {"error": {"code": code, "message": message}}
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(dumps(body))
-
-    def _handle_request_exception(self, e):
-        if isinstance(e, ApiError):
-            if self._finished:
-                return
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
-
-    def log_exception(self, typ, value, tb):
-        if isinstance(value, ApiError):
-            return
-        super().log_exception(typ, value, tb)
 
 
 class NotFoundHandler(ApiHandler):
