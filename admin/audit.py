@@ -58,11 +58,8 @@ class AuditExportHandler(AuditPage):
     required = ("audit.export",)
 
     async def get(self):
-        content, filename, ctype = await audit_query.export_audit(
-            env=self.env, actor=self.principal, format="csv", **self.filters())
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
-        self.finish(content)
+        self.send_file(*await audit_query.export_audit(
+            env=self.env, actor=self.principal, format="csv", **self.filters()))
 
 
 default_handlers = [

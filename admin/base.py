@@ -12,7 +12,7 @@ import uuid
 
 import tornado.web
 
-from handlers.base import dumps, to_local
+from handlers.base import BaseHandler, dumps, to_local
 from server.errors import ApiError, Forbidden
 from services import admin_auth
 from services.access import load_principal
@@ -30,7 +30,7 @@ NAV = [
     ("/admin/roles", "角色授权", ("role.view",)),
     ("/admin/binding", "绑定申请", ("binding.view",)),
     ("/admin/audit", "审计日志", ("audit.view",)),
-    # 考勤 (admin/attendance.py)
+    # 考勤 (admin/attendance.py, admin/attendance_reports.py)
     ("/admin/attendance/board", "考勤看板", ("attendance.view",)),
     ("/admin/attendance/report", "考勤统计", ("attendance.report",)),
     ("/admin/attendance/review", "打卡复核", ("attendance.review",)),
@@ -51,7 +51,7 @@ STATUS_MESSAGES = {
 }
 
 
-class AdminHandler(tornado.web.RequestHandler):
+class AdminHandler(BaseHandler):
     """Deny by default: `allow_anonymous = True` opens a page; `required` lists permissions
     of which the caller must hold at least one (empty: any console user)."""
     allow_anonymous = False
@@ -66,22 +66,11 @@ class AdminHandler(tornado.web.RequestHandler):
         self.session_token = None
         self.request_id = ""
 
-    @property
-    def env(self):
-        return self.settings["env"]
-
     def set_default_headers(self):
         self.set_header("Cache-Control", "no-store")
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Referrer-Policy", "same-origin")
-
-    @property
-    def client_ip(self):
-        ip = self.request.remote_ip
-        if ip in self.env.config.server.trusted_proxies:
-            ip = self.request.headers.get("X-Real-IP") or ip
-        return ip
 
     @property
     def user_agent(self):
@@ -204,19 +193,6 @@ class AdminHandler(tornado.web.RequestHandler):
             return
         self.set_header("Content-Type", "text/html; charset=utf-8")
         self.render("error.html", status=status_code, message=message, code=code)
-
-    def _handle_request_exception(self, e):
-        if isinstance(e, ApiError):
-            if self._finished:
-                return
-            self.send_error(e.status, exc_info=(type(e), e, e.__traceback__))
-            return
-        super()._handle_request_exception(e)
-
-    def log_exception(self, typ, value, tb):
-        if isinstance(value, ApiError):
-            return
-        super().log_exception(typ, value, tb)
 
 
 def fmt_time(value, with_seconds=False):

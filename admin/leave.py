@@ -1,15 +1,11 @@
 """Leave pages (假期管理): leave types and rules per unit, balances with audited manual adjustment,
 the report by department and month with CSV/XLSX export. Permission and data scope are enforced by
 services/leave*.py; the pages only gate the menu and turn service errors into re-rendered forms."""
-import asyncio
-import csv
 import datetime
-import io
 import json
-from urllib.parse import quote as urlquote
 
 from admin.base import AdminHandler
-from handlers.leave import REPORT_COLUMNS, TYPE_SCHEMA, _xlsx
+from handlers.leave import TYPE_SCHEMA
 from server.errors import ApiError, Invalid, NotFound
 from server.validate import Str, validate
 from services import leave as leave_service
@@ -216,12 +212,13 @@ class ReportHandler(AdminHandler):
         dept_id = self.int_arg("department_id")
         if not 2000 <= year <= 2100 or (month is not None and not 1 <= month <= 12):
             raise Invalid("年份或月份不正确", code="VALIDATION_FAILED", fields={"month": "1–12"})
-        rows = await leave_service.report(actor=self.principal, year=year, month=month,
-                                          department_id=dept_id)
         fmt = self.get_query_argument("format", "html")
         if fmt in ("csv", "xlsx"):
-            await self.export(rows, fmt, year, month)
+            self.send_file(*await leave_service.export_report(
+                actor=self.principal, year=year, month=month, department_id=dept_id, format=fmt))
             return
+        rows = await leave_service.report(actor=self.principal, year=year, month=month,
+                                          department_id=dept_id)
         departments = []
         if self.principal.has("org.view"):
             departments = await org_service.list_departments(env=self.env, actor=self.principal,
@@ -231,23 +228,6 @@ class ReportHandler(AdminHandler):
                         departments=departments, months=months,
                         total_days=sum(r["days"] for r in rows),
                         total_requests=sum(r["requests"] for r in rows))
-
-    async def export(self, rows, fmt, year, month):
-        name = f"请假统计-{year}{'-%02d' % month if month else ''}.{fmt}"
-        if fmt == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow([label for _, label in REPORT_COLUMNS])
-            for r in rows:
-                w.writerow([r[k] for k, _ in REPORT_COLUMNS])
-            data = ("\ufeff" + buf.getvalue()).encode()
-            self.set_header("Content-Type", "text/csv; charset=utf-8")
-        else:
-            data = await asyncio.get_running_loop().run_in_executor(None, _xlsx, rows)
-            self.set_header("Content-Type",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{urlquote(name)}")
-        self.finish(data)
 
 
 default_handlers = [

@@ -207,9 +207,7 @@ class StaffExportHandler(StaffPage):
             q=self.get_query_argument("q", "").strip()[:50] or None,
             department_id=self.int_arg("department_id"),
             status=status if status in STATUS_LABELS else None)
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition", f'attachment; filename="{filename}"')
-        self.finish(content)
+        self.send_file(content, filename, ctype)
 
 
 def today():

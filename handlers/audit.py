@@ -1,6 +1,4 @@
 """Audit log API for the 安全审计员: query, verify the hash chain, export."""
-from urllib.parse import quote
-
 from handlers.base import ApiHandler
 from handlers.org import int_query
 from services import audit_query
@@ -38,10 +36,7 @@ class AuditExportHandler(ApiHandler):
         content, filename, ctype = await audit_query.export_audit(
             env=self.env, actor=self.principal, format=self.get_query_argument("format", "csv"),
             **_filters(self))
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition",
-                        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}")
-        self.finish(content)
+        self.send_file(content, filename, ctype)
 
 
 default_handlers = [

@@ -1,9 +1,5 @@
 """Leave over HTTP: quote, requests, report-back, balances, types, the report, attachments."""
-import asyncio
-import csv
 import datetime
-import io
-from urllib.parse import quote as urlquote
 
 from handlers.base import ApiHandler
 from server.errors import Invalid
@@ -136,23 +132,6 @@ class LeaveTypeHandler(ApiHandler):
         self.write_data(await leave_rules.update_type(actor=self.principal, type_id=int(type_id), **body))
 
 
-REPORT_COLUMNS = [("department_name", "部门"), ("month", "月份"), ("type_name", "假期类型"),
-                  ("requests", "人次"), ("people", "人数"), ("days", "天数")]
-
-
-def _xlsx(rows):
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "请假统计"
-    ws.append([label for _, label in REPORT_COLUMNS])
-    for r in rows:
-        ws.append([r[k] for k, _ in REPORT_COLUMNS])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 class LeaveReportHandler(ApiHandler):
     """请假统计（按部门、月份、假期类型），可导出 CSV / XLSX。"""
 
@@ -164,26 +143,13 @@ class LeaveReportHandler(ApiHandler):
         fmt = self.query("format", "json")
         if fmt not in ("json", "csv", "xlsx"):
             raise Invalid("format 应为 json、csv 或 xlsx", code="VALIDATION_FAILED", fields={"format": "json/csv/xlsx"})
-        rows = await leave.report(actor=self.principal, year=year, month=month,
-                                  department_id=_arg(self, "department_id", "int", required=False))
+        department_id = _arg(self, "department_id", "int", required=False)
         if fmt == "json":
-            self.write_data(rows)
+            self.write_data(await leave.report(actor=self.principal, year=year, month=month,
+                                               department_id=department_id))
             return
-        name = f"请假统计-{year}{'-%02d' % month if month else ''}.{fmt}"
-        if fmt == "csv":
-            buf = io.StringIO()
-            w = csv.writer(buf)
-            w.writerow([label for _, label in REPORT_COLUMNS])
-            for r in rows:
-                w.writerow([r[k] for k, _ in REPORT_COLUMNS])
-            data = ("\ufeff" + buf.getvalue()).encode()
-            self.set_header("Content-Type", "text/csv; charset=utf-8")
-        else:
-            data = await asyncio.get_running_loop().run_in_executor(None, _xlsx, rows)
-            self.set_header("Content-Type",
-                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{urlquote(name)}")
-        self.finish(data)
+        self.send_file(*await leave.export_report(actor=self.principal, year=year, month=month,
+                                                  department_id=department_id, format=fmt))
 
 
 class LeaveAttachmentListHandler(ApiHandler):
@@ -205,10 +171,8 @@ class AttachmentHandler(ApiHandler):
     async def get(self, attachment_id):
         row, data = await attachments.open_attachment(env=self.env, actor=self.principal,
                                                       attachment_id=int(attachment_id))
-        self.set_header("Content-Type", row.content_type)
-        self.set_header("Content-Disposition", f"attachment; filename*=UTF-8''{urlquote(row.filename)}")
         self.set_header("Content-Security-Policy", "default-src 'none'; sandbox")
-        self.finish(data)
+        self.send_file(data, row.filename, row.content_type)
 
 
 default_handlers = [

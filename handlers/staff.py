@@ -1,5 +1,4 @@
 """Staff API: search, profile, create/edit, transfer, retire, history, concurrent posts, import, export."""
-from urllib.parse import quote
 
 from handlers.base import ApiHandler
 from handlers.org import int_query
@@ -120,10 +119,7 @@ class StaffExportHandler(ApiHandler):
         fmt = self.get_query_argument("format", "csv")
         content, filename, ctype = await staff.export_staff(
             env=self.env, actor=self.principal, format=fmt, **_filters(self))
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition",
-                        f"attachment; filename=\"{filename}\"; filename*=UTF-8''{quote(filename)}")
-        self.finish(content)
+        self.send_file(content, filename, ctype)
 
 
 class StaffImportHandler(ApiHandler):

@@ -3,9 +3,7 @@
 Only the 安全审计员 tier carries audit.* (custom roles may not, see services.roles), and the
 auditor sees entries whose unit lies in their reach (AuditLog.unit_id).
 """
-import csv
 import datetime
-import io
 import json
 from zoneinfo import ZoneInfo
 
@@ -15,6 +13,7 @@ from models.audit import AuditLog
 from models.base import count, fetch_all
 from models.org import Department
 from server.errors import Invalid
+from services import exports
 from services.audit import verify_chain
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -117,12 +116,9 @@ async def export_audit(*, env, actor, format="csv", **filters):
         raise Invalid("格式应为 csv", code="VALIDATION_FAILED", fields={"format": "应为 csv"})
     reach = await actor.require_reach("audit.export")
     query = _query(reach, **filters).order_by(AuditLog.seq).limit(EXPORT_LIMIT)
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_HEADER)
-    for e in await fetch_all(query):
-        writer.writerow([e.seq, _local(e.created_at), e.actor or "", e.actor_name, e.action,
-                         e.target_type, e.target_id, e.unit_id or "",
-                         _json(e.before), _json(e.after), e.ip, e.request_id, e.hash])
+    rows = [[e.seq, _local(e.created_at), e.actor or "", e.actor_name, e.action, e.target_type,
+             e.target_id, e.unit_id or "", _json(e.before), _json(e.after), e.ip, e.request_id, e.hash]
+            for e in await fetch_all(query)]
     stamp = datetime.date.today().strftime("%Y%m%d")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8"), f"audit-{stamp}.csv", "text/csv; charset=utf-8"
+    return (exports.to_csv(rows, list(enumerate(EXPORT_HEADER))), f"audit-{stamp}.csv",
+            exports.content_type("csv"))

@@ -10,7 +10,7 @@ from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
 from models.leave import LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
 from models.org import Department, Staff
 from server.errors import Conflict, Invalid, NotFound
-from services import approvals, audit, events, overtime
+from services import approvals, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
 from services.calendar import day_infos
 from services.leave_rules import (annual_entitlement, annual_exclusion, check_range, count_days,
@@ -510,3 +510,20 @@ async def report(*, actor, year, month=None, department_id=None):
         item["people"] = len(item["people"])
         out.append(item)
     return out
+
+
+REPORT_COLUMNS = [("department_name", "部门"), ("month", "月份"), ("type_name", "假期类型"),
+                  ("requests", "人次"), ("people", "人数"), ("days", "天数")]
+
+
+async def export_report(*, actor, year, month=None, department_id=None, format):
+    """The report as a file. Returns (content bytes, filename, content type)."""
+    if format not in ("csv", "xlsx"):
+        raise Invalid("格式应为 csv 或 xlsx", code="VALIDATION_FAILED", fields={"format": "应为 csv 或 xlsx"})
+    rows = await report(actor=actor, year=year, month=month, department_id=department_id)
+    if format == "csv":
+        content = exports.to_csv(rows, REPORT_COLUMNS)
+    else:
+        content = await exports.to_xlsx(rows, REPORT_COLUMNS, "请假统计")
+    name = f"请假统计-{year}{'-%02d' % month if month else ''}.{format}"
+    return content, name, exports.content_type(format)

@@ -4,10 +4,7 @@ Every query is narrowed by the caller's reach (`staff.view` to read, `staff.mana
 personal data is stored encrypted with a blind index and only ever leaves masked, including in
 the audit log.
 """
-import asyncio
-import csv
 import datetime
-import io
 
 import peewee as pw
 
@@ -15,7 +12,7 @@ from models.base import atomic, count, exists, fetch_all, utcnow
 from models.org import STAFF_STATUSES, Department, Position, Rank, Staff, StaffPost, StaffTransfer, Unit
 from server.crypto import mask_id_no, mask_phone, valid_id_no, valid_phone
 from server.errors import Conflict, Invalid, NotFound
-from services import audit
+from services import audit, exports
 from services.access import SCOPE_LABELS, get_department_in_reach, get_staff_in_reach, load_grants
 from services.people import lookups_for, staff_list_out, staff_out
 from services.sessions import revoke_all_sessions
@@ -380,27 +377,6 @@ def _export_row(s, cipher, look):
             STATUS_LABELS.get(s.status, s.status)]
 
 
-def _csv_bytes(rows):
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(EXPORT_HEADER)
-    writer.writerows(rows)
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
-
-
-def _xlsx_bytes(rows):
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("人员")
-    ws.append(EXPORT_HEADER)
-    for r in rows:
-        ws.append(r)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 async def export_staff(*, env, actor, format="csv", q=None, department_id=None, status=None):
     """Everyone matching the filters within the staff.export reach, PII masked.
 
@@ -413,16 +389,14 @@ async def export_staff(*, env, actor, format="csv", q=None, department_id=None, 
     staff = await fetch_all(_search_query(env, reach, q=q, department_id=department_id, status=status))
     look = await lookups_for(staff)
     rows = [_export_row(s, env.cipher, look) for s in staff]
-    loop = asyncio.get_running_loop()
+    columns = list(enumerate(EXPORT_HEADER))  # the rows are lists: a column's key is its position
     if format == "xlsx":
-        content = await loop.run_in_executor(None, _xlsx_bytes, rows)
-        ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        content = await exports.to_xlsx(rows, columns, "人员")
     else:
-        content = _csv_bytes(rows)
-        ctype = "text/csv; charset=utf-8"
+        content = exports.to_csv(rows, columns)
     async with atomic():
         await audit.record(actor=actor, action="staff.export", target_type="staff",
                            after={"format": format, "count": len(rows), "q": q or "",
                                   "department_id": department_id, "status": status})
     stamp = datetime.date.today().strftime("%Y%m%d")
-    return content, f"staff-{stamp}.{format}", ctype
+    return content, f"staff-{stamp}.{format}", exports.content_type(format)

@@ -268,6 +268,13 @@ def test_types_and_report(api, org, server):
     assert api.as_(org.b_hr_officer).get(f"/api/leave/report?year=2026&department_id={org.a_fin.id}").status == 404
     csv = hr.get("/api/leave/report?year=2026&format=csv")
     assert csv.status == 200 and "财务科" in csv.raw.content.decode("utf-8-sig")
+    assert csv.raw.content.startswith("\ufeff部门,月份".encode())  # BOM: Excel reads it as UTF-8
+    # The Chinese name (RFC 5987) and an ASCII fallback for old clients.
+    assert csv.headers["Content-Disposition"] == (
+        "attachment; filename=\"____-2026.csv\"; "
+        "filename*=UTF-8''%E8%AF%B7%E5%81%87%E7%BB%9F%E8%AE%A1-2026.csv")
+    assert api.as_(org.b_hr_officer).get(
+        f"/api/leave/report?year=2026&department_id={org.a_fin.id}&format=csv").status == 404
     xlsx = hr.get("/api/leave/report?year=2026&format=xlsx")
     assert xlsx.status == 200 and xlsx.raw.content[:2] == b"PK"
     assert hr.get("/api/leave/report?year=2026&month=13").status == 422
