@@ -1,32 +1,23 @@
-"""Attendance pages of the console (考勤): places with the entrance QR display, schedules, the unit
-rule, today's board, the monthly report (inline-SVG charts, CSV/XLSX export) and the review queue
-of flagged punches. Every page calls services/attendance*.py, which enforce permission and scope
-(another unit's place is a 404 there); the `required` lists below only gate the pages.
+"""Attendance settings pages of the console (考勤设置): places with the entrance QR display,
+schedules, the unit rule; `AttendancePage`, the base of these and of the board, report and review
+pages (admin/attendance_reports.py). Every page calls services/attendance*.py, which enforce
+permission and scope (another unit's place is a 404 there); the `required` lists only gate the pages.
 
-In fake WeChat mode only, an `X-Mingjing-Now` header sets "now" (as on the API), so browser tests
-can show a given day's board and step the entrance QR without waiting 30 s.
+In fake WeChat mode only, an `X-Mingjing-Now` header sets "now" (`self.now()`, as on the API), so
+browser tests can show a given day's board and step the entrance QR without waiting 30 s.
 """
 import asyncio
-import datetime
 import re
-import urllib.parse
 
 from admin.base import AdminHandler
-from models.base import utcnow
-from server.errors import ApiError, Forbidden, Invalid, NotFound
-from services import admin_auth, attendance, attendance_rules, attendance_stats, site_qr
+from server.errors import Forbidden, Invalid, NotFound
+from services import admin_auth, attendance, attendance_rules, site_qr
 from services import org as org_service
 
-MONTH_RE = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 PROOF_PRESETS = [("geofence|qr", "定位或扫码（任一即可）"), ("geofence", "仅定位"),
                  ("geofence|wifi|qr", "定位、Wi-Fi 或扫码（任一即可）"),
                  ("geofence&wifi", "定位且连接单位 Wi-Fi（同时满足）"), ("wifi|qr", "Wi-Fi 或扫码"),
                  ("qr", "仅扫码")]
-FLAG_LABELS = {"accuracy": "定位精度不足", "speed": "移动速度异常", "device": "非绑定手机",
-               "field": "外勤"}
-REVIEW_LABELS = {"pending": "待复核", "accepted": "已认可", "rejected": "未认可"}
-BOARD_GROUPS = [("in", "已到", "ok"), ("late", "迟到", "warn"), ("missing", "未到/缺卡", "bad"),
-                ("leave", "请假/出差", "info"), ("pending", "未到打卡时间", ""), ("rest", "休息", "")]
 SETTINGS_TABS = [("/admin/attendance/settings/places", "考勤地点"),
                  ("/admin/attendance/settings/schedules", "作息时间"),
                  ("/admin/attendance/settings/rules", "考勤规则")]
@@ -34,19 +25,6 @@ SETTINGS_TABS = [("/admin/attendance/settings/places", "考勤地点"),
 
 class AttendancePage(AdminHandler):
     required = ("attendance.manage",)
-
-    def now(self):
-        """Naive UTC; the test clock header only in fake mode (as handlers/attendance.py)."""
-        override = self.request.headers.get("X-Mingjing-Now")
-        if override and self.env.config.fake_wechat:
-            try:
-                value = datetime.datetime.fromisoformat(override)
-            except ValueError:
-                raise Invalid("X-Mingjing-Now 格式不正确", code="BAD_CLOCK") from None
-            if value.tzinfo is None:
-                value = value.replace(tzinfo=attendance_stats.SHANGHAI)
-            return value.astimezone(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
-        return utcnow()
 
     def unit_id(self):
         return self.int_arg("unit_id") or self.principal.unit_id
@@ -410,166 +388,6 @@ class SettingsRootHandler(AttendancePage):
         self.redirect("/admin/attendance/settings/places")
 
 
-# ---- today's board ---------------------------------------------------------------------------
-
-def _by_department(data):
-    """Per-department counts of the board's groups, in first-seen order."""
-    rows = {}
-    for key, _, _ in BOARD_GROUPS:
-        for person in data[key]:
-            row = rows.setdefault(person["department"], {"department": person["department"],
-                                                         "total": 0, **{k: 0 for k, _, _ in BOARD_GROUPS}})
-            row[key] += 1
-            row["total"] += 1
-    return list(rows.values())
-
-
-class BoardHandler(AttendancePage):
-    """今日考勤看板：已到、迟到、未到、请假，按部门。"""
-    required = ("attendance.view",)
-
-    async def get(self):
-        department_id = self.int_arg("department_id")
-        data = await attendance_stats.board(actor=self.principal, department_id=department_id,
-                                            now=self.now())
-        await self.page("attendance/board.html", data=data, groups=BOARD_GROUPS,
-                        by_dept=_by_department(data), departments=await self.departments(),
-                        department_id=department_id,
-                        clock=attendance_stats.local(self.now()).strftime("%H:%M"))
-
-
-# ---- monthly report --------------------------------------------------------------------------
-
-def bar_chart(items, *, unit="", width=560, bar=22, gap=10, label_w=120, colour="#a61b1b"):
-    """Geometry of a horizontal bar chart (rendered as inline SVG by attendance/bars.html)."""
-    top = max([v for _, v in items] + [0]) or 1
-    span = width - label_w - 70
-    bars = []
-    for i, (label, value) in enumerate(items):
-        y = 8 + i * (bar + gap)
-        bars.append({"label": label, "value": value, "y": y, "w": round(span * value / top, 1),
-                     "text": f"{value:g}{unit}", "ty": y + bar * 0.72})
-    return {"bars": bars, "width": width, "height": 16 + len(items) * (bar + gap), "bar": bar,
-            "x": label_w, "colour": colour}
-
-
-def _report_charts(data):
-    depts = data["departments"]
-    rate = []
-    for d in depts:
-        pct = round(100 * d.get("days_worked", 0) / d["workdays"], 1) if d.get("workdays") else 0
-        rate.append((d["department"], pct))
-    issues = [(d["department"], d.get("late_count", 0) + d.get("early_count", 0)
-               + d.get("missing_punches", 0) + d.get("absences", 0)) for d in depts]
-    late = sorted(((p["name"], p["late_minutes"]) for p in data["people"] if p["late_minutes"]),
-                  key=lambda x: -x[1])[:10]
-    return [("各部门出勤率", bar_chart(rate, unit="%", colour="#1f7a3d"), "chart-rate"),
-            ("各部门考勤异常次数（迟到、早退、缺卡、旷工）", bar_chart(issues, unit=" 次"), "chart-issues"),
-            ("迟到分钟数前十", bar_chart(late, unit=" 分", colour="#c25e00"), "chart-late")]
-
-
-class ReportPage(AttendancePage):
-    required = ("attendance.report",)
-
-    def month(self):
-        value = self.get_query_argument("month", "").strip()
-        if MONTH_RE.match(value):
-            return value
-        return attendance_stats.local_today(self.now()).strftime("%Y-%m")
-
-
-class ReportHandler(ReportPage):
-    """月度考勤统计：按部门、按人，含图表与导出。"""
-
-    async def get(self):
-        month, department_id = self.month(), self.int_arg("department_id")
-        data = await attendance_stats.report(actor=self.principal, month=month,
-                                             department_id=department_id, now=self.now())
-        query = {"month": month, "department_id": department_id or ""}
-        await self.page("attendance/report.html", data=data, month=month, charts=_report_charts(data),
-                        departments=await self.departments(), department_id=department_id,
-                        qs=lambda **kw: urllib.parse.urlencode({**query, **kw}))
-
-
-class ReportExportHandler(ReportPage):
-    """导出月度考勤统计（CSV / XLSX）。"""
-
-    async def get(self):
-        fmt = self.get_query_argument("format", "xlsx")
-        if fmt not in ("csv", "xlsx"):
-            raise Invalid("导出格式应为 csv 或 xlsx", code="BAD_FORMAT")
-        month = self.month()
-        data = await attendance_stats.report(actor=self.principal, month=month,
-                                             department_id=self.int_arg("department_id"), now=self.now())
-        if fmt == "csv":
-            content, ctype = attendance_stats.to_csv(data["people"]), "text/csv; charset=utf-8"
-        else:
-            content = await asyncio.get_running_loop().run_in_executor(
-                None, attendance_stats.to_xlsx, data["people"], f"考勤 {month}")
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition", f'attachment; filename="attendance-{month}.{fmt}"')
-        self.finish(content)
-
-
-# ---- review queue ----------------------------------------------------------------------------
-
-class ReviewHandler(AttendancePage):
-    """异常打卡复核：精度不足、速度异常、非绑定手机、外勤。"""
-    required = ("attendance.review",)
-    PAGE_SIZE = 20
-
-    async def get(self):
-        status = self.get_query_argument("status", "pending")
-        status = status if status in REVIEW_LABELS else "pending"
-        page = max(1, self.int_arg("page", 1) or 1)
-        rows, total = await attendance.review_queue(actor=self.principal, page=page,
-                                                    page_size=self.PAGE_SIZE, status=status)
-        devices = []
-        if self.principal.has("attendance.manage"):
-            devices = await attendance.list_device_changes(actor=self.principal)
-        await self.page("attendance/review.html", rows=rows, total=total, page=page, status=status,
-                        pages=max(1, -(-total // self.PAGE_SIZE)), labels=REVIEW_LABELS,
-                        flag_labels=FLAG_LABELS, devices=devices)
-
-    async def post(self, punch_id=None):
-        decision = self.get_body_argument("decision", "")
-        note = self.get_body_argument("note", "").strip()[:200]
-        if decision not in ("accept", "reject") or punch_id is None:
-            raise Invalid("请选择认可或不认可", code="VALIDATION_FAILED")
-        try:
-            await attendance.review_punch(actor=self.principal, punch_id=int(punch_id),
-                                          decision=decision, note=note, now=self.now())
-        except ApiError as exc:
-            if exc.status == 404:
-                raise
-            self.flash(exc.message, "bad")
-            self.redirect("/admin/attendance/review")
-            return
-        self.flash("已认可该打卡" if decision == "accept" else "已标记为不认可，该打卡不再计入考勤")
-        self.redirect("/admin/attendance/review")
-
-
-class DeviceChangeHandler(AttendancePage):
-    """处理换机申请（同意后新手机为考勤手机）。"""
-
-    async def post(self, request_id):
-        decision = self.get_body_argument("decision", "")
-        if decision not in ("approve", "reject"):
-            raise Invalid("请选择同意或不同意", code="VALIDATION_FAILED")
-        try:
-            await attendance.decide_device_change(
-                actor=self.principal, request_id=int(request_id), decision=decision,
-                note=self.get_body_argument("note", "").strip()[:200])
-        except ApiError as exc:
-            if exc.status == 404:
-                raise
-            self.flash(exc.message, "bad")
-        else:
-            self.flash("已同意换机申请" if decision == "approve" else "已驳回换机申请")
-        self.redirect("/admin/attendance/review")
-
-
 default_handlers = [
     (r"/admin/attendance/settings", SettingsRootHandler),
     (r"/admin/attendance/settings/places", PlaceListHandler),
@@ -581,10 +399,4 @@ default_handlers = [
     (r"/admin/attendance/settings/schedules/(\d{1,12})", ScheduleHandler),
     (r"/admin/attendance/settings/schedules/(\d{1,12})/delete", ScheduleDeleteHandler),
     (r"/admin/attendance/settings/rules", RuleHandler),
-    (r"/admin/attendance/board", BoardHandler),
-    (r"/admin/attendance/report", ReportHandler),
-    (r"/admin/attendance/report/export", ReportExportHandler),
-    (r"/admin/attendance/review", ReviewHandler),
-    (r"/admin/attendance/review/(\d{1,12})", ReviewHandler),
-    (r"/admin/attendance/devices/(\d{1,12})", DeviceChangeHandler),
 ]

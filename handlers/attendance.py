@@ -1,13 +1,11 @@
 """Attendance for staff (mini-program): punch, today, my month, device change, 补卡; board, report.
 
 Tests control "now" with the `X-Mingjing-Now` header (ISO time), honoured ONLY in fake WeChat
-mode; in real mode the server clock is the only clock.
+mode (`ApiHandler.now()`, handlers/base.py); in real mode the server clock is the only clock.
 """
-import asyncio
 import datetime
 
 from handlers.base import ApiHandler
-from models.base import utcnow
 from server.errors import BadRequest, Unauthorized
 from server.validate import Date, Float, Int, Str, validate
 from services import attendance, attendance_makeup, attendance_stats
@@ -15,24 +13,7 @@ from services import attendance, attendance_makeup, attendance_stats
 MONTH_HELP = "月份应为 YYYY-MM"
 
 
-def request_now(handler):
-    """Server time (naive UTC); the `X-Mingjing-Now` test clock only in fake WeChat mode."""
-    override = handler.request.headers.get("X-Mingjing-Now")
-    if override and handler.env.config.fake_wechat:
-        try:
-            value = datetime.datetime.fromisoformat(override)
-        except ValueError:
-            raise BadRequest("X-Mingjing-Now 格式不正确", code="BAD_CLOCK") from None
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=attendance_stats.SHANGHAI)
-        return value.astimezone(datetime.timezone.utc).replace(tzinfo=None, microsecond=0)
-    return utcnow()
-
-
 class AttendanceBase(ApiHandler):
-    def now(self):
-        return request_now(self)
-
     def month_arg(self):
         month = self.query("month") or attendance_stats.local_today(self.now()).strftime("%Y-%m")
         try:
@@ -143,21 +124,12 @@ class ReportHandler(AttendanceBase):
         fmt = self.query("format", "json")
         if fmt not in ("json", "csv", "xlsx"):
             raise BadRequest("format 应为 json、csv 或 xlsx", code="BAD_FORMAT")
-        month = self.month_arg()
-        data = await attendance_stats.report(actor=self.principal, month=month,
-                                             department_id=self.int_arg("department_id"), now=self.now())
+        args = {"actor": self.principal, "month": self.month_arg(),
+                "department_id": self.int_arg("department_id"), "now": self.now()}
         if fmt == "json":
-            self.write_data(data)
+            self.write_data(await attendance_stats.report(**args))
             return
-        if fmt == "csv":
-            content, ctype = attendance_stats.to_csv(data["people"]), "text/csv; charset=utf-8"
-        else:
-            content = await asyncio.get_running_loop().run_in_executor(
-                None, attendance_stats.to_xlsx, data["people"], f"考勤 {month}")
-            ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        self.set_header("Content-Type", ctype)
-        self.set_header("Content-Disposition", f'attachment; filename="attendance-{month}.{fmt}"')
-        self.finish(content)
+        self.send_file(*await attendance_stats.export_report(**args, format=fmt))
 
 
 default_handlers = [

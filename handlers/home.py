@@ -1,6 +1,5 @@
 """The mini-program home page: GET /api/home."""
 from handlers.base import ApiHandler
-from handlers.attendance import request_now
 from services import approvals, attendance
 from services.home import home_summary
 
@@ -15,7 +14,7 @@ class HomeHandler(ApiHandler):
                                       "waiting": await approvals.waiting_count(actor=self.principal)}
         # The attendance card: today's status (services/attendance.py owns it).
         data["cards"]["attendance"] = await attendance.home_card(actor=self.principal,
-                                                                now=request_now(self))
+                                                                now=self.now())
         self.write_data(data)
 
 

@@ -6,9 +6,7 @@ day_status table (computed on first need, recomputed on leave/make-up events or 
 is judged live and never stored, because it is not over.
 """
 import collections
-import csv
 import datetime
-import io
 from zoneinfo import ZoneInfo
 
 import peewee as pw
@@ -16,7 +14,9 @@ import peewee as pw
 from models.attendance import DayStatus, Punch
 from models.base import atomic, fetch_all
 from models.org import Department, Staff
+from server.errors import Invalid
 from services import attendance_rules as rules
+from services import exports
 from services.calendar import day_infos
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -308,29 +308,8 @@ def _cell(row, key):
     return row[key]
 
 
-def to_csv(rows):
-    buf = io.StringIO()
-    buf.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
-    w = csv.writer(buf)
-    w.writerow([label for _, label in REPORT_COLUMNS])
-    for r in rows:
-        w.writerow([_cell(r, k) for k, _ in REPORT_COLUMNS])
-    return buf.getvalue().encode("utf-8")
-
-
-def to_xlsx(rows, title):
-    """Blocking (openpyxl): call in an executor."""
-    from openpyxl import Workbook
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([label for _, label in REPORT_COLUMNS])
-    for r in rows:
-        ws.append([_cell(r, k) for k, _ in REPORT_COLUMNS])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+def _export_rows(people):
+    return [{k: _cell(r, k) for k, _ in REPORT_COLUMNS} for r in people]
 
 
 # ---- the endpoints' services -----------------------------------------------------------------
@@ -413,3 +392,16 @@ async def report(*, actor, month, department_id, now):
             else:
                 d[k] = d.get(k, 0) + v
     return {"month": month, "people": rows, "departments": list(depts.values())}
+
+
+async def export_report(*, actor, month, department_id, now, format):
+    """The monthly report's per-person rows as a file. Returns (content bytes, filename, type)."""
+    if format not in ("csv", "xlsx"):
+        raise Invalid("导出格式应为 csv 或 xlsx", code="BAD_FORMAT")
+    data = await report(actor=actor, month=month, department_id=department_id, now=now)
+    rows = _export_rows(data["people"])
+    if format == "csv":
+        content = exports.to_csv(rows, REPORT_COLUMNS)
+    else:
+        content = await exports.to_xlsx(rows, REPORT_COLUMNS, f"考勤 {month}")
+    return content, f"attendance-{month}.{format}", exports.content_type(format)
