@@ -7,7 +7,7 @@ import datetime
 
 from handlers.base import ApiHandler
 from server.errors import BadRequest, Unauthorized
-from server.validate import Date, Float, Int, Str, validate
+from server.validate import Date, Float, Str, validate
 from services import attendance, attendance_makeup, attendance_stats
 
 MONTH_HELP = "月份应为 YYYY-MM"
