@@ -7,7 +7,7 @@ class HomeHandler(AdminHandler):
     """管理后台工作台。"""
 
     async def get(self):
-        counts = await admin_auth.dashboard(env=self.env, actor=self.principal)
+        counts = await admin_auth.dashboard(env=self.env, actor=self.principal, now=self.now())
         await self.page("home.html", counts=counts)
 
 

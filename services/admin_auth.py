@@ -290,11 +290,12 @@ async def unit_name(unit_id):
 
 # Console home (工作台): the counts that matter today, each inside the caller's reach.
 
-async def dashboard(*, env, actor):
+async def dashboard(*, env, actor, now=None):
     from models.base import count
     from models.binding import BindingRequest
     from services.binding import request_filter
 
+    now = now or utcnow()
     out = {}
     if actor.has("staff.view"):
         reach = await actor.reach("staff.view")
@@ -305,12 +306,18 @@ async def dashboard(*, env, actor):
     if actor.has("binding.view"):
         reach = await actor.reach("binding.view")
         open_q = BindingRequest.select().where(request_filter(reach), BindingRequest.status == "open")
-        now = utcnow()
         local_today_end = local_day_end_utc(now)
         out["open_requests"] = await count(open_q)
         out["overdue_requests"] = await count(open_q.where(BindingRequest.deadline_at < now))
         out["due_today"] = await count(open_q.where(BindingRequest.deadline_at >= now,
                                                     BindingRequest.deadline_at < local_today_end))
+    # What matters today beyond the org: approvals waiting for me, today's attendance board.
+    from services import approvals, attendance_stats
+
+    out["approvals_waiting"] = await approvals.waiting_count(actor=actor)
+    if actor.has("attendance.view"):
+        board = await attendance_stats.board(actor=actor, department_id=None, now=now)
+        out["attendance"] = {"date": board["date"], "total": board["total"], **board["counts"]}
     return out
 
 

@@ -269,3 +269,28 @@ def test_attendance_only_officer_uses_the_console(server, org, api, f):
     assert home.status_code == 200 and "考勤看板" in home.text and "人员管理" not in home.text
     assert c.get("/admin/attendance/board").status_code == 200
     assert c.get("/admin/staff").status_code == 403
+
+
+def test_dashboard_shows_todays_attendance_and_my_approvals(server, org, api, f):
+    """The 工作台 counts what matters today: the attendance board in reach, approvals waiting."""
+    from tests.attendance.helpers import at, punch, setup_a
+
+    setup_a(api, org)
+    assert punch(api.as_(org.office_1), "2026-11-26 08:20").status == 201
+    assert punch(api.as_(org.office_2), "2026-11-26 08:41").status == 201   # late
+    leave = api.as_(org.hr_1).post("/api/leave/requests", {
+        "type": "personal", "start": "2026-11-27", "start_half": "am", "end": "2026-11-27",
+        "end_half": "pm", "reason": "家中有事"})
+    assert leave.status == 201, leave
+    # The approver (人事科 leader) also checks binding data, so uses the console; no attendance.view.
+    f.grant(org.hr_leader, "data_checker", "dept", dept=org.a_hr)
+    hr_leader = qr_sign_in(server, api, org.hr_leader)
+    home = hr_leader.get("/admin/", headers=at("2026-11-26 10:00"))
+    assert re.search(r'data-count="approvals_waiting">1<', home.text)
+    assert "今日考勤" not in home.text
+    hr = qr_sign_in(server, api, org.a_hr_officer)
+    home = hr.get("/admin/", headers=at("2026-11-26 10:00"))
+    assert "今日考勤" in home.text
+    assert re.search(r'data-count="att_in">1<', home.text)
+    assert re.search(r'data-count="att_late">1<', home.text)
+    assert 'data-count="approvals_waiting"' not in home.text
