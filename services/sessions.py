@@ -69,13 +69,19 @@ async def revoke_all_sessions(redis, staff_id, *, kind=None):
 
 
 async def hit_rate_limit(redis, key, *, limit, window_seconds, message=None):
-    """Count one attempt in the current window; raise RateLimited past `limit`."""
-    bucket = int(time.time() // window_seconds)
-    rkey = f"rl:{key}:{bucket}"
+    """Count one attempt; raise RateLimited past `limit` attempts within `window_seconds`.
+
+    The window opens at the first attempt (SET NX EX) rather than on clock boundaries, so a burst
+    is never split across two windows and let through twice.
+    """
+    rkey = f"rl:{key}"
     pipe = redis.pipeline()
+    pipe.set(rkey, 0, ex=window_seconds, nx=True)
     pipe.incr(rkey)
-    pipe.expire(rkey, window_seconds + 1)
-    count, _ = await pipe.execute()
+    pipe.ttl(rkey)
+    _, count, ttl = await pipe.execute()
+    if ttl is None or ttl < 0:  # a key left without expiry must not lock anyone out for good
+        await redis.expire(rkey, window_seconds)
+        ttl = window_seconds
     if count > limit:
-        retry = window_seconds - int(time.time()) % window_seconds
-        raise RateLimited(message or "尝试次数过多，请稍后再试", retry_after=retry)
+        raise RateLimited(message or "尝试次数过多，请稍后再试", retry_after=max(1, ttl))
