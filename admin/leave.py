@@ -66,7 +66,7 @@ def parse_type_form(handler):
             body["sort"] = int(form["sort"])
         except ValueError:
             errors["sort"] = "应为整数"
-    for name in ("paid", "balance_tracked", "active"):
+    for name in ("paid", "balance_tracked", "is_trip", "active"):
         body[name] = handler.get_body_argument(name, "") == "1"
     if "settings" in form:
         try:
@@ -112,7 +112,8 @@ class LeaveTypesHandler(LeaveTypesPage):
             edit = leave_rules.type_out(types[code])
         elif self.get_query_argument("new", "") == "1":
             edit = {"code": "", "name": "", "count_mode": "working_days", "paid": True, "active": True,
-                    "balance_tracked": False, "quota_rule": "none", "sort": 100, "new": True}
+                    "balance_tracked": False, "is_trip": False, "quota_rule": "none", "sort": 100,
+                    "new": True}
         await self.render_types(unit_id=unit_id, edit=edit)
 
 
@@ -139,7 +140,8 @@ class LeaveTypeSaveHandler(LeaveTypesPage):
                                                                "sort", "settings", *NUMBER_FIELDS)}
             edit.update({k: v for k, v in form.items() if k != "settings"},
                         settings_text=form["settings"],
-                        **{k: self.get_body_argument(k, "") == "1" for k in ("paid", "balance_tracked", "active")})
+                        **{k: self.get_body_argument(k, "") == "1"
+                           for k in ("paid", "balance_tracked", "is_trip", "active")})
             await self.render_types(unit_id=unit_id, edit=edit, error=exc.message, errors=exc.fields,
                                     status=exc.status)
             return

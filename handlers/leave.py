@@ -102,6 +102,7 @@ TYPE_SCHEMA = {
     "attachment_over_days": Float(required=False, nullable=True, min_value=0, max_value=365),
     "max_days_per_request": Float(required=False, nullable=True, min_value=0.5, max_value=366),
     "balance_tracked": Bool(required=False),
+    "is_trip": Bool(required=False),
     "quota_rule": Str(required=False, choices=leave_rules.QUOTA_RULES),
     "quota_days": Float(required=False, nullable=True, min_value=0, max_value=366),
     "settings": Dict(required=False, nullable=True),

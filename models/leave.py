@@ -17,6 +17,8 @@ class LeaveType(BaseModel):
     attachment_over_days = pw.FloatField(null=True)   # an attachment is expected above N days
     max_days_per_request = pw.FloatField(null=True)
     balance_tracked = pw.BooleanField(default=False)
+    # 出差/外出: attendance counts these days as a business trip (worked), not as absence (m0008).
+    is_trip = pw.BooleanField(default=False)
     quota_rule = pw.CharField(max_length=12, default="none")  # annual / fixed / lieu / none
     quota_days = pw.FloatField(null=True)              # yearly quota for quota_rule=fixed
     settings = JSONField(null=True)                    # tiers, exclusions, lieu expiry ...

@@ -23,7 +23,6 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOON_SPLIT = 12 * 60          # a session spanning noon: am leave covers its start, pm its end
 DEFAULT_SCHEDULE = {"kind": "fixed", "sessions": [{"start": "09:00", "end": "17:00"}],
                     "grace_late": 0, "grace_early": 0}
-TRIP_TYPES = ("trip", "business_trip", "out", "outing", "official")
 STATUS_LABELS = {"normal": "正常", "late": "迟到", "early": "早退", "late_early": "迟到且早退",
                  "missing": "缺卡", "absent": "旷工", "leave": "请假", "trip": "出差/外出",
                  "rest": "休息日", "holiday": "节假日", "pending": "未到打卡时间"}
@@ -54,7 +53,8 @@ def _sched_dict(s):
 
 
 def _is_trip(leave):
-    return bool(leave.get("trip")) or str(leave.get("type", "")).lower() in TRIP_TYPES
+    """Leave types flagged is_trip (出差/外出) count as worked days; services/leave.py says so per day."""
+    return bool(leave and leave.get("trip"))
 
 
 def judge(info, sched, punch_minutes, leave=None, until=None, field_count=0):

@@ -447,8 +447,9 @@ async def adjust_balance(*, actor, balance_id, delta, reason):
 # -- for attendance ---------------------------------------------------------------------------
 
 async def approved_leave_days(staff_ids, start, end):
-    """{(staff_id, date): {"type", "name", "half": "am"|"pm"|"full"}} for approved leave. Every
-    calendar day inside a leave is listed (attendance applies its own calendar)."""
+    """{(staff_id, date): {"type", "name", "half": "am"|"pm"|"full", "trip"}} for approved leave.
+    Every calendar day inside a leave is listed (attendance applies its own calendar); `trip` is
+    the type's is_trip flag (出差/外出 days are worked, not absent)."""
     if not staff_ids:
         return {}
     rows = await fetch_all(LeaveRequest.select(LeaveRequest, LeaveType).join(LeaveType).where(
@@ -466,7 +467,8 @@ async def approved_leave_days(staff_ids, start, end):
                 half = "pm"
             elif last and r.end_half == "am":
                 half = "am"
-            out[(r.staff_id, day)] = {"type": r.type_code, "name": r.leave_type.name, "half": half}
+            out[(r.staff_id, day)] = {"type": r.type_code, "name": r.leave_type.name, "half": half,
+                                      "trip": bool(r.leave_type.is_trip)}
             day += datetime.timedelta(days=1)
     return out
 

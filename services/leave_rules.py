@@ -29,18 +29,20 @@ ANNUAL_SETTINGS = {
     "month_days": 30,                                 # one month of sick leave, in calendar days
 }
 # code, name, count_mode, paid, attachment_over_days, max_days_per_request, tracked, quota_rule,
-# quota_days, settings
+# quota_days, settings, is_trip
 NATIONAL_TYPES = [
-    ("annual", "年休假", "working_days", True, None, None, True, "annual", None, ANNUAL_SETTINGS),
-    ("sick", "病假", "working_days", True, 2, None, False, "none", None, None),
-    ("personal", "事假", "working_days", False, None, None, False, "none", None, None),
-    ("marriage", "婚假", "working_days", True, 0, 3, False, "none", None, None),
-    ("maternity", "产假", "calendar_days", True, 0, 98, False, "none", None, None),
-    ("paternity", "陪产假", "calendar_days", True, None, 15, False, "none", None, None),
-    ("home_visit", "探亲假", "calendar_days", True, None, 30, False, "none", None, None),
-    ("bereavement", "丧假", "working_days", True, None, 3, False, "none", None, None),
+    ("annual", "年休假", "working_days", True, None, None, True, "annual", None, ANNUAL_SETTINGS, False),
+    ("sick", "病假", "working_days", True, 2, None, False, "none", None, None, False),
+    ("personal", "事假", "working_days", False, None, None, False, "none", None, None, False),
+    ("marriage", "婚假", "working_days", True, 0, 3, False, "none", None, None, False),
+    ("maternity", "产假", "calendar_days", True, 0, 98, False, "none", None, None, False),
+    ("paternity", "陪产假", "calendar_days", True, None, 15, False, "none", None, None, False),
+    ("home_visit", "探亲假", "calendar_days", True, None, 30, False, "none", None, None, False),
+    ("bereavement", "丧假", "working_days", True, None, 3, False, "none", None, None, False),
     ("lieu", "调休", "working_days", True, None, None, True, "lieu", None,
-     {"hours_per_day": 8, "expiry_months": 6}),
+     {"hours_per_day": 8, "expiry_months": 6}, False),
+    # 出差/外出: goes through the leave flow, but attendance counts the days as worked (is_trip).
+    ("business_trip", "出差/外出", "working_days", True, None, None, False, "none", None, None, True),
 ]
 
 
@@ -50,19 +52,20 @@ def type_out(t):
             "attachment_over_days": t.attachment_over_days,
             "max_days_per_request": t.max_days_per_request, "balance_tracked": t.balance_tracked,
             "quota_rule": t.quota_rule, "quota_days": t.quota_days, "settings": t.settings,
-            "active": t.active, "sort": t.sort, "national": t.unit_id is None}
+            "is_trip": bool(t.is_trip), "active": t.active, "sort": t.sort, "national": t.unit_id is None}
 
 
 async def ensure_national_types():
     """Seed the national defaults once (idempotent: scope_key is unique)."""
     have = {t.code for t in await fetch_all(LeaveType.select(LeaveType.code).where(LeaveType.unit.is_null()))}
-    missing = [row for row in NATIONAL_TYPES if row[0] not in have]
+    # sort = position in NATIONAL_TYPES, so a type added later (business_trip) sorts last.
+    missing = [(i, row) for i, row in enumerate(NATIONAL_TYPES) if row[0] not in have]
     if not missing:
         return
     rows = [{"unit": None, "code": c, "scope_key": f"0:{c}", "name": n, "count_mode": m, "paid": p,
              "attachment_over_days": a, "max_days_per_request": mx, "balance_tracked": tr,
-             "quota_rule": q, "quota_days": qd, "settings": s, "sort": i}
-            for i, (c, n, m, p, a, mx, tr, q, qd, s) in enumerate(missing)]
+             "quota_rule": q, "quota_days": qd, "settings": s, "is_trip": trip, "sort": i}
+            for i, (c, n, m, p, a, mx, tr, q, qd, s, trip) in missing]
     async with atomic():
         await LeaveType.insert_many(rows).on_conflict_ignore().aexecute()
 
@@ -175,7 +178,7 @@ def annual_exclusion(first, year, personal_days, sick_calendar_days, settings=No
 # -- type administration (leave.manage) -------------------------------------------------------
 
 TYPE_FIELDS = ("name", "count_mode", "paid", "attachment_over_days", "max_days_per_request",
-               "balance_tracked", "quota_rule", "quota_days", "settings", "active", "sort")
+               "balance_tracked", "is_trip", "quota_rule", "quota_days", "settings", "active", "sort")
 
 
 def _check_type_fields(fields):

@@ -164,7 +164,8 @@ def test_trip_and_recompute_on_leave_event(api, org, server, monkeypatch):
     c = api.as_(me)
     m = c.get("/api/attendance/month?month=2026-11", headers=at("2026-11-05 09:00")).data
     assert next(x for x in m["days"] if x["date"] == "2026-11-03")["status"] == "absent"
-    _fake_leave(monkeypatch, {(me.id, d("2026-11-03")): {"type": "trip", "name": "出差", "half": "full"}})
+    _fake_leave(monkeypatch, {(me.id, d("2026-11-03")): {"type": "trip", "name": "出差", "half": "full",
+                                                         "trip": True}})
     # Stored rows are kept until an event says otherwise...
     m = c.get("/api/attendance/month?month=2026-11", headers=at("2026-11-05 09:00")).data
     assert next(x for x in m["days"] if x["date"] == "2026-11-03")["status"] == "absent"

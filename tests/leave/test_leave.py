@@ -162,7 +162,7 @@ def test_long_leave_goes_to_supervisor_and_head(api, org, server):
         events._subscribers["leave.changed"].remove(record)
     assert seen == [(org.fin_1.id, d("2026-05-06"), d("2026-05-29"))]
     days = server.run(leave.approved_leave_days([org.fin_1.id], d("2026-05-01"), d("2026-05-07")))
-    assert days[(org.fin_1.id, d("2026-05-06"))] == {"type": "sick", "name": "病假", "half": "full"}
+    assert days[(org.fin_1.id, d("2026-05-06"))] == {"type": "sick", "name": "病假", "half": "full", "trip": False}
     assert (org.fin_1.id, d("2026-05-05")) not in days
 
 
