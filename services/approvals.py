@@ -39,20 +39,32 @@ class Kind:
     describe: object = None
     on_resubmitted: object = None
     view_permission: str = ""
+    guard_final_approve: object = None
+
+
+class _Refused(Exception):
+    """A kind's guard refused the last approving action; carries the error for the caller."""
+
+    def __init__(self, error, inst, step_index, on_behalf_of):
+        super().__init__(error.message)
+        self.error, self.inst, self.step_index, self.on_behalf_of = error, inst, step_index, on_behalf_of
 
 
 KINDS = {}
 
 
 def register_kind(kind, *, title, on_approved=None, on_rejected=None, on_withdrawn=None,
-                  on_returned=None, describe=None, view_permission=None, on_resubmitted=None):
+                  on_returned=None, describe=None, view_permission=None, on_resubmitted=None,
+                  guard_final_approve=None):
     """Register a request kind. Hooks: `async fn(*, instance, actor)` called inside the final
     action's transaction (`instance` is the instance dict). `describe`: `async fn(*, instance)`
     → dict shown as "subject" in the detail. `view_permission` (default "<kind>.view") lets its
     holders see instances of applicants in their reach. `on_resubmitted` runs when the
-    applicant resubmits after a return."""
+    applicant resubmits after a return. `guard_final_approve`: `async fn(*, instance, actor)`
+    called before the approving action that would finish the instance; raising an ApiError
+    refuses it (nothing changes, the applicant is notified, the refusal is audited)."""
     KINDS[kind] = Kind(kind, title, on_approved, on_rejected, on_withdrawn, on_returned, describe,
-                       on_resubmitted, view_permission or f"{kind}.view")
+                       on_resubmitted, view_permission or f"{kind}.view", guard_final_approve)
     return KINDS[kind]
 
 
@@ -244,7 +256,52 @@ async def _staff_in_unit(staff_id, unit_id, field="to_staff_id"):
     return row
 
 
+async def _would_finish(inst, task):
+    """Whether approving `task` ends the instance: it completes the current step and every later
+    step is skipped."""
+    if task.mode != "any" and await count(ApprovalTask.select().where(
+            ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round,
+            ApprovalTask.step_index == inst.current_step, ApprovalTask.status == "pending",
+            ApprovalTask.id != task.id)):
+        return False
+    return all(s["skipped"] for s in (inst.plan or [])[inst.current_step + 1:])
+
+
+async def _guard_final(inst, task, actor):
+    guard = getattr(KINDS.get(inst.kind), "guard_final_approve", None)
+    if guard is None or not await _would_finish(inst, task):
+        return
+    try:
+        result = guard(instance=_base(inst), actor=actor)
+        if inspect.isawaitable(result):
+            await result
+    except ApiError as exc:
+        raise _Refused(exc, inst, task.step_index, task.on_behalf_of_id) from None
+
+
+async def _record_refusal(refused, actor):
+    """After the refused action rolled back: audit it and tell the applicant what is missing."""
+    inst, error = refused.inst, refused.error
+    async with atomic():
+        await _audit(actor, "approve_refused", inst, after={
+            "code": error.code, "message": error.message, "step": refused.step_index,
+            "on_behalf_of": refused.on_behalf_of})
+        await raise_notification(
+            recipient_ids=[inst.applicant_id], kind="approval.action_required",
+            title=f"您的{KINDS[inst.kind].title}暂不能审批通过", body=f"{error.message}，请尽快补充。",
+            link=_link(inst.id), data={"instance_id": inst.id, "code": error.code})
+
+
 async def act(*, env, actor, instance_id, action, comment=None, to_staff_id=None, version=None) -> dict:
+    try:
+        return await _act(env=env, actor=actor, instance_id=instance_id, action=action,
+                          comment=comment, to_staff_id=to_staff_id, version=version)
+    except _Refused as refused:
+        await _record_refusal(refused, actor)
+        raise refused.error from None
+
+
+async def _act(*, env, actor, instance_id, action, comment=None, to_staff_id=None, version=None) -> dict:
     if action not in ACTIONS:
         raise Invalid("不支持的审批操作", code="APPROVAL_ACTION_INVALID",
                       fields={"action": "应为 " + "、".join(ACTIONS)})
@@ -274,6 +331,8 @@ async def act(*, env, actor, instance_id, action, comment=None, to_staff_id=None
         if action == "reject" and not comment:
             raise Invalid("驳回时请填写意见", code="APPROVAL_COMMENT_REQUIRED",
                           fields={"comment": "驳回时必填"})
+        if action == "approve":
+            await _guard_final(inst, task, actor)
         before = {"status": inst.status, "step": inst.current_step, "version": inst.version}
         await _bump(inst)
         await ApprovalTask.update(

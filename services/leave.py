@@ -6,8 +6,8 @@ submit; approval moves it to `used`; reject / withdraw release it; a return (退
 """
 import datetime
 
-from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
-from models.leave import LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
+from models.base import atomic, count, exists, fetch_all, for_update, get_one, utcnow
+from models.leave import Attachment, LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
 from models.org import Department, Staff
 from server.errors import Conflict, Invalid, NotFound
 from services import approvals, audit, events, exports, overtime
@@ -318,6 +318,15 @@ async def _on_resubmitted(*, instance, actor):
     await _set(await _request_of(instance), "pending")
 
 
+async def _guard_final_approve(*, instance, actor):
+    """The last approval of a request whose type wants a proof above N days needs one uploaded."""
+    req = await _request_of(instance)
+    ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+    if _needs_attachment(ltype, req.days) and not await exists(Attachment.select().where(
+            Attachment.owner_type == "leave_request", Attachment.owner_id == req.id)):
+        raise Conflict("该请假需上传证明材料后才能审批通过", code="LEAVE_ATTACHMENT_REQUIRED")
+
+
 async def _describe(*, instance):
     """What an approver sees: the request, the applicant's balance for its type, and who else in
     the applicant's department is away at the same time (only participants reach this)."""
@@ -349,7 +358,8 @@ async def _describe(*, instance):
 
 approvals.register_kind("leave", title="请假", on_approved=_on_approved, on_rejected=_on_rejected,
                         on_withdrawn=_on_withdrawn, on_returned=_on_returned,
-                        on_resubmitted=_on_resubmitted, describe=_describe, view_permission="leave.view")
+                        on_resubmitted=_on_resubmitted, describe=_describe, view_permission="leave.view",
+                        guard_final_approve=_guard_final_approve)
 
 
 # -- report-back (销假) -----------------------------------------------------------------------

@@ -157,6 +157,11 @@ def test_long_leave_goes_to_supervisor_and_head(api, org, server):
         for who in (org.fin_leader, org.a_deputy):
             assert act(api.as_(who), r.data["instance_id"], "approve").data["status"] == "pending"
         assert seen == []
+        # 病假 above 2 days: the last approval waits for the sick note.
+        assert act(api.as_(org.a_head), r.data["instance_id"], "approve").code == "LEAVE_ATTACHMENT_REQUIRED"
+        assert me.request("POST", f"/api/leave/requests/{r.data['id']}/attachments",
+                          files={"file": ("病历.pdf", b"%PDF-1.4 x", "application/pdf")}).status == 201
+        assert seen == []
         assert act(api.as_(org.a_head), r.data["instance_id"], "approve").data["status"] == "approved"
     finally:
         events._subscribers["leave.changed"].remove(record)
