@@ -66,6 +66,20 @@ class LeaveRequestHandler(ApiHandler):
         self.write_data(await leave.get_request(actor=self.principal, request_id=int(request_id)))
 
 
+class LeaveResubmitHandler(ApiHandler):
+    """退回修改后重新提交：可改假期类型、日期、上下午与事由（未填的保持不变）。"""
+
+    async def post(self, request_id):
+        body = validate(self.json_body() or {}, {
+            "type": Str(required=False, max_len=20), "start": Date(required=False),
+            "start_half": HALF, "end": Date(required=False), "end_half": HALF,
+            "reason": Str(required=False, default=None, min_len=0, max_len=500)})
+        self.write_data(await leave.resubmit_leave(
+            env=self.env, actor=self.principal, request_id=int(request_id), type_code=body["type"],
+            start=body["start"], start_half=body["start_half"], end=body["end"],
+            end_half=body["end_half"], reason=body["reason"]))
+
+
 class LeaveReportBackHandler(ApiHandler):
     """销假：提前返岗，未休天数退回余额。"""
 
@@ -180,6 +194,7 @@ default_handlers = [
     (r"/api/leave/quote", LeaveQuoteHandler),
     (r"/api/leave/requests", LeaveRequestListHandler),
     (r"/api/leave/requests/(\d{1,12})", LeaveRequestHandler),
+    (r"/api/leave/requests/(\d{1,12})/resubmit", LeaveResubmitHandler),
     (r"/api/leave/requests/(\d{1,12})/report-back", LeaveReportBackHandler),
     (r"/api/leave/requests/(\d{1,12})/attachments", LeaveAttachmentListHandler),
     (r"/api/leave/balances", LeaveBalanceListHandler),

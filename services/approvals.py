@@ -462,8 +462,9 @@ async def _cc(inst, actor, to_staff_id, comment):
     return await _instance_out(inst, actor)
 
 
-async def resubmit(*, env, actor, instance_id, context=None) -> dict:
-    """After a return (退回修改): the applicant sends it again; the flow is resolved afresh."""
+async def resubmit(*, env, actor, instance_id, context=None, summary=None) -> dict:
+    """After a return (退回修改): the applicant sends it again; the flow is resolved afresh from
+    `context` (default: the old one), so conditional steps follow changed values."""
     async with atomic():
         inst = await _get_visible(instance_id, actor)
         if inst.applicant_id != actor.id:
@@ -474,9 +475,10 @@ async def resubmit(*, env, actor, instance_id, context=None) -> dict:
         new_context = context if context is not None else inst.context
         flow, plan = await _plan_for(inst.kind, applicant, new_context)
         before = {"status": inst.status, "round": inst.round, "context": inst.context}
+        extra = {"summary": summary[:200]} if summary else {}
         await _bump(inst, status="pending", round=inst.round + 1, context=new_context, plan=plan,
                     current_step=0, flow_id=flow.id if flow else None,
-                    department_id=applicant.department_id)
+                    department_id=applicant.department_id, **extra)
         await _event(inst, "resubmit", actor_id=actor.id, data={"context": new_context})
         await _audit(actor, "resubmit", inst, before, {"round": inst.round, "context": new_context})
         await _hook(inst, "on_resubmitted", actor)

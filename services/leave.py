@@ -9,7 +9,7 @@ import datetime
 from models.base import atomic, count, exists, fetch_all, for_update, get_one, utcnow
 from models.leave import Attachment, LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
 from models.org import Department, Staff
-from server.errors import Conflict, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import approvals, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
 from services.calendar import day_infos
@@ -169,11 +169,69 @@ async def submit_leave(*, env, actor, type_code, start, start_half, end, end_hal
                            target_id=req.id, after=after)
         inst = await approvals.submit(
             env=env, actor=actor, kind="leave", subject_id=req.id, unit_id=actor.unit_id,
-            applicant_id=staff.id,
-            summary=f"{ltype.name} {start} 至 {end}，共 {days:g} 天",
-            context={"days": days, "leave_type": ltype.code, "count_mode": ltype.count_mode,
-                     "start": start.isoformat(), "end": end.isoformat()})
+            applicant_id=staff.id, summary=_summary(ltype, start, end, days),
+            context=_context(ltype, start, end, days))
         await LeaveRequest.update(instance_id=inst["id"]).where(LeaveRequest.id == req.id).aexecute()
+    return await get_request(actor=actor, request_id=req.id)
+
+
+def _summary(ltype, start, end, days):
+    return f"{ltype.name} {start} 至 {end}，共 {days:g} 天"
+
+
+def _context(ltype, start, end, days):
+    """What the approval flow's conditions see."""
+    return {"days": days, "leave_type": ltype.code, "count_mode": ltype.count_mode,
+            "start": start.isoformat(), "end": end.isoformat()}
+
+
+async def resubmit_leave(*, env, actor, request_id, type_code=None, start=None, start_half=None,
+                         end=None, end_half=None, reason=None):
+    """退回修改 → resubmit with changes: omitted fields keep their value. Days are recounted,
+    overlap and balance checked again, the reservation moved (old released, new reserved) and the
+    approval re-routed on the new context, all in one transaction."""
+    req = await visible_request(actor, request_id)
+    if req.staff_id != actor.id:
+        raise Forbidden("只有申请人可以重新提交", code="APPROVAL_NOT_APPLICANT")
+    if req.status != "returned" or not req.instance_id:
+        raise Conflict("只有被退回的申请可以修改后重新提交", code="APPROVAL_NOT_RETURNED")
+    staff = actor.staff
+    if type_code in (None, "", req.type_code):
+        ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
+    else:
+        ltype = await get_type(req.unit_id, type_code)
+    start = start or req.start_date
+    start_half = start_half or req.start_half
+    end = end or req.end_date
+    end_half = end_half or req.end_half
+    reason = req.reason if reason is None else reason
+    days, warnings, _ = await cost(ltype, req.unit_id, start, start_half, end, end_half)
+    _require_days(days, ltype)
+    async with atomic():
+        await get_one(for_update(Staff.select().where(Staff.id == staff.id)))
+        old = await get_one(for_update(LeaveRequest.select().where(LeaveRequest.id == req.id)))
+        if old.status != "returned":
+            raise Conflict("该申请已被处理，请刷新后查看", code="APPROVAL_NOT_RETURNED")
+        clash = await _overlap(staff.id, start, start_half, end, end_half, exclude_id=old.id)
+        if clash:
+            raise Conflict(f"与已有请假（{clash.start_date} 至 {clash.end_date}）时间重叠",
+                           code="LEAVE_OVERLAP", fields={"conflict_id": str(clash.id)})
+        before = {"type": old.type_code, "start": old.start_date, "start_half": old.start_half,
+                  "end": old.end_date, "end_half": old.end_half, "days": old.days, "reason": old.reason}
+        await _settle(old, "released")
+        await LeaveRequest.update(
+            leave_type=ltype.id, type_code=ltype.code, year=start.year, start_date=start,
+            start_half=start_half, end_date=end, end_half=end_half, days=days, reason=reason,
+            warnings=warnings or None, updated_at=utcnow()).where(LeaveRequest.id == old.id).aexecute()
+        new = await LeaveRequest.aget(LeaveRequest.id == old.id)
+        await _reserve(new, ltype, staff, days)
+        after = {"type": ltype.code, "start": start, "start_half": start_half, "end": end,
+                 "end_half": end_half, "days": days, "reason": reason}
+        await audit.record(actor=actor, action="leave.resubmit", target_type="leave_request",
+                           target_id=old.id, before=before, after=after, unit_id=old.unit_id)
+        await approvals.resubmit(env=env, actor=actor, instance_id=old.instance_id,
+                                 context=_context(ltype, start, end, days),
+                                 summary=_summary(ltype, start, end, days))
     return await get_request(actor=actor, request_id=req.id)
 
 
