@@ -7,7 +7,7 @@ from models.org import Staff
 from server.errors import Invalid, NotFound
 from services import audit
 from services.approval_rules import clean_steps, default_steps
-from services.approvals import KINDS, _names, today
+from services.approvals import KINDS, _names, hand_back, hand_over, today
 
 
 def flow_out(flow):
@@ -136,7 +136,10 @@ async def create_delegation(*, actor, delegate_id, start, end):
         await audit.record(actor=actor, action="approval.delegation.create",
                            target_type="approval_delegation", target_id=row.id,
                            after={"delegate_id": delegate.id, "start": start, "end": end})
-    return delegation_out(row, {actor.id: actor.staff.name, delegate.id: delegate.name})
+        # Tasks already waiting for the delegator move too when the delegation covers today.
+        handed = await hand_over(row, actor)
+    return {**delegation_out(row, {actor.id: actor.staff.name, delegate.id: delegate.name}),
+            "handed_over": handed}
 
 
 async def revoke_delegation(*, actor, delegation_id):
@@ -149,5 +152,7 @@ async def revoke_delegation(*, actor, delegation_id):
             ApprovalDelegation.id == row.id).aexecute()
         await audit.record(actor=actor, action="approval.delegation.revoke",
                            target_type="approval_delegation", target_id=row.id)
-    row = await ApprovalDelegation.aget(ApprovalDelegation.id == row.id)
-    return delegation_out(row, await _names([row.delegator_id, row.delegate_id]))
+        row = await ApprovalDelegation.aget(ApprovalDelegation.id == row.id)
+        handed = await hand_back(row, actor)
+    return {**delegation_out(row, await _names([row.delegator_id, row.delegate_id])),
+            "handed_back": handed}

@@ -9,7 +9,8 @@ STATUS_LABELS = {"pending": "审批中", "approved": "已通过", "rejected": "�
                  "withdrawn": "已撤回", "returned": "已退回修改"}
 ACTION_LABELS = {"submit": "提交申请", "approve": "同意", "reject": "驳回", "return": "退回修改",
                  "withdraw": "撤回", "transfer": "转交", "comment": "评论", "cc": "抄送",
-                 "resubmit": "重新提交", "auto_skip": "自动跳过", "auto_approve": "自动通过"}
+                 "resubmit": "重新提交", "auto_skip": "自动跳过", "auto_approve": "自动通过",
+                 "delegate": "委托代审", "undelegate": "收回委托"}
 
 
 async def names_of(ids):
