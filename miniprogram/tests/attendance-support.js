@@ -1,42 +1,10 @@
-// Helpers for the attendance tests: render pages of the package-attendance subpackage (the shared
-// harness maps npm components only for pages/, components/ and custom-tab-bar/), mocked wx
-// location / Wi-Fi, and payloads shaped like handlers/attendance.py and services/attendance*.py.
-const fs = require('fs');
-const path = require('path');
-const { ROOT, simulate, flush } = require('./support');
+// Helpers for the attendance tests: mocked wx location / Wi-Fi and payloads shaped like
+// handlers/attendance.py and services/attendance*.py; pages render with the shared harness in ./support.
+const { loadPage, flush } = require('./support');
 
-function npmComponents(dirs) {
-  const map = {};
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.json')) {
-        const json = JSON.parse(fs.readFileSync(p, 'utf8'));
-        for (const [tag, ref] of Object.entries(json.usingComponents || {})) {
-          if (!ref.startsWith('/') && !ref.startsWith('.')) map[tag] = `/miniprogram_npm/${ref}`;
-        }
-      }
-    }
-  };
-  dirs.forEach((d) => fs.existsSync(path.join(ROOT, d)) && walk(path.join(ROOT, d)));
-  return map;
-}
-const USING = npmComponents(['pages', 'components', 'package-attendance']);
-
-// Render a page (main package or subpackage) and run onLoad/onShow like the framework.
+// Render a page (main package or subpackage) with the shared harness, letting it settle longer.
 // `before(instance)` runs before onLoad (e.g. to fix the page's clock).
-async function openPage(route, query = {}, before) {
-  const id = simulate.load(path.join(ROOT, route), { rootPath: ROOT, usingComponents: { ...USING } });
-  const page = simulate.render(id);
-  page.attach(document.createElement('parent-wrapper'));
-  global.__mj.pages = [{ route }];
-  if (before) before(page.instance);
-  if (page.instance.onLoad) page.instance.onLoad(query);
-  if (page.instance.onShow) page.instance.onShow();
-  await flush(10);
-  return page;
-}
+const openPage = (route, query = {}, before) => loadPage(route, query, { before, rounds: 10 });
 
 // The place of tests/attendance/helpers.py: 甲局机关大楼, 300 m fence.
 const CENTRE = { lat: 39.9087, lng: 116.3975 };

@@ -1,75 +1,9 @@
-// Helpers for the leave and approval tests: render pages of the package-leave subpackage (the
-// shared harness maps npm components only for pages/, components/ and custom-tab-bar/), and
-// sample payloads shaped like docs/approvals.md and handlers/leave.py.
-const fs = require('fs');
-const path = require('path');
-const { ROOT, simulate, flush } = require('./support');
+// Helpers for the leave and approval tests: sample payloads shaped like docs/approvals.md and
+// handlers/leave.py; pages (package-leave included) render with the shared harness in ./support.
+const { loadPage } = require('./support');
 
-// A component that requires its own npm dependency (t-date-time-picker → dayjs) finds it in the
-// nearest miniprogram_npm/ above it, as DevTools does; the shared harness resolves bare names
-// from tests/support/, so wrap its loader to try the component's own folder first.
-const simUtils = require('miniprogram-simulate/src/utils');
-const sharedRunJs = simUtils.runJs;
-const babel = require('@babel/core');
-const compiled = new Map();
-simUtils.runJs = (modulePath) => {
-  const file = `${modulePath}.js`;
-  if (!file.includes(`${path.sep}miniprogram_npm${path.sep}`) || !/require\("[^.]/.test(fs.readFileSync(file, 'utf8'))) {
-    sharedRunJs(modulePath);
-    return;
-  }
-  let code = compiled.get(file);
-  if (!code) {
-    code = babel.transformSync(fs.readFileSync(file, 'utf8'), {
-      filename: file, babelrc: false, configFile: false, plugins: ['@babel/plugin-transform-modules-commonjs'],
-    }).code;
-    compiled.set(file, code);
-  }
-  const dir = path.dirname(file);
-  const localRequire = (id) => {
-    if (id.startsWith('.')) return require(path.resolve(dir, id));
-    for (let d = dir; d.startsWith(ROOT) && d !== ROOT; d = path.dirname(d)) {
-      const candidate = path.join(d, 'miniprogram_npm', id);
-      for (const f of [candidate, `${candidate}.js`, path.join(candidate, 'index.js')]) {
-        if (fs.existsSync(f) && fs.statSync(f).isFile()) return require(f);
-      }
-    }
-    return require(id);
-  };
-  const module = { exports: {} };
-  // eslint-disable-next-line no-new-func
-  new Function('require', 'module', 'exports', '__filename', '__dirname', code)(localRequire, module, module.exports, file, dir);
-};
-
-function npmComponents(dirs) {
-  const map = {};
-  const walk = (dir) => {
-    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-      const p = path.join(dir, e.name);
-      if (e.isDirectory()) walk(p);
-      else if (e.name.endsWith('.json')) {
-        const json = JSON.parse(fs.readFileSync(p, 'utf8'));
-        for (const [tag, ref] of Object.entries(json.usingComponents || {})) {
-          if (!ref.startsWith('/') && !ref.startsWith('.')) map[tag] = `/miniprogram_npm/${ref}`;
-        }
-      }
-    }
-  };
-  dirs.forEach((d) => fs.existsSync(path.join(ROOT, d)) && walk(path.join(ROOT, d)));
-  return map;
-}
-const USING = npmComponents(['pages', 'components', 'package-leave']);
-
-async function loadAnyPage(route, query = {}) {
-  const id = simulate.load(path.join(ROOT, route), { rootPath: ROOT, usingComponents: { ...USING } });
-  const page = simulate.render(id);
-  page.attach(document.createElement('parent-wrapper'));
-  global.__mj.pages = [{ route }];
-  if (page.instance.onLoad) page.instance.onLoad(query);
-  if (page.instance.onShow) page.instance.onShow();
-  await flush(8);
-  return page;
-}
+// A page of the subpackage, given a few more rounds to settle (quote, balances, approval).
+const loadAnyPage = (route, query = {}) => loadPage(route, query, { rounds: 8 });
 
 const types = [
   { id: 1, code: 'annual', name: '年休假', count_mode: 'working_days', balance_tracked: true, quota_rule: 'annual' },

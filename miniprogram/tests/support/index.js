@@ -1,4 +1,4 @@
-// Test helpers: render a page or component from this mini-program with the real TDesign
+// Test helpers (the one harness for every test): render a page or component from this mini-program with the real TDesign
 // components (from miniprogram_npm/), drive it like a user, and read what is on screen.
 const fs = require('fs');
 const path = require('path');
@@ -17,7 +17,10 @@ if (!fs.existsSync(path.join(ROOT, 'miniprogram_npm/tdesign-miniprogram/button/b
 // npm-style usingComponents ("tdesign-miniprogram/button/button") → vendored path, as DevTools resolves them.
 function npmComponents() {
   const map = {};
-  const dirs = ['pages', 'components', 'custom-tab-bar'];
+  // the main package's folders and every subpackage root listed in app.json (package-leave, ...)
+  const app = JSON.parse(fs.readFileSync(path.join(ROOT, 'app.json'), 'utf8'));
+  const subRoots = (app.subPackages || app.subpackages || []).map((p) => p.root);
+  const dirs = ['pages', 'components', 'custom-tab-bar', ...subRoots];
   const walk = (dir) => {
     for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
       const p = path.join(dir, e.name);
@@ -51,7 +54,18 @@ require('miniprogram-simulate/src/utils').runJs = (modulePath) => {
     transformed.set(file, code);
   }
   const dir = path.dirname(file);
-  const localRequire = (id) => require(id.startsWith('.') ? path.resolve(dir, id) : id);
+  const localRequire = (id) => {
+    if (id.startsWith('.')) return require(path.resolve(dir, id));
+    // A bare name (t-date-time-picker → dayjs) is found in the nearest miniprogram_npm/ above the
+    // requiring file, as DevTools does (tdesign-miniprogram/miniprogram_npm/dayjs); then as usual.
+    for (let d = dir; d.startsWith(ROOT) && d !== ROOT; d = path.dirname(d)) {
+      const candidate = path.join(d, 'miniprogram_npm', id);
+      for (const f of [candidate, `${candidate}.js`, path.join(candidate, 'index.js')]) {
+        if (fs.existsSync(f) && fs.statSync(f).isFile()) return require(f);
+      }
+    }
+    return require(id);
+  };
   const module = { exports: {} };
   // eslint-disable-next-line no-new-func
   new Function('require', 'module', 'exports', '__filename', '__dirname', code)(localRequire, module, module.exports, file, dir);
@@ -71,13 +85,16 @@ function render(route, props) {
   return comp;
 }
 
-// Render a page (built with Component) and run onLoad(query) / onShow like the framework.
-async function loadPage(route, query = {}) {
+// Render a page (built with Component; main package or subpackage) and run onLoad(query) /
+// onShow like the framework. `before(instance)` runs before onLoad (e.g. to fix the page's clock);
+// `rounds` is how many flush rounds to let the page settle.
+async function loadPage(route, query = {}, { before, rounds = 5 } = {}) {
   const page = render(route);
   state.pages = [{ route }];
+  if (before) before(page.instance);
   if (page.instance.onLoad) page.instance.onLoad(query);
   if (page.instance.onShow) page.instance.onShow();
-  await flush();
+  await flush(rounds);
   return page;
 }
 
