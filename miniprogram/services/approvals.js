@@ -1,5 +1,6 @@
 // Approvals (审批): the boxes, detail with timeline, one-tap approve / reject, batch approve.
 const { get, post } = require('../utils/request');
+const { formatTime } = require('../utils/format');
 
 const BOXES = [
   { value: 'waiting', label: '待我审批' },
@@ -51,4 +52,36 @@ function describeActError(err) {
 
 const STATUS_THEME = { pending: 'warning', approved: 'success', rejected: 'danger', withdrawn: 'default', returned: 'warning' };
 
-module.exports = { BOXES, QUIET_CODES, fetchBox, fetchWaitingCount, fetchApproval, act, batchApprove, describeActError, STATUS_THEME };
+// An approval instance as the detail pages show it: t-steps items, the current step, the timeline.
+const STEP_STATUS = { done: 'finish', current: 'process', stopped: 'error', skipped: 'default', waiting: 'default' };
+const TASK_LABEL = { pending: '待审批', approved: '已同意', rejected: '已驳回', returned: '已退回', transferred: '已转交', cancelled: '无需处理' };
+
+function stepsView(inst) {
+  return (inst.steps || []).map((s) => {
+    const tasks = (s.tasks || []).map((t) => `${t.assignee ? t.assignee.name : ''}${t.label ? `（${t.label}）` : ''} ${TASK_LABEL[t.status] || t.status}${t.comment ? `：${t.comment}` : ''}`);
+    const who = (s.approvers || []).map((a) => a.name).join('、');
+    return {
+      title: s.name,
+      content: s.skipped ? `已跳过${s.note ? `：${s.note}` : ''}` : (tasks.length ? tasks.join('；') : who),
+      status: STEP_STATUS[s.state] || 'default',
+    };
+  });
+}
+
+function currentStepIndex(inst) {
+  return Math.max(0, (inst.steps || []).findIndex((s) => s.state === 'current'));
+}
+
+function timelineView(inst) {
+  return (inst.timeline || []).map((e) => ({
+    id: e.id,
+    title: `${e.actor ? e.actor.name : '系统'} ${e.action_label}${e.label ? `（${e.label}）` : ''}`,
+    comment: e.comment || (e.data && e.data.note) || '',
+    time: formatTime(e.created_at),
+  }));
+}
+
+module.exports = {
+  BOXES, QUIET_CODES, fetchBox, fetchWaitingCount, fetchApproval, act, batchApprove, describeActError, STATUS_THEME,
+  stepsView, currentStepIndex, timelineView,
+};

@@ -2,29 +2,8 @@
 // report back (销假) once approved and not yet over.
 const leave = require('../../services/leave');
 const approvals = require('../../services/approvals');
-const { formatTime } = require('../../utils/format');
+const { withLoading } = require('../../utils/page');
 const { toast } = require('../../utils/wechat');
-
-const STEP_STATUS = { done: 'finish', current: 'process', stopped: 'error', skipped: 'default', waiting: 'default' };
-const TASK_LABEL = { pending: '待审批', approved: '已同意', rejected: '已驳回', returned: '已退回', transferred: '已转交', cancelled: '无需处理' };
-
-function stepsOut(inst) {
-  return (inst.steps || []).map((s) => {
-    const who = (s.approvers || []).map((a) => a.name).join('、');
-    const tasks = (s.tasks || []).map((t) => `${t.assignee ? t.assignee.name : ''}${t.label ? `（${t.label}）` : ''} ${TASK_LABEL[t.status] || t.status}${t.comment ? `：${t.comment}` : ''}`);
-    const content = s.skipped ? `已跳过${s.note ? `：${s.note}` : ''}` : (tasks.length ? tasks.join('；') : who);
-    return { title: s.name, content, status: STEP_STATUS[s.state] || 'default' };
-  });
-}
-
-function timelineOut(inst) {
-  return (inst.timeline || []).map((e) => ({
-    id: e.id,
-    title: `${e.actor ? e.actor.name : '系统'} ${e.action_label}${e.label ? `（${e.label}）` : ''}`,
-    comment: e.comment || (e.data && e.data.note) || '',
-    time: formatTime(e.created_at),
-  }));
-}
 
 function todayStr() {
   const d = new Date();
@@ -59,27 +38,21 @@ Component({
       this.load();
     },
 
-    async load() {
-      this.setData({ loading: true });
-      try {
+    // A failure is shown by the request layer.
+    load() {
+      return withLoading(this, async () => {
         const req = await leave.fetchLeave(this.data.id);
         let inst = null;
         if (req.instance_id) inst = await approvals.fetchApproval(req.instance_id);
-        const steps = inst ? stepsOut(inst) : [];
-        const cur = inst ? Math.max(0, (inst.steps || []).findIndex((s) => s.state === 'current')) : 0;
         this.setData({
           req: { ...req, rangeText: leave.rangeText(req), theme: leave.STATUS_THEME[req.status] || 'default' },
           inst,
-          steps,
-          current: cur,
-          timeline: inst ? timelineOut(inst) : [],
+          steps: inst ? approvals.stepsView(inst) : [],
+          current: inst ? approvals.currentStepIndex(inst) : 0,
+          timeline: inst ? approvals.timelineView(inst) : [],
           canReportBack: req.status === 'approved' && !req.reported_back_at && todayStr() <= req.end,
         });
-      } catch (err) {
-        // shown by the request layer
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, { quiet: true });
     },
 
     async onWithdraw() {

@@ -1,5 +1,6 @@
 // 我的申请: my leave requests (status, days) with shortcuts to apply for leave or overtime.
 const leave = require('../../services/leave');
+const { withLoading, reloadOnPullDown } = require('../../utils/page');
 
 function decorate(r) {
   return {
@@ -20,21 +21,15 @@ Component({
       this.load();
     },
 
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
+    onPullDownRefresh() {
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true });
-      try {
+    load() {
+      return withLoading(this, async () => {
         const rows = await leave.fetchMyLeave();
         this.setData({ rows: (rows || []).map(decorate), errorText: '' });
-      } catch (err) {
-        this.setData({ errorText: err.message });
-      } finally {
-        this.setData({ loading: false });
-      }
+      });
     },
 
     onOpen(e) {

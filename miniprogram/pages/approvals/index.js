@@ -4,6 +4,7 @@ const { syncTabBar } = require('../../utils/tab-bar');
 const approvals = require('../../services/approvals');
 const { formatTime } = require('../../utils/format');
 const { toast } = require('../../utils/wechat');
+const { withLoading, reloadOnPullDown } = require('../../utils/page');
 
 function decorate(i) {
   return {
@@ -40,25 +41,20 @@ Component({
       this.load();
     },
 
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
+    onPullDownRefresh() {
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true });
-      try {
+    // A failure is shown by the request layer.
+    load() {
+      return withLoading(this, async () => {
         const rows = await approvals.fetchBox(this.data.box);
         const ids = (rows || []).map((r) => r.id);
         this.setData({
           rows: (rows || []).map(decorate),
           selected: this.data.selected.filter((id) => ids.includes(id)),
         });
-      } catch (err) {
-        // shown by the request layer
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, { quiet: true });
     },
 
     onTabChange(e) {

@@ -5,6 +5,7 @@ const { scanCode, toast } = require('../../utils/wechat');
 const { syncTabBar } = require('../../utils/tab-bar');
 const { fetchWaitingCount } = require('../../services/approvals');
 const { clockText } = require('../../services/attendance');
+const { withLoading, reloadOnPullDown } = require('../../utils/page');
 
 // The attendance card from /api/home ({status, text, punches, last_at}) as one line:
 // 未打卡 / 已打卡 08:36 · 迟到 6 分钟 / 休息日 / 年休假 ...
@@ -38,14 +39,12 @@ Component({
       syncTabBar(this);
     },
 
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
+    onPullDownRefresh() {
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true });
-      try {
+    load() {
+      return withLoading(this, async () => {
         const data = await fetchHome();
         const me = data.me || null;
         const cards = { ...EMPTY_CARDS, ...(data.cards || {}) };
@@ -57,11 +56,7 @@ Component({
           errorText: '',
         });
         if (me) this.loadWaitingCount();
-      } catch (err) {
-        this.setData({ errorText: err.message });
-      } finally {
-        this.setData({ loading: false });
-      }
+      });
     },
 
     // The approvals card opens the inbox; its count comes from /api/approvals/count after /api/home.

@@ -2,6 +2,7 @@
 const { fetchMe, unbindWechat } = require('../../services/me');
 const { logout } = require('../../services/auth');
 const { syncTabBar } = require('../../utils/tab-bar');
+const { withLoading, reloadOnPullDown } = require('../../utils/page');
 
 const LOGIN = '/pages/login/index';
 const POST_KIND = { main: '主职', concurrent: '兼职', acting: '代理', secondment: '借调' };
@@ -24,24 +25,18 @@ Component({
       syncTabBar(this);
     },
 
-    async onPullDownRefresh() {
-      await this.load();
-      wx.stopPullDownRefresh();
+    onPullDownRefresh() {
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true });
-      try {
+    load() {
+      return withLoading(this, async () => {
         const me = await fetchMe();
         const otherPosts = (me.posts || [])
           .filter((p) => p.kind !== 'main')
           .map((p) => ({ ...p, kindLabel: POST_KIND[p.kind] || p.kind || '任职' }));
         this.setData({ me, otherPosts, errorText: '' });
-      } catch (err) {
-        this.setData({ errorText: err.message });
-      } finally {
-        this.setData({ loading: false });
-      }
+      });
     },
 
     onAskUnbind() {

@@ -3,23 +3,7 @@
 // the timeline; approve / reject / return with a comment.
 const approvals = require('../../../services/approvals');
 const leave = require('../../../services/leave');
-const { formatTime } = require('../../../utils/format');
 const { toast } = require('../../../utils/wechat');
-
-const STEP_STATUS = { done: 'finish', current: 'process', stopped: 'error', skipped: 'default', waiting: 'default' };
-const TASK_LABEL = { pending: '待审批', approved: '已同意', rejected: '已驳回', returned: '已退回', transferred: '已转交', cancelled: '无需处理' };
-
-function stepsOut(inst) {
-  return (inst.steps || []).map((s) => {
-    const tasks = (s.tasks || []).map((t) => `${t.assignee ? t.assignee.name : ''}${t.label ? `（${t.label}）` : ''} ${TASK_LABEL[t.status] || t.status}${t.comment ? `：${t.comment}` : ''}`);
-    const who = (s.approvers || []).map((a) => a.name).join('、');
-    return {
-      title: s.name,
-      content: s.skipped ? `已跳过${s.note ? `：${s.note}` : ''}` : (tasks.length ? tasks.join('；') : who),
-      status: STEP_STATUS[s.state] || 'default',
-    };
-  });
-}
 
 Component({
   data: {
@@ -53,14 +37,9 @@ Component({
         this.setData({
           inst,
           subject,
-          steps: stepsOut(inst),
-          current: Math.max(0, (inst.steps || []).findIndex((s) => s.state === 'current')),
-          timeline: (inst.timeline || []).map((e) => ({
-            id: e.id,
-            title: `${e.actor ? e.actor.name : '系统'} ${e.action_label}${e.label ? `（${e.label}）` : ''}`,
-            comment: e.comment || (e.data && e.data.note) || '',
-            time: formatTime(e.created_at),
-          })),
+          steps: approvals.stepsView(inst),
+          current: approvals.currentStepIndex(inst),
+          timeline: approvals.timelineView(inst),
         });
         if (inst.kind === 'leave' && subject) this.loadContext(inst, subject);
       } catch (err) {
