@@ -63,6 +63,19 @@ class Reach:
             return pw.SQL("1 = 0")
         return model.id.in_(list(self.unit_ids))
 
+    def touched_unit_filter(self, column):
+        """Expression on a unit-id column: whole units in reach, plus units holding a department
+        in reach (who sees a department sees its unit's name and its unit-level records)."""
+        if self.everything:
+            return pw.SQL("1 = 1")
+        expr = pw.SQL("1 = 0")
+        if self.unit_ids:
+            expr = expr | column.in_(list(self.unit_ids))
+        if self.dept_ids:
+            expr = expr | column.in_(Department.select(Department.unit)
+                                     .where(Department.id.in_(list(self.dept_ids))))
+        return expr
+
     def covers_department(self, dept_id, unit_id=None):
         return self.everything or dept_id in self.dept_ids or (unit_id in self.unit_ids)
 

@@ -7,29 +7,15 @@ import datetime
 import json
 from zoneinfo import ZoneInfo
 
-import peewee as pw
 
 from models.audit import AuditLog
 from models.base import count, fetch_all
-from models.org import Department
 from server.errors import Invalid
 from services import exports
 from services.audit import verify_chain
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPORT_LIMIT = 100_000
-
-
-def _unit_expr(reach):
-    if reach.everything:
-        return pw.SQL("1 = 1")
-    expr = pw.SQL("1 = 0")
-    if reach.unit_ids:
-        expr = expr | AuditLog.unit_id.in_(list(reach.unit_ids))
-    if reach.dept_ids:
-        expr = expr | AuditLog.unit_id.in_(Department.select(Department.unit)
-                                           .where(Department.id.in_(list(reach.dept_ids))))
-    return expr
 
 
 def _utc(value, *, end=False):
@@ -53,7 +39,7 @@ def _utc(value, *, end=False):
 
 def _query(reach, *, actor_id=None, action=None, target_type=None, target_id=None, since=None,
            until=None):
-    query = AuditLog.select().where(_unit_expr(reach))
+    query = AuditLog.select().where(reach.touched_unit_filter(AuditLog.unit_id))
     if actor_id is not None:
         query = query.where(AuditLog.actor == actor_id)
     if action:

@@ -17,19 +17,6 @@ DEPT_NOT_FOUND = "部门不存在或不在您的管理范围内"
 
 # ---------------------------------------------------------------- helpers
 
-def _visible_units_expr(reach):
-    """Units the reach touches: whole units, plus units holding a department in the reach."""
-    if reach.everything:
-        return pw.SQL("1 = 1")
-    expr = pw.SQL("1 = 0")
-    if reach.unit_ids:
-        expr = expr | Unit.id.in_(list(reach.unit_ids))
-    if reach.dept_ids:
-        expr = expr | Unit.id.in_(Department.select(Department.unit)
-                                  .where(Department.id.in_(list(reach.dept_ids))))
-    return expr
-
-
 def covers_unit(reach, unit_id):
     return reach.everything or unit_id in reach.unit_ids
 
@@ -98,7 +85,7 @@ async def _unit_in_reach(reach, unit_id, *, manage):
     if manage:
         if not covers_unit(reach, unit.id):
             raise NotFound(UNIT_NOT_FOUND, code="UNIT_NOT_FOUND")
-    elif not await exists(Unit.select().where(Unit.id == unit.id, _visible_units_expr(reach))):
+    elif not await exists(Unit.select().where(Unit.id == unit.id, reach.touched_unit_filter(Unit.id))):
         raise NotFound(UNIT_NOT_FOUND, code="UNIT_NOT_FOUND")
     return unit
 
@@ -115,7 +102,7 @@ async def _dept_in_reach(reach, dept_id, *, code="DEPARTMENT_NOT_FOUND"):
 async def list_units(*, env, actor):
     """Units within the caller's org.view reach, as a tree."""
     reach = await actor.require_reach("org.view")
-    units = await fetch_all(Unit.select().where(_visible_units_expr(reach)).order_by(Unit.path))
+    units = await fetch_all(Unit.select().where(reach.touched_unit_filter(Unit.id)).order_by(Unit.path))
     return _tree([unit_out(u) for u in units])
 
 
@@ -322,7 +309,7 @@ def position_out(p):
 async def list_positions(*, env, actor, unit_id=None):
     reach = await actor.require_reach("org.view")
     query = Position.select().where(Position.unit.in_(
-        Unit.select(Unit.id).where(_visible_units_expr(reach))))
+        Unit.select(Unit.id).where(reach.touched_unit_filter(Unit.id))))
     if unit_id is not None:
         await _unit_in_reach(reach, unit_id, manage=False)
         query = query.where(Position.unit == unit_id)
