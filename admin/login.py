@@ -10,7 +10,8 @@ QR_COOKIE = "mj_qr"
 
 def safe_next(value):
     """Only same-console paths: never an open redirect."""
-    if not value:
+    # A control character (CR/LF) or space would break the Location header: a 500, or a split.
+    if not value or any(c <= " " or c == "\x7f" or c == "\\" for c in value):
         return "/admin/"
     parsed = urllib.parse.urlparse(value)
     if parsed.scheme or parsed.netloc or not parsed.path.startswith("/admin") or value.startswith("//"):
