@@ -1,24 +1,47 @@
-"""GET /api/openapi.json: an OpenAPI 3.0 document generated from the live route table."""
+"""GET /api/openapi.json (OpenAPI 3.1 built from each handler's declared contract) and /api/docs.
+
+Every /api operation declares its query, body and response with `handlers.contract.api`; this
+module turns the route table plus those declarations into the document. An operation without a
+declaration still appears (with a generic shape) and `undeclared_operations()` names it, so the
+test suite can refuse it.
+"""
 import re
 
 import tornado.web
+from pydantic import TypeAdapter
 
 from handlers.base import ApiHandler, dumps
+from handlers.contract import INT64_MAX, api, envelope_type, operation_of
 
 METHODS = ("get", "post", "put", "patch", "delete")
 _GROUP = re.compile(r"\(\?P<(?P<name>\w+)>(?P<named>[^)]*)\)|\((?P<plain>[^)]*)\)")
+REF = "#/components/schemas/{model}"
 
 ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
+    "additionalProperties": False,
     "properties": {"error": {
         "type": "object", "required": ["code", "message"],
         "properties": {
-            "code": {"type": "string", "description": "稳定的大写错误码，如 STAFF_NOT_FOUND"},
+            "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$",
+                     "description": "稳定的大写错误码，如 STAFF_NOT_FOUND"},
             "message": {"type": "string", "description": "中文提示"},
-            "fields": {"type": "object", "description": "字段级错误或附加数据"},
+            "fields": {"type": "object", "description": "字段级错误（键为字段的 JSON 路径）或附加数据"},
         },
     }},
+}
+ERROR_STATUSES = {
+    "400": "请求有误（如请求体不是合法的 JSON）",
+    "401": "未登录或登录已过期",
+    "403": "无权执行此操作",
+    "404": "记录不存在或不在管理范围内",
+    "409": "状态冲突（已被处理、重复提交等）",
+    "410": "已失效",
+    "413": "上传内容过大",
+    "422": "输入有误：fields 列出每个有误的字段",
+    "429": "操作过于频繁（见 Retry-After）",
+    "503": "依赖的服务暂不可用，请稍后重试",
 }
 
 
@@ -26,6 +49,18 @@ def implemented_methods(handler_class):
     """HTTP methods the handler defines itself (not RequestHandler's 405 stubs)."""
     return [m for m in METHODS
             if getattr(handler_class, m, None) is not getattr(tornado.web.RequestHandler, m)]
+
+
+def _param_schema(body):
+    if body in (r"\d+", "[0-9]+"):
+        return {"type": "integer", "minimum": 1, "maximum": INT64_MAX}
+    bounded = re.fullmatch(r"\\d\{1,(\d+)\}", body)
+    if bounded:
+        return {"type": "integer", "minimum": 1, "maximum": 10 ** int(bounded.group(1)) - 1}
+    if re.fullmatch(r"\\d\{(\d+)\}", body):
+        n = int(re.fullmatch(r"\\d\{(\d+)\}", body).group(1))
+        return {"type": "string", "pattern": f"^\\d{{{n}}}$"}
+    return {"type": "string", "pattern": "^" + body + "$"}
 
 
 def path_template(pattern):
@@ -44,9 +79,7 @@ def path_template(pattern):
                 prev = [s for s in pattern[:match.start()].split("/") if s and "(" not in s]
                 seg = prev[-1] if prev else "param"
                 name = (seg[:-1] if seg.endswith("s") else seg) + "_id"
-        params.append({"name": name, "in": "path", "required": True,
-                       "schema": {"type": "integer"} if body in (r"\d+", "[0-9]+")
-                       else {"type": "string"}})
+        params.append({"name": name, "in": "path", "required": True, "schema": _param_schema(body)})
         return "{" + name + "}"
 
     path = _GROUP.sub(repl, pattern)
@@ -65,54 +98,181 @@ def api_routes(rules):
     return out
 
 
+def undeclared_operations(rules):
+    """'METHOD /path' for every /api operation that has no contract declaration."""
+    missing = []
+    for pattern, handler in api_routes(rules):
+        template, _ = path_template(pattern)
+        for method in implemented_methods(handler):
+            if operation_of(handler, method) is None:
+                missing.append(f"{method.upper()} {template}")
+    return missing
+
+
+def _query_parameters(model):
+    schema = model.model_json_schema(ref_template=REF)
+    required = set(schema.get("required", ()))
+    params = []
+    for name, prop in schema.get("properties", {}).items():
+        prop = dict(prop)
+        description = prop.pop("description", None)
+        prop.pop("title", None)
+        param = {"name": name, "in": "query", "required": name in required, "schema": prop}
+        if prop.get("type") == "array":
+            param["style"], param["explode"] = "form", True
+        if description:
+            param["description"] = description
+        params.append(param)
+    return params
+
+
+def _error_responses(anonymous):
+    out = {}
+    for status, text in ERROR_STATUSES.items():
+        if anonymous and status in ("401",):
+            continue
+        out[status] = {"$ref": f"#/components/responses/E{status}"}
+    return out
+
+
 def build_document(rules):
-    paths = {}
+    entries = []    # (template, method, handler, op, params)
+    inputs = []
     for pattern, handler in api_routes(rules):
         template, params = path_template(pattern)
-        summary = ((handler.__doc__ or "").strip().splitlines() or [handler.__name__])[0]
-        item = paths.setdefault(template, {})
         for method in implemented_methods(handler):
-            op = {
-                "operationId": f"{handler.__name__}.{method}",
-                "summary": summary,
-                "tags": [template.split("/")[2] if template.count("/") >= 2 else "api"],
-                "responses": {
-                    "200": {"description": "成功：{\"data\": ...}（列表另含 page、total）"},
-                    "default": {"$ref": "#/components/responses/Error"},
-                },
-            }
-            if params:
-                op["parameters"] = params
-            if getattr(handler, "allow_anonymous", False):
-                op["security"] = []
+            op = operation_of(handler, method)
+            key = f"{handler.__name__}.{method}"
+            entries.append((template, method, handler, op, params, key))
+            if op is None:
+                continue
+            if op.body is not None and not op.form:
+                inputs.append(((key, "body"), "validation", TypeAdapter(op.body)))
+            envelope = envelope_type(op)
+            if envelope is not None:
+                inputs.append(((key, "response"), "serialization", TypeAdapter(envelope)))
+    schemas_by_key, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF) if inputs else ({}, {})
+    components = dict(definitions.get("$defs", {}))
+    components["Error"] = ERROR_SCHEMA
+
+    paths = {}
+    for template, method, handler, op, params, key in entries:
+        summary = ((handler.__doc__ or "").strip().splitlines() or [handler.__name__])[0]
+        method_doc = (getattr(handler, method).__doc__ or "").strip()
+        anonymous = getattr(handler, "allow_anonymous", False)
+        operation = {
+            "operationId": key,
+            "summary": method_doc.splitlines()[0] if method_doc else summary,
+            "tags": [template.split("/")[2] if template.count("/") >= 2 else "api"],
+        }
+        if method_doc:
+            operation["description"] = summary
+        parameters = list(params)
+        responses = {}
+        if op is None:
+            operation["x-undeclared"] = True
+            responses["200"] = {"description": "成功：{\"data\": ...}"}
             if method in ("post", "put", "patch"):
-                op["requestBody"] = {"required": False, "content": {
+                operation["requestBody"] = {"required": False, "content": {
                     "application/json": {"schema": {"type": "object"}}}}
-            item[method] = op
+        else:
+            if op.query is not None:
+                parameters += _query_parameters(op.query)
+            if op.body is not None:
+                if op.form:
+                    body_schema = op.body.model_json_schema(ref_template=REF)
+                    operation["requestBody"] = {"required": True, "content": {
+                        "multipart/form-data": {"schema": body_schema}}}
+                else:
+                    body_schema = schemas_by_key[((key, "body"), "validation")]
+                    required = bool(op.body.model_json_schema().get("required"))
+                    operation["requestBody"] = {"required": required, "content": {
+                        "application/json": {"schema": body_schema}}}
+            for status in op.status:
+                if op.produces is not None:
+                    content = {op.produces: {"schema": {"type": "string"} if "json" in op.produces
+                                             or op.produces.startswith("text/")
+                                             else {"type": "string", "format": "binary"}}}
+                else:
+                    content = {"application/json": {
+                        "schema": schemas_by_key[((key, "response"), "serialization")]}}
+                for download in op.downloads:
+                    content[download] = {"schema": {"type": "string", "format": "binary"}}
+                responses[str(status)] = {"description": "成功" if status < 300 else "重定向",
+                                          "content": content}
+        responses.update(_error_responses(anonymous))
+        operation["responses"] = responses
+        if parameters:
+            operation["parameters"] = parameters
+        if anonymous:
+            operation["security"] = []
+        paths.setdefault(template, {})[method] = operation
+
+    error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {"title": "明镜 Mingjing API", "version": "1.0",
-                 "description": "机关、事业单位人事系统接口。成功返回 {\"data\": ...}，"
-                                "错误返回统一的错误信封。"},
+                 "description": "机关、事业单位人事系统接口。成功返回 {\"data\": ...}（列表另含 page、total），"
+                                "错误返回统一的错误信封 {\"error\": {\"code\", \"message\", \"fields\"}}。"
+                                "小程序以 Authorization: Bearer <token> 调用。"},
         "servers": [{"url": "/"}],
         "security": [{"bearerAuth": []}],
         "paths": paths,
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR_SCHEMA},
-            "responses": {"Error": {"description": "错误信封", "content": {
-                "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
+                                               "description": "小程序登录后取得的会话令牌"}},
+            "schemas": components,
+            "responses": {f"E{status}": {"description": text, "content": error_content}
+                          for status, text in ERROR_STATUSES.items()},
         },
     }
 
 
 class OpenApiHandler(ApiHandler):
-    """OpenAPI 3.0 接口文档（由路由表生成）。"""
+    """OpenAPI 3.1 接口文档（由各接口的声明生成）。"""
+    allow_anonymous = True
+    _cache = None
+
+    @api(produces="application/json")
+    async def get(self):
+        # The document itself, not wrapped in {"data": ...}: tools read it as is. Built once per
+        # process: the route table and the declarations do not change while it runs.
+        cls = type(self)
+        if cls._cache is None or cls._cache[0] is not self.application:
+            cls._cache = (self.application, dumps(build_document(self.application.wildcard_router.rules)))
+        self.set_header("Cache-Control", "no-cache")
+        self.finish(cls._cache[1])
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>明镜 Mingjing · 接口参考</title>
+<link rel="stylesheet" href="/admin/static/vendor/swagger-ui.css">
+</head>
+<body>
+<div id="api-docs" data-spec-url="/api/openapi.json"></div>
+<script src="/admin/static/vendor/swagger-ui-bundle.js"></script>
+<script src="/admin/static/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
+class ApiDocsHandler(ApiHandler):
+    """接口参考页面（Swagger UI，本地静态文件，不依赖 CDN）。"""
     allow_anonymous = True
 
+    @api(produces="text/html")
     async def get(self):
-        # The document itself, not wrapped in {"data": ...}: tools read it as is.
-        self.finish(dumps(build_document(self.application.wildcard_router.rules)))
+        self.set_header("Content-Type", "text/html; charset=utf-8")
+        self.set_header("Cache-Control", "no-cache")
+        self.set_header("Content-Security-Policy",
+                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+                        "script-src 'self'; frame-ancestors 'none'")
+        self.finish(DOCS_PAGE)
 
 
-default_handlers = [(r"/api/openapi.json", OpenApiHandler)]
+default_handlers = [(r"/api/openapi.json", OpenApiHandler), (r"/api/docs", ApiDocsHandler)]

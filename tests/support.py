@@ -64,7 +64,7 @@ class ServerThread:
 
         self.env = await make_env(self.config)
         await migrate(log=None)
-        self.app = make_app(self.env)
+        self.app = make_app(self.env, check_contract=True)
         sockets = tornado.netutil.bind_sockets(0, "127.0.0.1")
         self.port = sockets[0].getsockname()[1]
         self.http = tornado.httpserver.HTTPServer(self.app)

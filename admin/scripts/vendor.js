@@ -9,6 +9,9 @@ const root = path.resolve(__dirname, '..');
 const FILES = [
   // [package, file inside the package, name under static/vendor]
   ['htmx.org', 'dist/htmx.min.js', 'htmx.min.js'],
+  // The API reference at /api/docs (handlers/openapi.py).
+  ['swagger-ui-dist', 'swagger-ui-bundle.js', 'swagger-ui-bundle.js'],
+  ['swagger-ui-dist', 'swagger-ui.css', 'swagger-ui.css'],
 ];
 
 const out = path.join(root, 'static', 'vendor');
