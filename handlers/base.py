@@ -14,7 +14,10 @@ from zoneinfo import ZoneInfo
 
 import tornado.web
 
-from server.errors import ApiError, BadRequest, Unauthorized
+from handlers.contract import check_response
+from server import inputs
+from server.errors import ApiError, BadRequest, NotFound, Unauthorized
+from server.redact import mask_text
 from services.access import load_principal
 from services.sessions import lookup_session
 
@@ -98,6 +101,29 @@ class BaseHandler(tornado.web.RequestHandler):
     def now(self):
         return request_now(self)
 
+    # Query arguments holding free text (a search box), exempt from the integer-range check.
+    text_query_args = ("q",)
+
+    def check_inputs(self):
+        """Before any handler code: a path id outside 1..2^63-1 matches no row (404), and a
+        numeric query argument must fit a 64-bit column (400), so `int()` of either can never
+        reach the database as an OverflowError."""
+        for arg in self.path_args:
+            if isinstance(arg, str) and arg.isdigit() and not inputs.valid_id(arg):
+                raise NotFound("记录不存在", code="NOT_FOUND")
+        for name, values in self.request.query_arguments.items():
+            if name in self.text_query_args:
+                continue
+            for raw in values:
+                value = raw.decode("utf-8", "replace")
+                if inputs.is_digits(value) and not inputs.in_int64(int(value)):
+                    raise BadRequest(f"参数 {name} 超出范围", code="BAD_QUERY",
+                                     fields={name: "数值超出范围"})
+
+    def _request_summary(self):
+        # What Tornado writes into warning and exception logs: never a phone or ID number.
+        return f"{self.request.method} {mask_text(self.request.uri)} ({self.request.remote_ip})"
+
     def send_file(self, content, filename, content_type):
         """Finish with a download (bytes) named `filename`."""
         self.set_header("Content-Type", content_type)
@@ -115,7 +141,12 @@ class BaseHandler(tornado.web.RequestHandler):
     def log_exception(self, typ, value, tb):
         if isinstance(value, ApiError):
             return
-        super().log_exception(typ, value, tb)
+        if isinstance(value, tornado.web.HTTPError):
+            super().log_exception(typ, value, tb)
+            return
+        # Tornado's default adds repr(request): its headers carry the bearer token and cookies.
+        tornado.web.app_log.error("Uncaught exception %s", self._request_summary(),
+                                  exc_info=(typ, value, tb))
 
 
 class ApiHandler(BaseHandler):
@@ -142,6 +173,7 @@ class ApiHandler(BaseHandler):
         self.set_header("X-Request-Id", self.request_id)
         self.principal = None
         self.session = None
+        self.check_inputs()
         token = self.bearer_token()
         if token:
             self.session = await lookup_session(self.env.redis, token, kind=self.session_kind)
@@ -168,10 +200,15 @@ class ApiHandler(BaseHandler):
             return {}
         try:
             data = json.loads(self.request.body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             raise BadRequest("请求体不是合法的 JSON", code="BAD_JSON") from None
         if not isinstance(data, dict):
             raise BadRequest("请求体应为 JSON 对象", code="BAD_JSON")
+        problem = inputs.json_problem(data)
+        if problem == "depth":
+            raise BadRequest("请求体嵌套过深", code="BAD_JSON")
+        if problem:
+            raise BadRequest("请求体含有无法编码的字符", code="BAD_JSON")
         return data
 
     def query(self, name, default=None):
@@ -183,11 +220,18 @@ class ApiHandler(BaseHandler):
             size = min(max_size, max(1, int(self.get_query_argument("page_size", "20"))))
         except ValueError:
             raise BadRequest("分页参数应为整数", code="BAD_PAGE") from None
+        if page > inputs.MAX_PAGE:
+            raise BadRequest(f"页码不能大于 {inputs.MAX_PAGE}", code="BAD_PAGE",
+                             fields={"page": "超出范围"})
         return page, size
 
     def write_data(self, data, status=200, **extra):
+        text = dumps({"data": data, **extra})
+        if self.settings.get("check_contract"):
+            # Tests run with this on: a response that drifts from its declaration fails loudly.
+            check_response(getattr(self, "operation", None), status, text)
         self.set_status(status)
-        self.finish(dumps({"data": data, **extra}))
+        self.finish(text)
 
     def write_error(self, status_code, **kwargs):
         exc = kwargs.get("exc_info", (None, None, None))[1]
