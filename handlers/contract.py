@@ -131,6 +131,12 @@ def _choices(expected):
     return "、".join(a or b for a, b in found) or expected
 
 
+def _num(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
 def _message(err):
     kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "missing":
@@ -144,13 +150,13 @@ def _message(err):
     if kind in ("bool_type", "bool_parsing"):
         return "应为 true 或 false"
     if kind == "greater_than_equal":
-        return f"不能小于 {ctx.get('ge')}"
+        return f"不能小于 {_num(ctx.get('ge'))}"
     if kind == "greater_than":
-        return f"应大于 {ctx.get('gt')}"
+        return f"应大于 {_num(ctx.get('gt'))}"
     if kind == "less_than_equal":
-        return f"不能大于 {ctx.get('le')}"
+        return f"不能大于 {_num(ctx.get('le'))}"
     if kind == "less_than":
-        return f"应小于 {ctx.get('lt')}"
+        return f"应小于 {_num(ctx.get('lt'))}"
     if kind == "string_too_short":
         return "不能为空" if ctx.get("min_length") == 1 else f"至少 {ctx.get('min_length')} 个字符"
     if kind == "string_too_long":
@@ -224,6 +230,25 @@ class Operation:
 _ENVELOPES = {}
 
 
+def _type_name(tp):
+    """A readable component name for a response type: LeaveOut, LeaveOutList, Null, Any..."""
+    if tp is None:
+        return "Null"
+    origin = typing.get_origin(tp)
+    if origin in (list, tuple, set, frozenset):
+        args = typing.get_args(tp)
+        return (_type_name(args[0]) if args else "Any") + "List"
+    if origin is dict:
+        args = typing.get_args(tp)
+        return (_type_name(args[1]) if len(args) == 2 else "Any") + "Map"
+    if origin is typing.Annotated:
+        return _type_name(typing.get_args(tp)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        return "Or".join(_type_name(a) for a in typing.get_args(tp))
+    name = getattr(tp, "__name__", None) or str(tp)
+    return re.sub(r"\W", "_", name).capitalize() if name.islower() else re.sub(r"\W", "_", name)
+
+
 def envelope_type(op):
     """The pydantic type of the whole JSON response: {"data": T} (+ page, total)."""
     if op.produces is not None:
@@ -236,7 +261,7 @@ def envelope_type(op):
             fields["total"] = (int, ...)
         for name in op.extra:
             fields[name] = (Any, None)
-        name = "Envelope_" + re.sub(r"\W", "_", getattr(op.response, "__name__", str(op.response)))
+        name = ("Page_" if op.paged else "Data_") + _type_name(op.response)
         _ENVELOPES[key] = pydantic.create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     return _ENVELOPES[key]
 
