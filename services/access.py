@@ -243,10 +243,21 @@ async def staff_dept_ids(staff):
     return [staff.department_id, *[p.department_id for p in posts]]
 
 
+# The three administrators' service accounts (三员) are managed only by services/admin_accounts:
+# acting on a person (staff API, invites, binding, leave, attendance) never reaches them. Role
+# administration still finds them, to list their grants and refuse new ones with a clear answer.
+SERVICE_ACCOUNT_PERMS = frozenset({"role.view", "role.grant", "role.manage"})
+
+
 async def get_staff_in_reach(principal, perm, staff_id):
-    """The staff row if the caller holds `perm` over that person; 404 otherwise (no existence leak)."""
+    """The staff row if the caller holds `perm` over that person; 404 otherwise (no existence leak).
+
+    Service accounts are out of every reach except role administration's (SERVICE_ACCOUNT_PERMS).
+    """
     reach = await principal.require_reach(perm)
     staff = await Staff.aget_or_none(Staff.id == staff_id)
+    if staff is not None and staff.is_service_account and perm not in SERVICE_ACCOUNT_PERMS:
+        staff = None
     if staff is None or not reach.covers_staff(staff.id, await staff_dept_ids(staff), staff.unit_id):
         raise NotFound("人员不存在或不在您的管理范围内", code="STAFF_NOT_FOUND")
     return staff
