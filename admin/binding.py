@@ -15,6 +15,7 @@ CONFLICT_LABELS = {
 }
 ACTION_LABELS = {"rebind": "改绑到本微信", "unbind": "解除原绑定", "correct_record": "更正手机号并绑定",
                  "reject": "驳回"}
+PROOF_LABELS = {"invite": "申请人已当面扫描该人员的绑定邀请码", "hr_confirmed": "人事专员已核实确认"}
 
 
 def deadline_class(item, now_utc, today_end_utc):
@@ -65,7 +66,8 @@ class BindingDetailHandler(BindingPage):
                                                     request_id=request_id)
         self.set_status(status)
         await self.page("binding/detail.html", item=self.colour([item])[0], error=error,
-                        errors=errors or {}, conflicts=CONFLICT_LABELS, actions=ACTION_LABELS)
+                        errors=errors or {}, conflicts=CONFLICT_LABELS, actions=ACTION_LABELS,
+                        proofs=PROOF_LABELS)
 
     async def get(self, request_id):
         await self.render_detail(int(request_id))
@@ -73,12 +75,13 @@ class BindingDetailHandler(BindingPage):
     async def post(self, request_id):
         request_id = int(request_id)
         self.principal.require("binding.resolve")
-        form = self.form_args("action", "staff_id", "phone", "note")
+        form = self.form_args("action", "staff_id", "phone", "note", "proof")
         try:
             body = validate(form, {"action": Str(choices=tuple(ACTION_LABELS)),
                                    "staff_id": Int(required=False),
                                    "phone": Str(required=False, max_len=11),
-                                   "note": Str(required=False, max_len=200, default="")})
+                                   "note": Str(required=False, max_len=200, default=""),
+                                   "proof": Str(required=False, choices=tuple(PROOF_LABELS))})
             await binding_service.resolve_request(env=self.env, actor=self.principal,
                                                   request_id=request_id, **body)
         except ApiError as exc:
@@ -91,7 +94,32 @@ class BindingDetailHandler(BindingPage):
         self.redirect("/admin/binding")
 
 
+class BindingConfirmHandler(BindingDetailHandler):
+    """人事核实绑定申请人身份（未验证申请改绑前的第二证明）。"""
+
+    async def get(self, request_id):
+        self.redirect(f"/admin/binding/{int(request_id)}")
+
+    async def post(self, request_id):
+        request_id = int(request_id)
+        self.principal.require("staff.manage")
+        form = self.form_args("staff_id", "note")
+        try:
+            body = validate(form, {"staff_id": Int(), "note": Str(max_len=200)})
+            await binding_service.confirm_request(env=self.env, actor=self.principal,
+                                                  request_id=request_id, **body)
+        except ApiError as exc:
+            if exc.status == 404:
+                raise
+            await self.render_detail(request_id, error=exc.message, errors=exc.fields,
+                                     status=exc.status)
+            return
+        self.flash("已记录人事核实")
+        self.redirect(f"/admin/binding/{request_id}")
+
+
 default_handlers = [
     (r"/admin/binding", BindingQueueHandler),
     (r"/admin/binding/(\d{1,12})", BindingDetailHandler),
+    (r"/admin/binding/(\d{1,12})/confirm", BindingConfirmHandler),
 ]

@@ -25,7 +25,7 @@ class BindInviteHandler(ApiHandler):
 
     async def post(self):
         body = validate(self.json_body(), {"ticket": TICKET, "invite": Str(max_len=300)})
-        self.write_data(await wechat_login.bind_by_invite(
+        self.write_data(await binding.bind_by_invite(
             env=self.env, ticket=body["ticket"], invite=body["invite"],
             ip=self.client_ip, request_id=self.request_id))
 
@@ -74,7 +74,7 @@ class BindingRequestHandler(ApiHandler):
 
 
 class BindingResolveHandler(ApiHandler):
-    """处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回。"""
+    """处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）。"""
 
     async def post(self, request_id):
         body = validate(self.json_body(), {
@@ -82,9 +82,22 @@ class BindingResolveHandler(ApiHandler):
             "staff_id": Int(required=False, min_value=1, max_value=10**12),
             "phone": Str(required=False, max_len=20),
             "note": Str(required=False, default="", max_len=300),
+            "proof": Str(required=False, max_len=20, choices=binding.PROOFS),
         })
         self.write_data(await binding.resolve_request(
             env=self.env, actor=self.principal, request_id=int(request_id), **body))
+
+
+class BindingConfirmHandler(ApiHandler):
+    """人事核实绑定申请：记录申请人确为某人员（供未验证申请改绑时作为第二证明）。"""
+
+    async def post(self, request_id):
+        body = validate(self.json_body(), {
+            "staff_id": Int(min_value=1, max_value=10**12),
+            "note": Str(max_len=300),
+        })
+        self.write_data(await binding.confirm_request(
+            env=self.env, actor=self.principal, request_id=int(request_id), **body), status=201)
 
 
 class StaffInviteHandler(ApiHandler):
@@ -124,6 +137,7 @@ default_handlers = [
     (r"/api/binding/requests/queue", BindingQueueHandler),
     (r"/api/binding/requests/(\d{1,12})", BindingRequestHandler),
     (r"/api/binding/requests/(\d{1,12})/resolve", BindingResolveHandler),
+    (r"/api/binding/requests/(\d{1,12})/confirm", BindingConfirmHandler),
     (r"/api/staff/(\d{1,12})/invite", StaffInviteHandler),
     (r"/api/staff/(\d{1,12})/invite\.png", StaffInvitePngHandler),
     (r"/api/me/unbind", UnbindMeHandler),

@@ -54,8 +54,10 @@ class SecurityConfig:
     signing_key: str = ""
     session_ttl_hours: int = 72
     admin_idle_minutes: int = 30
-    login_rate_per_ip: int = 30
+    login_rate_per_ip: int = 30          # failed sign-ins per address per minute
     login_rate_per_account: int = 10
+    login_rate_per_address: int = 1200   # every sign-in attempt per address per minute
+    login_rate_per_code: int = 3         # tries of one WeChat login code per minute
 
 
 @dataclasses.dataclass(frozen=True)

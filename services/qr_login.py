@@ -6,6 +6,10 @@ The mini-program side scans (`scan_qr_login`), then confirms or cancels.
 
     pending --scan--> scanned --confirm--> confirmed --consume--> (gone)
     pending / scanned --cancel--> cancelled;  any state --120 s--> expired
+
+Scanning never signs in an administrator tier (三员): their service accounts have no WeChat, and
+anyone holding a tier role is refused at scan, confirm and consume alike. They sign in with
+password + TOTP only.
 """
 import datetime
 import hashlib
@@ -15,6 +19,7 @@ import time
 from models.base import atomic
 from server.errors import Conflict, Forbidden, Gone
 from services import audit
+from services.access import load_principal
 from services.permissions import SELF_SERVICE
 
 QR_LOGIN_TTL = 120
@@ -54,7 +59,10 @@ def _expires(record):
 
 
 def may_use_admin_console(principal):
-    """Anyone holding a permission beyond self-service may sign in to the console."""
+    """Anyone holding a permission beyond self-service may sign in to the console by QR, except
+    the three administrators (a service account, or any grant of an administrator tier)."""
+    if principal.staff.is_service_account or principal.admin_tiers:
+        return False
     return bool(principal.permissions - set(SELF_SERVICE))
 
 
@@ -101,6 +109,9 @@ async def _record(env, sid):
 
 
 def _require_console(actor):
+    if actor.staff.is_service_account or actor.admin_tiers:
+        raise Forbidden("三员账号只能在管理后台使用用户名、密码和动态口令登录",
+                        code="QR_LOGIN_NOT_ALLOWED")
     if not may_use_admin_console(actor):
         raise Forbidden("您没有管理后台的使用权限", code="QR_LOGIN_NOT_ALLOWED")
 
@@ -130,7 +141,13 @@ async def confirm_qr_login(*, env, actor, sid):
 
 
 async def cancel_qr_login(*, env, actor, sid):
-    await _move(env, sid, ("pending", "scanned"), by=actor.id, state="cancelled")
+    prev = await _move(env, sid, ("pending", "scanned"), by=actor.id, state="cancelled")
+    record = await _record(env, sid)
+    async with atomic():
+        await audit.record(actor=actor, action="auth.qr_login.cancel", target_type="staff",
+                           target_id=actor.id, after={"previous_state": prev,
+                                                      "browser_ip": record.get("ip", ""),
+                                                      "user_agent": record.get("user_agent", "")})
     return {"sid": sid, "state": "cancelled"}
 
 
@@ -152,4 +169,8 @@ async def consume_qr_login(*, env, sid):
     if not staff_id:
         return None
     await env.redis.delete(_key(sid))
+    # Checked again at the last moment: a tier granted after the confirmation still refuses.
+    principal = await load_principal(int(staff_id))
+    if principal is None or not may_use_admin_console(principal):
+        return None
     return int(staff_id)

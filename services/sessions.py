@@ -85,3 +85,13 @@ async def hit_rate_limit(redis, key, *, limit, window_seconds, message=None):
         ttl = window_seconds
     if count > limit:
         raise RateLimited(message or "尝试次数过多，请稍后再试", retry_after=max(1, ttl))
+
+
+async def rate_limit_state(redis, key):
+    """(attempts counted, seconds left) of a hit_rate_limit window, without counting one."""
+    rkey = f"rl:{key}"
+    pipe = redis.pipeline()
+    pipe.get(rkey)
+    pipe.ttl(rkey)
+    value, ttl = await pipe.execute()
+    return int(value or 0), int(ttl) if ttl and ttl > 0 else 0

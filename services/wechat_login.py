@@ -1,4 +1,7 @@
-"""WeChat sign-in and self-service binding: code login, the binding ticket, bind by phone or invite.
+"""WeChat sign-in and self-service binding: code login, the binding ticket, bind by phone.
+
+(Binding by invite lives in services.binding with the invites; it imports this module, never the
+reverse.)
 
 An unbound WeChat gets a binding ticket: random, 30 minutes, stored in Redis as a hash only, with
 the openid and (once WeChat has verified it) the phone number encrypted, plus the last conflict
@@ -16,10 +19,11 @@ import peewee as pw
 from models.base import atomic, fetch_all, utcnow
 from models.org import Staff
 from server.crypto import mask_phone
-from server.errors import Conflict, Gone, Unauthorized
+from server.errors import BadRequest, Conflict, Unauthorized
 from services import audit
 from services.access import load_principal
-from services.auth import check_account_login_rate, check_login_rate, issue_session
+from services.auth import (check_account_login_rate, check_address_rate, check_code_rate,
+                           issue_session, note_login_failure, refuse_service_account)
 from services.sessions import revoke_all_sessions
 
 TICKET_TTL = 30 * 60
@@ -90,9 +94,17 @@ def conflict_error(kind, phone_masked):
 
 
 async def wechat_login(*, env, code, ip, request_id):
-    """wx.login code -> a session if this WeChat is bound to an active person, else a ticket."""
-    await check_login_rate(env=env, ip=ip, account=None)
-    session = await env.wechat.code_to_session(code)
+    """wx.login code -> a session if this WeChat is bound to an active person, else a ticket.
+
+    Limited per code and per WeChat identity first; the address only has an office-sized budget
+    and a small budget of rejected codes (see services.auth)."""
+    await check_code_rate(env=env, code=code)
+    await check_address_rate(env=env, ip=ip)
+    try:
+        session = await env.wechat.code_to_session(code)
+    except (BadRequest, Conflict):  # a code WeChat rejected: a guess or a replay
+        await note_login_failure(env=env, ip=ip)
+        raise
     openid = session["openid"]
     await check_account_login_rate(env=env, account="wx:" + openid)
     staff = await Staff.aget_or_none(Staff.openid == openid, Staff.status == "active")
@@ -106,7 +118,10 @@ async def wechat_login(*, env, code, ip, request_id):
 
 
 async def bind_openid(*, staff, openid, actor, method, extra=None):
-    """Set the openid on a record that has none. Call inside `async with atomic()`."""
+    """Set the openid on a record that has none. Call inside `async with atomic()`.
+
+    Every self-service binding goes through here; a service account (三员) is refused."""
+    refuse_service_account(staff)
     other = await Staff.aget_or_none(Staff.openid == openid, Staff.id != staff.id)
     if other is not None:
         raise Conflict("该微信已绑定其他人员记录，请先在原账号中解除绑定", code="BINDING_WECHAT_IN_USE")
@@ -122,7 +137,7 @@ async def bind_openid(*, staff, openid, actor, method, extra=None):
                        after={"openid": mask_openid(openid), "method": method, **(extra or {})})
 
 
-async def _signed_in(env, staff, *, ip, request_id, method):
+async def signed_in(env, staff, *, ip, request_id, method):
     result = await issue_session(env=env, staff=staff, ip=ip, request_id=request_id, method=method)
     result["expires_at"] = epoch_to_datetime(result["expires_at"])
     return {"status": "bound", **result}
@@ -136,7 +151,8 @@ async def bind_by_phone(*, env, ticket, phone_code, ip, request_id):
     # Keep the verified phone with the ticket: a binding request filed next carries it.
     record["phone_enc"] = env.cipher.encrypt(phone)
     matches = await fetch_all(Staff.select().where(
-        Staff.phone_hash == env.cipher.blind_index(phone), Staff.status == "active").order_by(Staff.id))
+        Staff.phone_hash == env.cipher.blind_index(phone), Staff.status == "active",
+        Staff.is_service_account == False).order_by(Staff.id))  # noqa: E712
     kind = None
     if not matches:
         kind = "no_record"
@@ -155,33 +171,7 @@ async def bind_by_phone(*, env, ticket, phone_code, ip, request_id):
             await bind_openid(staff=staff, openid=openid, actor=actor, method="phone",
                               extra={"phone_masked": masked})
     await drop_ticket(env, record)
-    return await _signed_in(env, staff, ip=ip, request_id=request_id, method="wechat_phone")
-
-
-async def bind_by_invite(*, env, ticket, invite, ip, request_id):
-    from services import binding  # binding imports this module for tickets
-
-    record = await load_ticket(env, ticket)
-    openid = record["openid"]
-    row = await binding.check_invite(env=env, text=invite)
-    staff = await Staff.aget_or_none(Staff.id == row.staff_id)
-    if staff is None or staff.status != "active":
-        raise Gone("该人员记录已停用，邀请码失效", code="INVITE_REVOKED")
-    if staff.openid == openid:
-        await drop_ticket(env, record)
-        return await _signed_in(env, staff, ip=ip, request_id=request_id, method="wechat_invite")
-    if staff.openid:
-        record["conflict"] = {"kind": "record_bound_elsewhere", "staff_ids": [staff.id]}
-        await save_ticket(env, record)
-        raise conflict_error("record_bound_elsewhere",
-                             mask_phone(env.cipher.decrypt(staff.phone_enc)))
-    actor = await actor_for(staff.id, ip=ip, request_id=request_id, env=env)
-    async with atomic():
-        await binding.use_invite(row)
-        await bind_openid(staff=staff, openid=openid, actor=actor, method="invite",
-                          extra={"invite_id": row.id})
-    await drop_ticket(env, record)
-    return await _signed_in(env, staff, ip=ip, request_id=request_id, method="wechat_invite")
+    return await signed_in(env, staff, ip=ip, request_id=request_id, method="wechat_phone")
 
 
 async def unbind_me(*, env, actor):

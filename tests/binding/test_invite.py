@@ -115,8 +115,17 @@ def test_invite_record_bound_elsewhere_becomes_a_request(api, f, org, fake_wecha
     assert req["conflict"] == "record_bound_elsewhere"
     checker = api.as_(org.a_checker)
     assert checker.get(f"/api/binding/requests/{req['id']}").data["staff"]["id"] == rec.id
+    detail = checker.get(f"/api/binding/requests/{req['id']}").data
+    assert detail["verified"] == "none" and [p["kind"] for p in detail["proofs"]] == ["invite"]
+    # No phone was verified: the invite scanned with this WeChat is the proof, named explicitly.
     r = checker.post(f"/api/binding/requests/{req['id']}/resolve", {"action": "rebind"})
+    assert (r.status, r.code) == (409, "BINDING_PROOF_REQUIRED")
+    r = checker.post(f"/api/binding/requests/{req['id']}/resolve",
+                     {"action": "rebind", "proof": "invite"})
     assert r.status == 200, r
     assert wx_login(api, fake_wechat, "o-sun").data["me"]["id"] == rec.id
-    # The invite was not spent by the refused attempt, but the record is bound now.
+    # The refused scan did not spend the invite; the resolution it allowed did.
     assert staff_row(server, rec.id).openid == "o-sun"
+    assert audit_rows(server, "binding.resolve")[-1].after["proof"]["kind"] == "invite"
+    from models.binding import BindingInvite
+    assert server.run(BindingInvite.aget(BindingInvite.staff == rec.id)).status == "used"

@@ -60,14 +60,37 @@ def test_login_rate_limited_per_account(api, server, fake_wechat):
     assert wx_login(api, fake_wechat, "o-other").status == 200
 
 
-def test_login_rate_limited_per_ip(api, server, fake_wechat):
+def test_one_office_behind_one_address_signs_in(api, server, fake_wechat):
+    # More people than the failure budget sign in from one NAT address within a minute.
+    n = server.config.security.login_rate_per_ip + 10
+    for i in range(n):
+        assert wx_login(api, fake_wechat, f"o-{i}").status == 200
+    assert api.post("/api/auth/dev", {"employee_no": "X"}).status == 404
+
+
+def test_login_rate_limited_per_address_on_failures(api, server, fake_wechat):
     limit = server.config.security.login_rate_per_ip
     for i in range(limit):
-        assert wx_login(api, fake_wechat, f"o-{i}").status == 200
+        r = api.post("/api/auth/wechat", {"code": f"guess-{i}"})
+        assert (r.status, r.code) == (400, "WECHAT_CODE_INVALID")
     r = wx_login(api, fake_wechat, "o-last")
     assert r.status == 429 and int(r.headers["Retry-After"]) > 0
-    # The dev login shares the per-IP budget.
+    # The dev login shares the per-address failure budget.
     assert api.post("/api/auth/dev", {"employee_no": "X"}).status == 429
+
+
+def test_login_rate_limited_per_address_budget(api, server, fake_wechat):
+    server.run(server.env.redis.set("rl:login-ip:127.0.0.1",
+                                    server.config.security.login_rate_per_address, ex=60))
+    r = wx_login(api, fake_wechat, "o-any")
+    assert r.status == 429 and int(r.headers["Retry-After"]) > 0
+
+
+def test_one_code_is_tried_a_few_times_only(api, server, fake_wechat):
+    limit = server.config.security.login_rate_per_code
+    for _ in range(limit):
+        assert api.post("/api/auth/wechat", {"code": "same-code"}).status == 400
+    assert api.post("/api/auth/wechat", {"code": "same-code"}).status == 429
 
 
 def test_bad_input_is_400_or_422(api):

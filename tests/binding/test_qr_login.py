@@ -55,6 +55,10 @@ def test_cancel(api, org, server, qr):
     officer.post("/api/auth/qr-login/scan", {"sid": sid})
     assert officer.post("/api/auth/qr-login/cancel", {"sid": sid}).data["state"] == "cancelled"
     assert poll(server, sid) == {"state": "cancelled"}
+    from tests.binding.flows import audit_rows
+    entry = audit_rows(server, "auth.qr_login.cancel")[-1]
+    assert entry.actor == org.a_hr_officer.id and entry.after["browser_ip"] == "10.1.2.3"
+    assert entry.after["previous_state"] == "scanned"
     r = officer.post("/api/auth/qr-login/confirm", {"sid": sid})
     assert (r.status, r.code) == (409, "QR_LOGIN_STATE")
     r = officer.post("/api/auth/qr-login/scan", {"sid": sid})

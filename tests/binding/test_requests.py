@@ -162,10 +162,20 @@ def test_no_record_correct_record_fixes_the_phone(api, f, org, fake_wechat, serv
     assert api.as_(dept_checker).get("/api/binding/requests/queue").json["total"] == 1
     assert [m["kind"] for m in api.as_(dept_checker).get("/api/messages").data] == ["binding.request"]
     checker = api.as_(org.a_checker)
-    r = checker.post(f"/api/binding/requests/{req['id']}/resolve",
-                     {"action": "correct_record", "phone": "1368888"})
-    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and "phone" in r.error["fields"]
+    # The verified phone is not the record's: the typed employee number proves nothing, so a
+    # second proof is needed — HR's recorded confirmation (a checker cannot record one).
     r = checker.post(f"/api/binding/requests/{req['id']}/resolve", {"action": "correct_record"})
+    assert (r.status, r.code) == (409, "BINDING_PROOF_REQUIRED")
+    r = checker.post(f"/api/binding/requests/{req['id']}/confirm", {"staff_id": rec.id, "note": "x"})
+    assert r.status == 403
+    r = api.as_(org.a_hr_officer).post(f"/api/binding/requests/{req['id']}/confirm",
+                                       {"staff_id": rec.id, "note": "当面核对身份证"})
+    assert r.status == 201 and r.data["proofs"][0]["kind"] == "hr_confirmed"
+    r = checker.post(f"/api/binding/requests/{req['id']}/resolve",
+                     {"action": "correct_record", "phone": "1368888", "proof": "hr_confirmed"})
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and "phone" in r.error["fields"]
+    r = checker.post(f"/api/binding/requests/{req['id']}/resolve",
+                     {"action": "correct_record", "proof": "hr_confirmed"})
     assert r.status == 200, r
     row = staff_row(server, rec.id)
     assert row.openid == "o-qb" and row.phone_hash == server.env.cipher.blind_index("13688880000")
@@ -178,13 +188,20 @@ def test_no_record_correct_record_fixes_the_phone(api, f, org, fake_wechat, serv
     assert me["id"] == rec.id and me["phone_masked"] == "136****0000"
 
 
-def test_no_record_without_employee_no_reaches_unit_checkers_and_can_be_rejected(
-        api, org, fake_wechat, b_checker):
+def test_no_record_without_employee_no_reaches_only_all_units_checkers_and_can_be_rejected(
+        api, f, org, fake_wechat, b_checker):
     ticket = _conflict(api, fake_wechat, "o-nobody", "13699990000", "BINDING_NO_RECORD")
     req = file_request(api, ticket, "no_record", name="路人").data
-    # No unit is known: every unit-level checker sees it.
-    assert api.as_(org.a_checker).get("/api/binding/requests/queue").json["total"] == 1
-    bc = api.as_(b_checker)
+    # No unit is known: nobody's unit. Unit-level checkers neither see it nor are notified;
+    # a checker over every unit does.
+    for s in (org.a_checker, b_checker):
+        c = api.as_(s)
+        assert c.get("/api/binding/requests/queue").json["total"] == 0
+        assert c.get(f"/api/binding/requests/{req['id']}").status == 404
+        assert c.get("/api/messages").data == []
+    all_checker = f.staff(org.a_office, "总核验员", employee_no="ALL-CHK")
+    f.grant(all_checker, "data_checker", "all")
+    bc = api.as_(all_checker)
     assert bc.get("/api/binding/requests/queue").json["total"] == 1
     r = bc.post(f"/api/binding/requests/{req['id']}/resolve", {"action": "reject"})
     assert (r.status, r.code) == (422, "VALIDATION_FAILED")
