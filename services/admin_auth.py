@@ -122,21 +122,42 @@ def _check_not_locked(cred):
         raise Forbidden(_lock_message(cred), code="ACCOUNT_LOCKED")
 
 
+# One answer for an unknown username, a wrong password and a locked account, at the same cost
+# (one scrypt check and one audited write each), so neither the message, the status nor the time
+# tells which usernames exist or are locked.
+BAD_CREDENTIALS_MESSAGE = (f"用户名或密码错误（连续 {MAX_FAILURES} 次失败账号将锁定 {LOCK_MINUTES} 分钟，"
+                           "锁定期间无法登录）")
+
+
+def _bad_credentials():
+    return Unauthorized(BAD_CREDENTIALS_MESSAGE, code="BAD_CREDENTIALS")
+
+
 async def password_step(*, env, username, password, ip, request_id):
     """Check username + password. Returns {"pre_token", "stage": "totp" | "enrol"}."""
     username = (username or "").strip()
     await check_login_rate(env=env, ip=ip, account=f"admin:{username}")
     cred = await AdminCredential.aget_or_none(AdminCredential.username == username) if username else None
+    ok = await _run_blocking(verify_password, password or "",
+                             cred.password_hash if cred else await _dummy_hash())
     if cred is None:
-        # Same cost as a real check, so timing does not reveal which usernames exist.
-        await _run_blocking(verify_password, password or "", await _dummy_hash())
-        raise Unauthorized("用户名或密码错误", code="BAD_CREDENTIALS")
-    _check_not_locked(cred)
-    ok = await _run_blocking(verify_password, password or "", cred.password_hash)
+        async with atomic():
+            await audit.record(actor=_actor(ip, request_id), action="admin.login_failed",
+                               target_type="admin_login", target_id="",
+                               after={"username": username[:50], "reason": "unknown_user"})
+        raise _bad_credentials()
+    if cred.locked_until and cred.locked_until > utcnow():
+        async with atomic():
+            await audit.record(actor=_actor(ip, request_id), action="admin.login_failed",
+                               target_type="staff", target_id=cred.staff_id,
+                               after={"username": cred.username, "reason": "locked"})
+        raise _bad_credentials()
     if not ok:
-        extra = await _register_failure(cred, ip=ip, request_id=request_id, reason="password")
-        raise Unauthorized("用户名或密码错误" + (f"（{extra}）" if extra else ""),
-                           code="BAD_CREDENTIALS")
+        try:
+            await _register_failure(cred, ip=ip, request_id=request_id, reason="password")
+        except Forbidden:  # this failure locked the account: say no more than for any other
+            pass
+        raise _bad_credentials()
     staff = await Staff.aget_or_none(Staff.id == cred.staff_id)
     if staff is None or staff.status == "retired" and not staff.is_service_account:
         raise Unauthorized("该账号已停用", code="ACCOUNT_DISABLED")
@@ -180,20 +201,35 @@ async def enrolment(*, env, pre_token):
     return {"secret": secret, "uri": uri, "username": cred.username, "qr_svg": qr_svg(uri)}
 
 
+# Compare-and-set of the last accepted step, in one Redis round trip: of concurrent requests
+# carrying the same code exactly one moves the step forward, the others see it already taken.
+_ACCEPT_STEP = """
+local last = tonumber(redis.call('GET', KEYS[1]) or '0')
+if tonumber(ARGV[1]) > last then
+  redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+return 0
+"""
+
+
 async def _code_matches(env, cred, secret, code):
-    """Accept the current step ±1, never a step at or before the last accepted one (no replay)."""
+    """Accept the current step ±1, never a step at or before the last accepted one (no replay),
+    and one code opens one session even under concurrency (atomic accept of the step)."""
     code = (code or "").strip().replace(" ", "")
     if len(code) != 6 or not code.isdigit():
         return False
     totp = _totp(base64.b32decode(secret))
     now_step = int(time.time() // TOTP_STEP)
-    last_key = f"admin-totp-step:{cred.id}"
-    last = int(await env.redis.get(last_key) or 0)
+    matched = None
     for step in (now_step - 1, now_step, now_step + 1):
-        if step > last and constant_time_equal(totp.generate(step * TOTP_STEP).decode(), code):
-            await env.redis.set(last_key, step, ex=TOTP_STEP * 4)
-            return True
-    return False
+        if constant_time_equal(totp.generate(step * TOTP_STEP).decode(), code):
+            matched = step
+    if matched is None:
+        return False
+    accepted = await env.redis.eval(_ACCEPT_STEP, 1, f"admin-totp-step:{cred.id}", matched,
+                                    TOTP_STEP * 4)
+    return int(accepted) == 1
 
 
 async def totp_step(*, env, pre_token, code, ip, user_agent, request_id):
