@@ -84,6 +84,9 @@ async def instances_out(insts, actor, kinds, *, detail=False):
         pending = [t for t in cur if t.status == "pending"]
         my_task = next((t for t in pending if t.assignee_id == actor.id), None)
         is_applicant = inst.applicant_id == actor.id
+        # Same rule as approvals._is_participant: only the applicant and approvers may cc.
+        participant = is_applicant or any(actor.id in (t.assignee_id, t.on_behalf_of_id)
+                                          for t in mine)
         data = {
             **base(inst),
             "kind_title": kinds[inst.kind].title if inst.kind in kinds else inst.kind,
@@ -102,7 +105,7 @@ async def instances_out(insts, actor, kinds, *, detail=False):
                 "transfer": bool(my_task),
                 "withdraw": is_applicant and inst.status in ("pending", "returned"),
                 "resubmit": is_applicant and inst.status == "returned",
-                "comment": True, "cc": True,
+                "comment": True, "cc": participant,
             },
         }
         if detail:

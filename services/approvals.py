@@ -446,7 +446,19 @@ async def _cc_concurrent_post_leaders(inst, applicant):
             body=inst.summary, link=_link(inst.id), data={"instance_id": inst.id})
 
 
+async def _is_participant(inst, actor):
+    """The applicant, or someone holding (or delegating) a task on the request, in any round."""
+    return inst.applicant_id == actor.id or bool(await get_one(
+        ApprovalTask.select(ApprovalTask.id).where(
+            ApprovalTask.instance == inst.id,
+            (ApprovalTask.assignee == actor.id) | (ApprovalTask.on_behalf_of == actor.id))))
+
+
 async def _cc(inst, actor, to_staff_id, comment):
+    # Only the applicant and the approvers decide who else reads the request: a person who was
+    # merely copied, or who sees it through leave.view, may not pass it on.
+    if not await _is_participant(inst, actor):
+        raise Forbidden("只有申请人和审批人可以抄送", code="APPROVAL_CC_FORBIDDEN")
     target = await _staff_in_unit(to_staff_id, inst.unit_id)
     if target.id == inst.applicant_id or await get_one(ApprovalCc.select().where(
             ApprovalCc.instance == inst.id, ApprovalCc.staff == target.id)):

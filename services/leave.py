@@ -12,6 +12,7 @@ from models.org import Department, Staff
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import approvals, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
+from services.separation import refuse_own
 from services.calendar import day_infos
 from services.leave_rules import (annual_entitlement, annual_exclusion, check_range, count_days,
                                   effective_types, get_type, slot)
@@ -494,6 +495,7 @@ async def adjust_balance(*, actor, balance_id, delta, reason):
         staff = await get_staff_in_reach(actor, "leave.manage", b.staff_id)
     except NotFound:
         raise NotFound("余额记录不存在", code="LEAVE_BALANCE_NOT_FOUND") from None
+    refuse_own(actor, b.staff_id, "调整本人假期余额")
     if delta == 0 or abs(delta) > 365 or delta * 2 != int(delta * 2):
         raise Invalid("调整天数应为非零的半天整数倍", code="LEAVE_ADJUST_INVALID", fields={"delta": "如 1、-0.5"})
     async with atomic():

@@ -5,9 +5,10 @@ that caused them. WeChat subscribe messages are sent after commit by `dispatch_p
 reminder issue will add templates per kind; until a template is configured the status stays
 "none" and the message is in-app only).
 """
-from models.base import count, fetch_all, utcnow
+from models.base import atomic, count, fetch_all, utcnow
 from models.notify import Notification
 from server.errors import NotFound
+from services import audit
 
 # kind -> WeChat subscribe template id; filled from configuration by the reminders issue.
 WECHAT_TEMPLATES = {}
@@ -45,7 +46,11 @@ async def unread_count(*, actor):
 
 
 async def mark_read(*, actor, notification_id=None):
-    """Mark one (or, with no id, all) of the caller's messages read. Reading is not audited."""
+    """Mark one (or, with no id, all) of the caller's messages read.
+
+    Audited, cheaply: one entry per call that changed something (a message already read, or an
+    empty read-all, writes none); read-all records how many, not every id.
+    """
     query = Notification.update(read_at=utcnow()).where(
         Notification.recipient == actor.id, Notification.read_at.is_null())
     if notification_id is not None:
@@ -53,4 +58,11 @@ async def mark_read(*, actor, notification_id=None):
                                                Notification.recipient == actor.id):
             raise NotFound("消息不存在", code="MESSAGE_NOT_FOUND")
         query = query.where(Notification.id == notification_id)
-    return await query.aexecute()
+    async with atomic():
+        changed = await query.aexecute()
+        if changed:
+            await audit.record(
+                actor=actor, action="message.read" if notification_id else "message.read_all",
+                target_type="notification", target_id=notification_id or "",
+                after={"count": changed})
+    return changed

@@ -4,15 +4,22 @@ Grant rules (see docs/decisions.md): the grantor's `role.grant` reach covers the
 requested scope; every permission of the role is held by the grantor over that scope, unless the
 grantor is the 安全保密管理员 and the role has no admin tier; admin-tier roles are never granted
 here; nobody grants to themselves; nobody holds two admin tiers.
+
+Role rules: nobody changes a role they hold; nobody adds to a role a permission they lack, and an
+addition reaches everyone already holding the role, so the editor's own reach of it (the
+安全保密管理员's role.grant reach) must cover every holder's scope. A custom role made by a
+manager without a whole-country reach belongs to their unit (Role.unit): other units neither see
+nor grant it, and it is granted only to that unit's people within that unit.
 """
 import peewee as pw
 
 from models.access import SCOPE_TYPES, Grant, GrantDepartment, Role, RolePermission
 from models.base import atomic, count, exists, fetch_all, utcnow
-from models.org import Department, Staff, Unit
+from models.org import Department, Staff, StaffPost, Unit
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import audit
-from services.access import SCOPE_LABELS, get_staff_in_reach, resolve_scope, staff_dept_ids
+from services.access import (SCOPE_LABELS, get_staff_in_reach, load_grants, resolve_scope,
+                             staff_dept_ids)
 from services.permissions import PERMISSIONS
 
 # Separation of duties: only the auditor tier (安全审计员) may read or verify the audit log.
@@ -41,18 +48,41 @@ async def _roles_out(roles):
              "grantable": not r.admin_tier, "permissions": perms.get(r.id, [])} for r in roles]
 
 
+def _role_visibility(actor, reach):
+    """Roles a caller may see and use: built-in and system-wide ones, their own unit's, and (for a
+    wider reach) the units that reach covers. A unit's custom roles are invisible elsewhere."""
+    if reach.everything:
+        return pw.SQL("1 = 1")
+    units = {actor.unit_id, *reach.unit_ids} - {None}
+    expr = Role.unit.is_null()
+    if units:
+        expr = expr | Role.unit.in_(sorted(units))
+    return expr
+
+
+def _role_visible(role, actor, reach):
+    return (reach.everything or role.unit_id is None or role.unit_id == actor.unit_id
+            or role.unit_id in reach.unit_ids)
+
+
+async def _visible_role(actor, perm, role_id):
+    reach = await actor.reach(perm)
+    role = await Role.aget_or_none(Role.id == role_id)
+    if role is None or not _role_visible(role, actor, reach):
+        raise NotFound("角色不存在", code="ROLE_NOT_FOUND")
+    return role
+
+
 async def list_roles(*, env, actor):
-    actor.require("role.view")
-    roles = await fetch_all(Role.select().order_by(Role.builtin.desc(), Role.id))
+    reach = await actor.require_reach("role.view")
+    roles = await fetch_all(Role.select().where(_role_visibility(actor, reach))
+                            .order_by(Role.builtin.desc(), Role.id))
     return await _roles_out(roles)
 
 
 async def get_role(*, env, actor, role_id):
     actor.require("role.view")
-    role = await Role.aget_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFound("角色不存在", code="ROLE_NOT_FOUND")
-    return (await _roles_out([role]))[0]
+    return (await _roles_out([await _visible_role(actor, "role.view", role_id)]))[0]
 
 
 def _check_permissions(permissions):
@@ -68,34 +98,93 @@ def _check_permissions(permissions):
     return permissions
 
 
+async def _refuse_lacking(actor, permissions):
+    """Nobody puts into a role a permission they do not hold themselves, except the 安全保密管理员,
+    whose office is to define roles (granting them is still bounded by their reach)."""
+    if "security" in actor.admin_tiers:
+        return
+    missing = sorted(p for p in permissions if not actor.has(p))
+    if missing:
+        raise Forbidden("不能在角色中加入您自己没有的权限：" + "、".join(missing),
+                        code="ROLE_EXCEEDS_OWN", fields={"permissions": missing})
+
+
 async def create_role(*, env, actor, code, name, permissions, description=""):
-    actor.require("role.manage")
+    """A custom role. Made by a whole-country role manager it is system-wide; made by anyone else
+    it belongs to their unit (Role.unit) and no other unit sees or grants it."""
+    reach = await actor.require_reach("role.manage")
     permissions = _check_permissions(permissions)
+    await _refuse_lacking(actor, permissions)
+    unit_id = None if reach.everything else actor.unit_id
     async with atomic():
         if await exists(Role.select().where(Role.code == code)):
             raise Conflict("角色代码已被使用", code="ROLE_CODE_TAKEN")
         try:
             role = await Role.acreate(code=code, name=name, description=description or "",
-                                      builtin=False, admin_tier="")
+                                      builtin=False, admin_tier="", unit=unit_id)
         except pw.IntegrityError:
             raise Conflict("角色代码已被使用", code="ROLE_CODE_TAKEN") from None
         for perm in permissions:
             await RolePermission.acreate(role=role.id, permission=perm)
         await audit.record(actor=actor, action="role.create", target_type="role", target_id=role.id,
-                           after={"code": code, "name": name, "permissions": sorted(permissions)})
+                           after={"code": code, "name": name, "permissions": sorted(permissions),
+                                  "unit_id": unit_id})
     return (await _roles_out([role]))[0]
+
+
+async def _active_grants_of(role_id):
+    grants = await fetch_all(Grant.select(Grant, Staff).join(Staff).where(
+        Grant.role == role_id, Grant.revoked_at.is_null()))
+    custom = {}
+    ids = [g.id for g in grants if g.scope_type == "custom"]
+    if ids:
+        for gd in await fetch_all(GrantDepartment.select().where(GrantDepartment.grant.in_(ids))):
+            custom.setdefault(gd.grant_id, []).append(gd.department_id)
+    out = []
+    for g in grants:
+        held = await resolve_scope(g.scope_type, unit_id=g.scope_unit_id,
+                                   department_id=g.scope_department_id,
+                                   custom_dept_ids=custom.get(g.id, ()), staff_id=g.staff_id)
+        out.append((g, held))
+    return out
+
+
+async def _check_role_change(actor, role, added):
+    """Who may change a custom role (see the module docstring and docs/decisions.md)."""
+    if await exists(Grant.select().where(Grant.role == role.id, Grant.staff == actor.id,
+                                         Grant.revoked_at.is_null())):
+        raise Forbidden("不能修改本人持有的角色", code="ROLE_SELF_CHANGE")
+    manage = await actor.reach("role.manage")
+    if not (manage.everything or role.unit_id is not None
+            and (role.unit_id == actor.unit_id or role.unit_id in manage.unit_ids)):
+        raise Forbidden("该角色不属于您管理的单位，不能修改", code="ROLE_SCOPE_EXCEEDED")
+    if not added:
+        return
+    await _refuse_lacking(actor, added)
+    # Adding to a role grants the addition to everyone holding it: allowed only where the editor
+    # could have granted it — their own reach of each permission (the 安全保密管理员: of role.grant)
+    # covers every holder's scope.
+    security = "security" in actor.admin_tiers
+    missing = set()
+    for grant, held in await _active_grants_of(role.id):
+        for perm in (["role.grant"] if security else added):
+            if not actor.has(perm) or not await _covers(await actor.reach(perm), held, grant.staff):
+                missing.add(perm)
+    if missing:
+        raise Forbidden("该角色的现有授权范围超出了您对这些权限的范围：" + "、".join(sorted(missing)),
+                        code="ROLE_EXCEEDS_OWN", fields={"permissions": sorted(missing)})
 
 
 async def update_role(*, env, actor, role_id, name=None, description=None, permissions=None):
     actor.require("role.manage")
-    role = await Role.aget_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFound("角色不存在", code="ROLE_NOT_FOUND")
+    role = await _visible_role(actor, "role.manage", role_id)
     if role.builtin:
         raise Conflict("内置角色不可修改", code="ROLE_BUILTIN")
     if permissions is not None:
         permissions = _check_permissions(permissions)
     current = (await _roles_out([role]))[0]
+    added = sorted(set(permissions or ()) - set(current["permissions"]))
+    await _check_role_change(actor, role, added)
     before, after = {}, {}
     async with atomic():
         fields = {k: v for k, v in (("name", name), ("description", description)) if v is not None}
@@ -110,7 +199,7 @@ async def update_role(*, env, actor, role_id, name=None, description=None, permi
             for perm in permissions:
                 await RolePermission.acreate(role=role.id, permission=perm)
         await audit.record(actor=actor, action="role.update", target_type="role", target_id=role.id,
-                           before=before, after=after)
+                           before=before, after=after, unit_id=role.unit_id)
     return (await _roles_out([await Role.aget(Role.id == role.id)]))[0]
 
 
@@ -222,9 +311,7 @@ async def create_grant(*, env, actor, staff_id, role_id, scope_type, scope_unit_
     if staff_id == actor.id:
         raise Forbidden("不能给自己授权", code="SELF_GRANT")
     grantee = await get_staff_in_reach(actor, "role.grant", staff_id)
-    role = await Role.aget_or_none(Role.id == role_id)
-    if role is None:
-        raise NotFound("角色不存在", code="ROLE_NOT_FOUND")
+    role = await _visible_role(actor, "role.grant", role_id)
     if role.admin_tier:
         raise Forbidden("三员角色只能通过 create-admin 命令创建，不能在线授予",
                         code="ADMIN_ROLE_NOT_GRANTABLE")
@@ -238,6 +325,11 @@ async def create_grant(*, env, actor, staff_id, role_id, scope_type, scope_unit_
         scope_department_id=scope_department_id, department_ids=department_ids, grantee=grantee)
     if not await _covers(grant_reach, requested, grantee):
         raise Forbidden("授权的数据范围超出了您的授权范围", code="GRANT_SCOPE_EXCEEDED")
+    if role.unit_id is not None:
+        # A unit's own role is used inside that unit only: its holders and their scope.
+        home = await resolve_scope("unit_tree", unit_id=role.unit_id)
+        if grantee.unit_id != role.unit_id or not await _covers(home, requested, grantee):
+            raise Forbidden("该角色属于其他单位，只能在本单位内授予", code="ROLE_UNIT_MISMATCH")
     perms = [rp.permission for rp in await fetch_all(
         RolePermission.select().where(RolePermission.role == role.id))]
     if "security" not in actor.admin_tiers:
@@ -301,3 +393,43 @@ async def revoke_grant(*, env, actor, grant_id):
                            after={"revoked_at": now})
     return (await _grants_out(await fetch_all(_grant_query().where(Grant.id == grant.id))))[0]
 
+
+# ---------------------------------------------------------------- grants follow the post
+
+async def end_grants_left_behind(actor, staff, *, left, cause):
+    """A grant comes with a post: when a person leaves a department (transfer, end of a concurrent
+    post) every grant whose scope reaches that department and none of the departments they still
+    work in ends, revoked by whoever moved them and audited (grant.revoke, reason given). Scopes
+    that follow the person ("all", "self") and the 三员 tiers are untouched.
+    Call inside the caller's transaction, after the move. Returns the ended grant ids."""
+    posts = await fetch_all(StaffPost.select(StaffPost.department, Department.unit)
+                            .join(Department, on=(StaffPost.department == Department.id))
+                            .where(StaffPost.staff == staff.id, StaffPost.active == True)  # noqa: E712
+                            .dicts())
+    still = [(staff.department_id, staff.unit_id)] + [(p["department"], p["unit"]) for p in posts]
+    still = [(d, u) for d, u in still if d and d != left]
+    left_dept = await Department.aget_or_none(Department.id == left) if left else None
+    if left_dept is None:
+        return []
+    ended = []
+    for g in await load_grants(staff.id):
+        if g.admin_tier or g.scope_type in ("all", "self"):
+            continue
+        held = await resolve_scope(g.scope_type, unit_id=g.scope_unit_id,
+                                   department_id=g.scope_department_id,
+                                   custom_dept_ids=g.custom_dept_ids, staff_id=staff.id)
+        if not held.covers_department(left_dept.id, left_dept.unit_id):
+            continue
+        if any(held.covers_department(d, u) for d, u in still):
+            continue
+        now = utcnow()
+        await Grant.update(revoked_at=now, revoked_by=actor.id).where(
+            Grant.id == g.id, Grant.revoked_at.is_null()).aexecute()
+        await audit.record(actor=actor, action="grant.revoke", target_type="grant", target_id=g.id,
+                           unit_id=left_dept.unit_id,
+                           before={"staff_id": staff.id, "role": g.role_code,
+                                   "scope_type": g.scope_type, "revoked_at": None},
+                           after={"revoked_at": now, "reason": "left_department",
+                                  "department_id": left_dept.id, **cause})
+        ended.append(g.id)
+    return ended

@@ -15,14 +15,21 @@ from server.errors import Conflict, Invalid, NotFound
 from services import audit, exports
 from services.access import SCOPE_LABELS, get_department_in_reach, get_staff_in_reach, load_grants
 from services.people import lookups_for, staff_list_out, staff_out
+from services.roles import end_grants_left_behind
+from services.separation import refuse_own
 from services.sessions import revoke_all_sessions
 
 EDITABLE = ("employee_no", "name", "position_id", "rank_id", "gender", "phone", "id_no",
             "hire_date", "first_employment_date")
+# What a person's leave entitlement, pay grade or approval routing follows: never changed on
+# one's own record (services/separation.py).
+ENTITLEMENT_FIELDS = ("hire_date", "first_employment_date", "rank_id", "position_id", "gender")
 GENDERS = ("M", "F")
 POST_KINDS = ("concurrent", "secondment")
 STATUS_LABELS = {"active": "在职", "transferred": "调出", "retired": "退休"}
 GENDER_LABELS = {"M": "男", "F": "女"}
+FIELD_LABELS = {"hire_date": "入职日期", "first_employment_date": "参加工作时间", "rank_id": "职级",
+                "position_id": "职务", "gender": "性别"}
 
 
 def audit_view(staff, cipher):
@@ -220,6 +227,9 @@ async def update_staff(*, env, actor, staff_id, changes):
     if unknown:
         raise Invalid("不能修改这些字段：" + "、".join(sorted(unknown)), code="VALIDATION_FAILED",
                       fields={k: "不可修改" for k in unknown})
+    own = sorted(set(changes) & set(ENTITLEMENT_FIELDS))
+    if own:
+        refuse_own(actor, staff.id, "修改本人的" + "、".join(FIELD_LABELS[k] for k in own))
     for key in ("employee_no", "name"):
         if key in changes and not changes[key]:
             raise Invalid("必填项不能清空", code="VALIDATION_FAILED", fields={key: "不能为空"})
@@ -255,6 +265,7 @@ async def transfer_staff(*, env, actor, staff_id, department_id, effective_date,
     """Move a person's primary department (possibly to another unit); reach over both is needed."""
     staff = await get_staff_in_reach(actor, "staff.manage", staff_id)
     dept = await get_department_in_reach(actor, "staff.manage", department_id)
+    refuse_own(actor, staff.id, "为本人办理调动")
     if staff.status != "active":
         raise Conflict("该人员不在职", code="STAFF_NOT_ACTIVE")
     if dept.status != "open":
@@ -276,15 +287,18 @@ async def transfer_staff(*, env, actor, staff_id, department_id, effective_date,
             to_unit=dept.unit_id, to_department=dept.id, kind="transfer",
             effective_date=effective_date, reason=reason or "", actor=actor.id)
         fresh = await Staff.aget(Staff.id == staff.id)
+        ended = await end_grants_left_behind(actor, fresh, left=staff.department_id,
+                                             cause={"transfer_id": row.id})
         b, a = _diff(before, audit_view(fresh, env.cipher))
-        a.update(effective_date=effective_date, reason=reason or "", transfer_id=row.id)
+        a.update(effective_date=effective_date, reason=reason or "", transfer_id=row.id,
+                 grants_ended=ended)
         await audit.record(actor=actor, action="staff.transfer", target_type="staff",
                            target_id=staff.id, before=b, after=a, unit_id=dept.unit_id)
         if dept.unit_id != staff.unit_id:
             # The old unit's auditor sees the person leave too.
             await audit.record(actor=actor, action="staff.transfer_out", target_type="staff",
                                target_id=staff.id, before=b, after=a, unit_id=staff.unit_id)
-    return await get_staff(env=env, actor=actor, staff_id=staff.id)
+    return {**await get_staff(env=env, actor=actor, staff_id=staff.id), "grants_ended": ended}
 
 
 async def retire_staff(*, env, actor, staff_id, effective_date, reason=""):
@@ -315,6 +329,7 @@ async def add_post(*, env, actor, staff_id, department_id, kind="concurrent", st
     """A concurrent post (兼职) or secondment (挂职); reach over the person and the department."""
     staff = await get_staff_in_reach(actor, "staff.manage", staff_id)
     dept = await get_department_in_reach(actor, "staff.manage", department_id)
+    refuse_own(actor, staff.id, "为本人设置兼职或挂职")
     if kind not in POST_KINDS:
         raise Invalid("类型应为 concurrent 或 secondment", code="VALIDATION_FAILED",
                       fields={"kind": "取值不在允许范围内"})
@@ -348,16 +363,21 @@ async def end_post(*, env, actor, staff_id, post_id):
     if post is None or not post.active:
         raise NotFound("兼职记录不存在", code="POST_NOT_FOUND")
     await get_department_in_reach(actor, "staff.manage", post.department_id)
+    refuse_own(actor, staff.id, "结束本人的兼职或挂职")
     today = datetime.date.today()
     end = post.end_date if post.end_date and post.end_date <= today else today
     async with atomic():
         await StaffPost.update(active=False, end_date=end).where(StaffPost.id == post.id).aexecute()
+        fresh = await Staff.aget(Staff.id == staff.id)
+        ended = await end_grants_left_behind(actor, fresh, left=post.department_id,
+                                             cause={"post_id": post.id})
         await audit.record(actor=actor, action="staff.post_end", target_type="staff",
                            target_id=staff.id, unit_id=staff.unit_id,
                            before={"post_id": post.id, "department_id": post.department_id,
                                    "active": True},
-                           after={"post_id": post.id, "active": False, "end_date": end})
-    return {"id": post.id, "active": False, "end_date": end}
+                           after={"post_id": post.id, "active": False, "end_date": end,
+                                  "grants_ended": ended})
+    return {"id": post.id, "active": False, "end_date": end, "grants_ended": ended}
 
 
 # ---------------------------------------------------------------- export
