@@ -47,10 +47,12 @@ class CalendarYearHandler(ApiHandler):
 
 
 class CalendarPublishHandler(ApiHandler):
-    """发布某年的节假日安排（录入完成后，不再按周一至周五推算）。"""
+    """发布某年的节假日安排（unit_id 为空即全国，仅系统管理员；录入完成后不再按周一至周五推算）。"""
 
     async def post(self, year):
-        self.write_data(await calendar.publish_year(actor=self.principal, year=int(year)))
+        body = validate(self.json_body(), {"unit_id": Int(required=False, nullable=True)})
+        self.write_data(await calendar.publish_year(actor=self.principal, year=int(year),
+                                                    unit_id=body["unit_id"]))
 
 
 default_handlers = [

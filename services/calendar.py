@@ -130,16 +130,23 @@ async def year_status(year, *, unit_id=None):
             "warning": missing_year_warning(year) if source == "missing" else ""}
 
 
+async def _check_target(actor, unit_id):
+    """One rule for every calendar write: a unit's own entries need calendar.manage over that
+    unit; the national calendar (unit_id None, read by every unit) needs the system administrator
+    or a whole-country reach."""
+    reach = await actor.require_reach("calendar.manage")
+    if unit_id is not None and not (reach.everything or unit_id in reach.unit_ids):
+        raise NotFound("单位不存在或不在您的管理范围内", code="UNIT_NOT_FOUND")
+    if unit_id is None and not (reach.everything or "system" in actor.admin_tiers):
+        raise Forbidden("只有系统管理员可以修改全国节假日安排", code="CALENDAR_NATIONAL_FORBIDDEN")
+
+
 async def set_day(*, actor, day, kind, name="", unit_id=None):
     actor.require("calendar.manage")
     if kind not in DAY_KINDS:
         raise Invalid("日期类型不正确", code="CALENDAR_KIND_INVALID",
                       fields={"kind": "应为 " + "、".join(DAY_KINDS)})
-    reach = await actor.reach("calendar.manage")
-    if unit_id is not None and not (reach.everything or unit_id in reach.unit_ids):
-        raise NotFound("单位不存在或不在您的管理范围内", code="UNIT_NOT_FOUND")
-    if unit_id is None and not (reach.everything or "system" in actor.admin_tiers):
-        raise Forbidden("只有系统管理员可以修改全国节假日安排", code="CALENDAR_NATIONAL_FORBIDDEN")
+    await _check_target(actor, unit_id)
     async with atomic():
         existing = await CalendarDay.aget_or_none(CalendarDay.day == day, CalendarDay.unit == unit_id)
         before = {"kind": existing.kind, "name": existing.name} if existing else None
@@ -155,7 +162,9 @@ async def set_day(*, actor, day, kind, name="", unit_id=None):
 
 
 async def publish_year(*, actor, year, unit_id=None):
+    """Publish a year for one unit, or (unit_id None) nationally: the same rule as set_day."""
     actor.require("calendar.manage")
+    await _check_target(actor, unit_id)
     async with atomic():
         if not await fetch_all(CalendarYear.select().where(
                 CalendarYear.year == year, CalendarYear.unit == unit_id)):
