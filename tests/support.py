@@ -23,6 +23,8 @@ def test_config(tmpdir, **overrides):
     env["MINGJING_DATABASE_URL"] = os.environ.get("MINGJING_TEST_DATABASE_URL") or f"sqlite:///{tmpdir}/test.db"
     env["MINGJING_REDIS_URL"] = os.environ.get("MINGJING_TEST_REDIS_URL") or "memory://"
     env["MINGJING_SERVER_UPLOAD_DIR"] = f"{tmpdir}/uploads"
+    # The audit anchor (services/audit_anchor.py) of a test run lives with its database, never in data/.
+    env["MINGJING_SECURITY_AUDIT_ANCHOR"] = f"{tmpdir}/audit-anchor.json"
     env["MINGJING_DATABASE_POOL_SIZE"] = "8"
     config = load_config(environ=env)
     if overrides:
