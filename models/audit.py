@@ -1,4 +1,4 @@
-"""Append-only, hash-chained audit log. No code path updates or deletes these rows."""
+"""Append-only, hash-chained (HMAC-keyed) audit log. No code path updates or deletes these rows."""
 import peewee as pw
 
 from models.base import BaseModel, JSONField
@@ -18,6 +18,8 @@ class AuditLog(BaseModel):
     request_id = pw.CharField(max_length=40, default="")
     prev_hash = pw.CharField(max_length=64)
     hash = pw.CharField(max_length=64)
+    # 1: SHA-256 (entries before m0011), 2: HMAC-SHA256 with security.audit_key
+    chain_v = pw.SmallIntegerField(default=2)
 
 
 class AuditHead(BaseModel):

@@ -28,6 +28,8 @@ async def _run(config, host, port, sockets=None):
     if sockets is None:  # with --workers the parent migrated once before forking
         await migrate()
     app = make_app(env)
+    # xheaders stays off: Tornado would believe X-Forwarded-* from anyone. The app applies them
+    # from server.trusted_proxies only (server/proxies.py).
     server = tornado.httpserver.HTTPServer(app, xheaders=False)
     if sockets is None:
         server.listen(port, host)
@@ -59,7 +61,9 @@ def _run_workers(config, host, port, workers):
     async def prepare():
         from server.database import bind_database
         from server.migrate import migrate
+        from services import audit
 
+        audit.use_key(config.security.audit_key)  # m0011 may append a keyed entry
         database = bind_database(config.database.url, pool_size=1)
         try:
             await migrate()
@@ -108,10 +112,16 @@ def main(argv=None):
     imp = sub.add_parser("import-staff", help="import staff from a .csv or .xlsx file")
     imp.add_argument("file")
     imp.add_argument("--unit", help="unit code (default: the top unit)")
-    sub.add_parser("audit-verify", help="verify the audit log hash chain")
+    verify = sub.add_parser("audit-verify", help="verify the audit log hash chain (HMAC-keyed) "
+                            "against the anchor of the last run, then record the new anchor")
+    verify.add_argument("--anchor", help="anchor file to compare with and update "
+                        "(default: security.audit_anchor)")
     sub.add_parser("rotate-keys", help="re-encrypt personal data with the active (first) PII key")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from server import redact
+
+    redact.install()  # phone and ID numbers never reach a log line, whoever logs them
     try:
         config = load_config()
     except ConfigError as exc:

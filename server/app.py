@@ -7,11 +7,14 @@ import importlib
 import logging
 import pkgutil
 
+import tornado.log
 import tornado.web
 
 from server.config import ROOT
 from server.crypto import PiiCipher
 from server.database import bind_database
+from server.proxies import apply_forwarded, parse_trusted
+from server.redact import mask_text
 from server.redis import make_redis
 
 log = logging.getLogger("mingjing")
@@ -68,8 +71,29 @@ async def make_env(config):
     wechat = WeChatGateway(appid=config.wechat.appid, secret=config.wechat.secret,
                            api_base=api_base, redis=redis, timeout=config.wechat.timeout)
     cipher = PiiCipher(config.security.pii_keys, config.security.pii_index_key)
+    from services import audit
+
+    audit.use_key(config.security.audit_key)
     return AppEnv(config=config, db=database, redis=redis, wechat=wechat, cipher=cipher,
                   fake_wechat=fake)
+
+
+def log_request(handler):
+    """The access log line, with phone and ID numbers in the URL masked."""
+    status = handler.get_status()
+    log_method = (tornado.log.access_log.info if status < 400 else
+                  tornado.log.access_log.warning if status < 500 else tornado.log.access_log.error)
+    request = handler.request
+    log_method("%d %s %s (%s) %.2fms", status, request.method, mask_text(request.uri),
+               request.remote_ip, 1000.0 * request.request_time())
+
+
+class MingjingApplication(tornado.web.Application):
+    """Applies trusted proxies' forwarded headers (server/proxies.py) before routing."""
+
+    def find_handler(self, request, **kwargs):
+        apply_forwarded(request, self.settings["trusted_proxy_nets"])
+        return super().find_handler(request, **kwargs)
 
 
 def make_app(env, **settings):
@@ -79,8 +103,10 @@ def make_app(env, **settings):
     routes = gather_routes(env.config)
     load_subscribers()
 
-    return tornado.web.Application(
+    settings.setdefault("log_function", log_request)
+    return MingjingApplication(
         routes,
+        trusted_proxy_nets=parse_trusted(env.config.server.trusted_proxies),
         env=env,
         cookie_secret=env.config.server.cookie_secret,
         xsrf_cookies=True,

@@ -11,16 +11,29 @@ async def migrate(env, args):
 
 
 async def audit_verify(env, args):
+    """Verify the keyed chain; compare with the anchor of the last good run (so deleting the newest
+    entries is caught), then write the new anchor. Exit 0 ok, 1 broken, 2 unusable anchor."""
+    from services.audit_anchor import AnchorError, read_anchor, write_anchor
     from services.audit import verify_chain
 
     await apply_migrations(log=None)
-    result = await verify_chain()
-    if result["ok"]:
-        print(f"审计日志完整：共校验 {result['checked']} 条，哈希链无断裂")
-        return 0
-    print(f"审计日志校验失败：第 {result['broken_at']} 条处断裂（{result['reason']}）；"
-          f"此前 {result['checked']} 条完好")
-    return 1
+    path = args.anchor or env.config.security.audit_anchor
+    try:
+        anchor = read_anchor(path, required=bool(args.anchor))
+    except AnchorError as exc:
+        print(f"审计日志校验失败：{exc}")
+        return 2
+    result = await verify_chain(anchor=anchor)
+    if not result["ok"]:
+        print(f"审计日志校验失败：第 {result['broken_at']} 条处断裂（{result['reason']}）；"
+              f"此前 {result['checked']} 条完好")
+        return 1
+    write_anchor(path, result)
+    legacy = f"（其中 {result['legacy']} 条为启用密钥前的 SHA-256 记录）" if result["legacy"] else ""
+    since = f"，与锚点（第 {anchor['seq']} 条）一致" if anchor else "，首次校验"
+    print(f"审计日志完整：共校验 {result['checked']} 条{legacy}，哈希链无断裂{since}；"
+          f"锚点已写入 {path}")
+    return 0
 
 
 async def demo(env, args):

@@ -52,6 +52,8 @@ class SecurityConfig:
     pii_keys: str = ""
     pii_index_key: str = ""
     signing_key: str = ""
+    audit_key: str = ""       # HMAC key of the audit chain; kept outside the database
+    audit_anchor: str = "data/audit-anchor.json"  # last verified chain head (audit-verify)
     session_ttl_hours: int = 72
     admin_idle_minutes: int = 30
     login_rate_per_ip: int = 30          # failed sign-ins per address per minute
@@ -136,6 +138,7 @@ def check_config(config):
             "security.pii_keys": config.security.pii_keys,
             "security.pii_index_key": config.security.pii_index_key,
             "security.signing_key": config.security.signing_key,
+            "security.audit_key": config.security.audit_key,
             "wechat.secret": config.wechat.secret,
         }
         for name, value in secrets.items():

@@ -13,6 +13,7 @@ from models.base import count, fetch_all
 from server.errors import Invalid
 from services import exports
 from services.audit import verify_chain
+from services.audit_anchor import AnchorError, read_anchor
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 EXPORT_LIMIT = 100_000
@@ -79,9 +80,17 @@ async def list_audit(*, env, actor, actor_id=None, action=None, target_type=None
 
 
 async def verify(*, env, actor):
-    """Walk the whole hash chain (the chain is global, so this is not narrowed by unit)."""
+    """Walk the whole hash chain (the chain is global, so this is not narrowed by unit), with the
+    same verifier as `audit-verify`, against its anchor when this host has one (read only: the
+    command line keeps the anchor)."""
     actor.require("audit.verify")
-    return await verify_chain()
+    try:
+        anchor = read_anchor(env.config.security.audit_anchor)
+    except AnchorError as exc:
+        return {"ok": False, "checked": 0, "broken_at": None, "reason": str(exc)}
+    result = await verify_chain(anchor=anchor)
+    result["anchored"] = anchor is not None
+    return result
 
 
 def _local(value):

@@ -15,6 +15,7 @@ def cli(db, *args):
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINGJING_")}
     env["MINGJING_DATABASE_URL"] = f"sqlite:///{db}"
     env["MINGJING_REDIS_URL"] = "memory://"
+    env["MINGJING_SECURITY_AUDIT_ANCHOR"] = f"{db}.anchor.json"
     return subprocess.run([sys.executable, "-m", "server", *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=180)
 

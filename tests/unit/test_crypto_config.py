@@ -67,7 +67,11 @@ def test_real_mode_refuses_placeholder_secrets():
         "MINGJING_WECHAT_MODE": "real", "MINGJING_WECHAT_SECRET": "s3cr3t-real",
         "MINGJING_SERVER_COOKIE_SECRET": "x" * 40, "MINGJING_SECURITY_PII_KEYS": AES,
         "MINGJING_SECURITY_PII_INDEX_KEY": "y" * 40, "MINGJING_SECURITY_SIGNING_KEY": "z" * 40,
+        "MINGJING_SECURITY_AUDIT_KEY": "w" * 40,
     }
     assert load_config(environ=good).wechat.mode == "real"
+    # The audit chain's key is a secret like the others (issue 9).
+    with pytest.raises(ConfigError, match="security.audit_key"):
+        load_config(environ={**good, "MINGJING_SECURITY_AUDIT_KEY": "dev-only-audit-key-change-me"})
     with pytest.raises(ConfigError):
         load_config(environ={**good, "MINGJING_WECHAT_MODE": "prod"})
