@@ -5,14 +5,18 @@ random token; the session lives in Redis with a sliding idle timeout) and the Pr
 from the database on every request, so a changed grant applies on the next page. XSRF stays on
 (Tornado checks every non-GET request before `prepare()`).
 """
+import base64
+import hashlib
 import json
 import logging
+import secrets
 import urllib.parse
 import uuid
 
 import tornado.web
 
 from handlers.base import BaseHandler, dumps, to_local
+from server import inputs
 from server.errors import ApiError, Forbidden
 from services import admin_auth
 from services.access import load_principal
@@ -43,6 +47,21 @@ NAV = [
     ("/admin/calendar", "节假日日历", ("calendar.manage",)),
 ]
 
+# Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline
+# <script> blocks carry the per-response nonce (`nonce="{{ csp_nonce }}"`).
+INLINE_HANDLERS = ("this.form.submit()", "window.print()")
+_HANDLER_HASHES = " ".join(
+    "'sha256-%s'" % base64.b64encode(hashlib.sha256(js.encode()).digest()).decode()
+    for js in INLINE_HANDLERS)
+
+
+def content_security_policy(nonce):
+    return ("default-src 'self'; "
+            f"script-src 'self' 'nonce-{nonce}' 'unsafe-hashes' {_HANDLER_HASHES}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+            "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
 NAV_DENIED_TIERS = {"/admin/staff": ("security", "audit")}
 
 STATUS_MESSAGES = {
@@ -71,6 +90,16 @@ class AdminHandler(BaseHandler):
         self.set_header("X-Content-Type-Options", "nosniff")
         self.set_header("X-Frame-Options", "DENY")
         self.set_header("Referrer-Policy", "same-origin")
+        # Called again by clear() before an error page: the page and header share one nonce.
+        self.csp_nonce = secrets.token_urlsafe(16)
+        self.set_header("Content-Security-Policy", content_security_policy(self.csp_nonce))
+
+    def set_cookie(self, name, value, **kwargs):
+        # Every console cookie (session, flash, XSRF, sign-in steps) is Secure over https; the
+        # protocol comes from a trusted proxy's X-Forwarded-Proto (server/proxies.py).
+        if self.request.protocol == "https":
+            kwargs["secure"] = True
+        super().set_cookie(name, value, **kwargs)
 
     @property
     def user_agent(self):
@@ -84,6 +113,7 @@ class AdminHandler(BaseHandler):
         self.request_id = (self.request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:40]
         self.set_header("X-Request-Id", self.request_id)
         self.principal = None
+        self.check_inputs()
         self.session_token = self.get_cookie(SESSION_COOKIE)
         session = await admin_auth.console_session(env=self.env, token=self.session_token)
         if session:
@@ -144,7 +174,7 @@ class AdminHandler(BaseHandler):
         ns.update(principal=getattr(self, "principal", None), nav=self.nav_items(),
                   path=self.request.path, local_time=fmt_time, unit_name=getattr(
                       self, "unit_name", "明镜人事管理系统"), flash=None, errors={}, error=None,
-                  form={}, dumps=dumps)
+                  form={}, dumps=dumps, csp_nonce=getattr(self, "csp_nonce", ""))
         return ns
 
     async def page(self, template, **kwargs):
@@ -164,9 +194,10 @@ class AdminHandler(BaseHandler):
     def int_arg(self, name, default=None, *, body=False):
         raw = (self.get_body_argument if body else self.get_query_argument)(name, "")
         try:
-            return int(raw) if str(raw).strip() else default
+            value = int(raw) if str(raw).strip() else default
         except ValueError:
             return default
+        return value if value is None or inputs.in_int64(value) else default
 
     def write_json(self, data, status=200):
         self.set_status(status)
