@@ -45,6 +45,35 @@ ERROR_STATUSES = {
 }
 
 
+# OpenAPI links: what a created record's id opens next (create -> read -> update), so a client
+# generator and schemathesis' stateful phase can walk a resource's life.
+def _id_link(op_id, description, param="id"):
+    return {"operationId": op_id, "description": description,
+            "parameters": {param: "$response.body#/data/id"}}
+
+
+LINKS = {
+    ("LeaveRequestListHandler.post", "201"): {
+        "GetLeaveRequest": _id_link("LeaveRequestHandler.get", "查看刚提交的请假申请"),
+        "ResubmitLeaveRequest": _id_link("LeaveResubmitHandler.post", "退回后修改并重新提交"),
+        "ReportBack": _id_link("LeaveReportBackHandler.post", "销假"),
+    },
+    ("OvertimeListHandler.post", "201"): {
+        "GetOvertimeRequest": _id_link("OvertimeHandler.get", "查看刚提交的加班申请"),
+    },
+    ("StaffListHandler.post", "201"): {
+        "GetStaff": _id_link("StaffHandler.get", "查看新建的人员"),
+        "UpdateStaff": _id_link("StaffHandler.patch", "修改人员信息"),
+        "StaffHistory": _id_link("StaffHandler.get", "人员变动历史") | {"operationId": "StaffHistoryHandler.get"},
+        "TransferStaff": _id_link("StaffTransferHandler.post", "调动"),
+    },
+    ("DepartmentListHandler.post", "201"): {
+        "GetDepartment": _id_link("DepartmentHandler.get", "查看新建的部门"),
+        "UpdateDepartment": _id_link("DepartmentHandler.patch", "修改部门"),
+    },
+}
+
+
 def implemented_methods(handler_class):
     """HTTP methods the handler defines itself (not RequestHandler's 405 stubs)."""
     return [m for m in METHODS
@@ -200,6 +229,9 @@ def build_document(rules):
                     content[download] = {"schema": {"type": "string", "format": "binary"}}
                 responses[str(status)] = {"description": "成功" if status < 300 else "重定向",
                                           "content": content}
+                links = LINKS.get((key, str(status)))
+                if links:
+                    responses[str(status)]["links"] = links
         responses.update(_error_responses(anonymous))
         operation["responses"] = responses
         if parameters:
@@ -209,6 +241,13 @@ def build_document(rules):
         paths.setdefault(template, {})[method] = operation
 
     error_content = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    known = {op["operationId"] for item in paths.values() for op in item.values()}
+    for item in paths.values():
+        for op in item.values():
+            for response in op["responses"].values():
+                for name, link in list(response.get("links", {}).items()):
+                    if link["operationId"] not in known:  # a renamed handler must not dangle
+                        del response["links"][name]
     return {
         "openapi": "3.1.0",
         "info": {"title": "明镜 Mingjing API", "version": "1.0",
