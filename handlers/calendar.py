@@ -2,7 +2,7 @@
 import datetime
 
 from handlers.base import ApiHandler
-from server.errors import BadRequest, Invalid
+from server.errors import BadRequest, Invalid, NotFound
 from server.validate import Int, Str, validate
 from services import calendar
 
@@ -13,6 +13,16 @@ def _date(value, name):
     except (TypeError, ValueError):
         raise Invalid(f"{name} 应为日期 YYYY-MM-DD", code="VALIDATION_FAILED",
                       fields={name: "应为日期 YYYY-MM-DD"}) from None
+
+
+YEARS = range(1900, 2100)  # the calendar's meaningful span; `date()` itself fails at year 0
+
+
+def _year(value):
+    year = int(value)
+    if year not in YEARS:
+        raise NotFound("年份超出日历范围", code="NOT_FOUND")
+    return year
 
 
 class CalendarHandler(ApiHandler):
@@ -43,7 +53,7 @@ class CalendarYearHandler(ApiHandler):
     """某年的日历来源（package/admin/missing）与提示。"""
 
     async def get(self, year):
-        self.write_data(await calendar.year_status(int(year), unit_id=self.principal.unit_id))
+        self.write_data(await calendar.year_status(_year(year), unit_id=self.principal.unit_id))
 
 
 class CalendarPublishHandler(ApiHandler):
@@ -51,7 +61,7 @@ class CalendarPublishHandler(ApiHandler):
 
     async def post(self, year):
         body = validate(self.json_body(), {"unit_id": Int(required=False, nullable=True)})
-        self.write_data(await calendar.publish_year(actor=self.principal, year=int(year),
+        self.write_data(await calendar.publish_year(actor=self.principal, year=_year(year),
                                                     unit_id=body["unit_id"]))
 
 

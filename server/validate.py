@@ -9,6 +9,7 @@
 """
 import datetime
 
+from server import inputs
 from server.errors import Invalid
 
 _MISSING = object()
@@ -42,15 +43,25 @@ class Field:
 
 
 class Str(Field):
-    def __init__(self, *, min_len=None, max_len=200, strip=True, **kw):
+    """Text. Control characters are refused; `multiline` text (default: fields of 200+ characters,
+    i.e. reasons, notes, comments) may hold line breaks and tabs (CRLF becomes LF)."""
+
+    def __init__(self, *, min_len=None, max_len=200, strip=True, multiline=None, **kw):
         super().__init__(**kw)
         self.min_len = 1 if min_len is None and kw.get("required", True) else (min_len or 0)
         self.max_len = max_len
         self.strip = strip
+        self.multiline = (max_len is None or max_len >= 200) if multiline is None else multiline
 
     def clean(self, value):
         if not isinstance(value, str):
             raise ValueError("应为文本")
+        if self.multiline:
+            value = value.replace("\r\n", "\n")
+        if inputs.control_char(value, multiline=self.multiline) is not None:
+            raise ValueError("不能含有控制字符" + ("" if self.multiline else "或换行"))
+        if inputs.has_lone_surrogate(value):
+            raise ValueError("含有无法编码的字符")
         if self.strip:
             value = value.strip()
         if len(value) < self.min_len:
@@ -61,21 +72,28 @@ class Str(Field):
 
 
 class Int(Field):
+    """An integer; without explicit bounds it must still fit a signed 64-bit column."""
+
     def __init__(self, *, min_value=None, max_value=None, **kw):
         super().__init__(**kw)
-        self.min_value, self.max_value = min_value, max_value
+        self.min_value = inputs.INT64_MIN if min_value is None else min_value
+        self.max_value = inputs.INT64_MAX if max_value is None else max_value
 
     def clean(self, value):
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise ValueError("应为整数")
+        if isinstance(value, str) and not inputs.is_digits(value):
+            raise ValueError("应为整数")  # int() would also take "1_000" and " 7 "
         try:
             value = int(value)
         except ValueError:
             raise ValueError("应为整数") from None
-        if self.min_value is not None and value < self.min_value:
-            raise ValueError(f"不能小于 {self.min_value}")
-        if self.max_value is not None and value > self.max_value:
-            raise ValueError(f"不能大于 {self.max_value}")
+        if value < self.min_value:
+            raise ValueError("超出范围" if self.min_value == inputs.INT64_MIN
+                             else f"不能小于 {self.min_value}")
+        if value > self.max_value:
+            raise ValueError("超出范围" if self.max_value == inputs.INT64_MAX
+                             else f"不能大于 {self.max_value}")
         return value
 
 
@@ -87,8 +105,11 @@ class Float(Field):
     def clean(self, value):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ValueError("应为数字")
-        value = float(value)
-        if value != value:
+        try:
+            value = float(value)
+        except OverflowError:
+            raise ValueError("超出范围") from None
+        if value != value or value in (float("inf"), float("-inf")):
             raise ValueError("应为数字")
         if self.min_value is not None and value < self.min_value:
             raise ValueError(f"不能小于 {self.min_value}")
