@@ -342,7 +342,8 @@ def test_browser_entrance_qr_changes_without_reload(hr_page, server, api, org):
     assert page.inner_text("#qr-seconds").strip().isdigit()
     shot(page, "04-entrance-qr")
     page.evaluate("window.__marker = 'same page'")
-    page.wait_for_function(f"document.querySelector('#qr-code').dataset.token !== {json.dumps(first)}",
+    # A selector wait, not wait_for_function: the console's CSP has no 'unsafe-eval' (issue 9).
+    page.wait_for_selector(f"#qr-code:not([data-token={json.dumps(first)}])", state="attached",
                            timeout=10000)
     assert page.evaluate("window.__marker") == "same page"       # no reload happened
     second = page.get_attribute("#qr-code", "data-token")
