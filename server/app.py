@@ -46,8 +46,12 @@ def gather_routes(config):
     routes = []
     for package_name in ROUTE_PACKAGES:
         package = importlib.import_module(package_name)
-        for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
-            module = importlib.import_module(f"{package_name}.{info.name}")
+        # Sub-packages too (handlers/appraisal/cycles.py ...): a large feature is a package.
+        infos = pkgutil.walk_packages(package.__path__, prefix=f"{package_name}.")
+        for info in sorted(infos, key=lambda i: i.name):
+            if info.ispkg:
+                continue
+            module = importlib.import_module(info.name)
             routes.extend(getattr(module, "default_handlers", []))
             if config.fake_wechat:
                 # Dev-only endpoints (the no-WeChat login) do not exist in real mode.

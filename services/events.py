@@ -27,7 +27,9 @@ async def publish(event, **payload):
 def load_subscribers():
     import services
 
-    for info in pkgutil.iter_modules(services.__path__):
-        module = importlib.import_module(f"services.{info.name}")
+    for info in pkgutil.walk_packages(services.__path__, prefix="services."):
+        if info.ispkg:
+            continue
+        module = importlib.import_module(info.name)
         if getattr(module, "SUBSCRIBES", False) and hasattr(module, "register_subscribers"):
             module.register_subscribers()
