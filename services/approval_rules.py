@@ -31,8 +31,15 @@ LEAVE_FLOW = [
      "when": [{"field": "days", "op": ">", "value": 15}]},
 ]
 GENERIC_FLOW = [{"name": "部门负责人审批", "approvers": ["dept_leader"], "mode": "any"}]
+# 目标三级审核: the employee submits, the department leader reviews, the unit confirms (HR by
+# default; a unit may make the deputy head in charge (supervisor) the confirming step instead).
+APPRAISAL_GOALS_FLOW = [
+    {"name": "部门负责人审核", "approvers": ["dept_leader"], "mode": "any"},
+    {"name": "单位确认", "approvers": ["role:hr_officer"], "mode": "any"},
+]
 # Built-in flows used until a unit (or the nation-wide default row) defines its own.
-DEFAULT_FLOWS = {"leave": LEAVE_FLOW}
+DEFAULT_FLOWS = {"leave": LEAVE_FLOW, "appraisal_goals": APPRAISAL_GOALS_FLOW,
+                 "appraisal_goal_change": APPRAISAL_GOALS_FLOW}
 
 
 def default_steps(kind):

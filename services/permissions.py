@@ -28,6 +28,8 @@ PERMISSIONS = {
     "attendance.manage": "维护考勤规则与地点",
     "attendance.review": "复核异常打卡",
     "attendance.report": "考勤统计报表",
+    "appraisal.manage": "组织考核：考核周期、参与人员、部门指标、数据导入",
+    "appraisal.view": "查看考核目标、进度与历史",
 }
 
 # Every active staff member holds these over their own data, without a grant row.
@@ -59,7 +61,7 @@ BUILTIN_ROLES = {
                         "staff.invite", "binding.view", "leave.view", "leave.manage",
                         "leave.report", "attendance.view", "attendance.manage",
                         "attendance.review", "attendance.report", "approval.flow.manage",
-                        "calendar.manage"],
+                        "calendar.manage", "appraisal.manage", "appraisal.view"],
     },
     "data_checker": {
         "name": "数据核验员", "tier": "",
@@ -68,9 +70,9 @@ BUILTIN_ROLES = {
     },
     "discipline_inspector": {
         "name": "纪检监督员", "tier": "",
-        "description": "只读查看人员、请假与考勤数据",
+        "description": "只读查看人员、请假、考勤与考核数据（含目标的全部历史版本）",
         "permissions": ["org.view", "staff.view", "leave.view", "leave.report",
-                        "attendance.view", "attendance.report"],
+                        "attendance.view", "attendance.report", "appraisal.view"],
     },
     "staff": {
         "name": "普通职工", "tier": "",

@@ -1,0 +1,1 @@
+"""Appraisal over HTTP (/api/appraisal/...): cycles.py, goals.py, progress.py."""

@@ -1,0 +1,1 @@
+"""Request and response models of /api/appraisal, one module per handler module."""
