@@ -1,22 +1,27 @@
 """My messages (in-app notifications)."""
 from handlers.base import ApiHandler
+from handlers.contract import Ok, api
+from handlers.schemas import messages as s
 from services import notify
 
 
 class MessageListHandler(ApiHandler):
     """我的消息列表（?unread=1 仅未读）。"""
 
-    async def get(self):
-        page, size = self.page_args()
+    # Beside page and total: "unread", the caller's unread count (the badge).
+    @api(query=s.MessageListQuery, response=list[s.MessageOut], paged=True, extra=("unread",))
+    async def get(self, *, query):
         rows, total = await notify.list_messages(
-            actor=self.principal, unread_only=self.query("unread") == "1", page=page, page_size=size)
-        self.write_data(rows, page=page, total=total,
+            actor=self.principal, unread_only=query.unread, page=query.page,
+            page_size=query.page_size)
+        self.write_data(rows, page=query.page, total=total,
                         unread=await notify.unread_count(actor=self.principal))
 
 
 class MessageReadHandler(ApiHandler):
     """标记一条消息为已读。"""
 
+    @api(response=Ok)
     async def post(self, message_id):
         await notify.mark_read(actor=self.principal, notification_id=int(message_id))
         self.write_data({"ok": True})
@@ -25,6 +30,7 @@ class MessageReadHandler(ApiHandler):
 class MessageReadAllHandler(ApiHandler):
     """全部标记为已读。"""
 
+    @api(response=Ok)
     async def post(self):
         await notify.mark_read(actor=self.principal)
         self.write_data({"ok": True})

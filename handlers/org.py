@@ -1,12 +1,14 @@
 """Org structure API: units, departments (tree, move, close, leadership), positions, ranks."""
 from handlers.base import ApiHandler
+from handlers.contract import api
+from handlers.schemas import org as s
 from server.errors import BadRequest
-from server.validate import Bool, Int, List, Str, validate
 from services import org
 
 
 def int_query(handler, name, default=None):
-    """An optional integer query argument; a non-integer is a 400, not a 500."""
+    """An optional integer query argument; a non-integer is a 400, not a 500. Used by
+    handlers/staff.py, handlers/roles.py until their query strings are declared models."""
     value = handler.get_query_argument(name, None)
     if value in (None, ""):
         return default
@@ -20,75 +22,73 @@ def int_query(handler, name, default=None):
 class UnitListHandler(ApiHandler):
     """单位树（在组织机构查看范围内）；新建单位。"""
 
+    @api(response=list[s.UnitNode])
     async def get(self):
+        """单位树（在组织机构查看范围内）。"""
         self.write_data(await org.list_units(env=self.env, actor=self.principal))
 
-    async def post(self):
-        body = validate(self.json_body(), {
-            "name": Str(max_len=100), "code": Str(max_len=50),
-            "parent_id": Int(required=False, nullable=True),
-        })
-        self.write_data(await org.create_unit(env=self.env, actor=self.principal, **body), status=201)
+    @api(body=s.UnitCreate, response=s.UnitOut, status=201)
+    async def post(self, *, body):
+        """新建单位。"""
+        self.write_data(await org.create_unit(env=self.env, actor=self.principal,
+                                              **body.model_dump()), status=201)
 
 
 class UnitHandler(ApiHandler):
     """修改单位名称或代码。"""
 
-    async def patch(self, unit_id):
-        body = validate(self.json_body(), {
-            "name": Str(max_len=100, required=False), "code": Str(max_len=50, required=False),
-        })
+    @api(body=s.UnitUpdate, response=s.UnitOut)
+    async def patch(self, unit_id, *, body):
         self.write_data(await org.update_unit(env=self.env, actor=self.principal,
-                                              unit_id=int(unit_id), **body))
+                                              unit_id=int(unit_id), **body.model_dump()))
 
 
 class DepartmentListHandler(ApiHandler):
     """部门树或平铺列表（?unit_id=&flat=1）；新建部门。"""
 
-    async def get(self):
-        flat = self.get_query_argument("flat", "0") in ("1", "true")
+    @api(query=s.DepartmentListQuery, response=list[s.DepartmentNode])
+    async def get(self, *, query):
+        """部门树或平铺列表（?unit_id=&flat=1）。"""
         self.write_data(await org.list_departments(env=self.env, actor=self.principal,
-                                                   unit_id=int_query(self, "unit_id"), flat=flat))
+                                                   unit_id=query.unit_id, flat=query.flat))
 
-    async def post(self):
-        body = validate(self.json_body(), {
-            "unit_id": Int(), "parent_id": Int(required=False, nullable=True),
-            "name": Str(max_len=100), "sort": Int(required=False, default=0),
-        })
-        self.write_data(await org.create_department(env=self.env, actor=self.principal, **body),
-                        status=201)
+    # Without org.view the caller gets the bare row back (no names or head count).
+    @api(body=s.DepartmentCreate, response=s.DepartmentOut | s.DepartmentBrief, status=201)
+    async def post(self, *, body):
+        """新建部门。"""
+        self.write_data(await org.create_department(env=self.env, actor=self.principal,
+                                                    **body.model_dump()), status=201)
 
 
 class DepartmentHandler(ApiHandler):
     """部门详情（负责人、分管领导、副职）；改名或调整排序。"""
 
+    @api(response=s.DepartmentOut)
     async def get(self, dept_id):
+        """部门详情（负责人、分管领导、副职）。"""
         self.write_data(await org.get_department(env=self.env, actor=self.principal,
                                                  department_id=int(dept_id)))
 
-    async def patch(self, dept_id):
-        body = validate(self.json_body(), {
-            "name": Str(max_len=100, required=False), "sort": Int(required=False),
-        })
+    @api(body=s.DepartmentUpdate, response=s.DepartmentBrief)
+    async def patch(self, dept_id, *, body):
+        """部门改名或调整排序。"""
         self.write_data(await org.update_department(env=self.env, actor=self.principal,
-                                                    department_id=int(dept_id), **body))
+                                                    department_id=int(dept_id), **body.model_dump()))
 
 
 class DepartmentMoveHandler(ApiHandler):
     """移动部门到新的上级部门（或单位顶层），整棵子树随之移动。"""
 
-    async def post(self, dept_id):
-        body = validate(self.json_body(), {
-            "parent_id": Int(nullable=True),
-            "unit_id": Int(required=False, nullable=True),
-        })
+    @api(body=s.DepartmentMove, response=s.DepartmentBrief)
+    async def post(self, dept_id, *, body):
         self.write_data(await org.move_department(env=self.env, actor=self.principal,
-                                                  department_id=int(dept_id), **body))
+                                                  department_id=int(dept_id), **body.model_dump()))
 
 
 class DepartmentCloseHandler(ApiHandler):
     """撤销部门（须无在职人员、无兼职、无下级部门）。"""
 
+    @api(response=s.DepartmentBrief)
     async def post(self, dept_id):
         self.write_data(await org.close_department(env=self.env, actor=self.principal,
                                                    department_id=int(dept_id)))
@@ -97,35 +97,32 @@ class DepartmentCloseHandler(ApiHandler):
 class DepartmentLeadershipHandler(ApiHandler):
     """设置部门负责人、副职与分管领导。"""
 
-    async def put(self, dept_id):
-        body = validate(self.json_body(), {
-            "leader_id": Int(nullable=True),
-            "deputy_ids": List(Int(), required=False, default=[], max_items=20),
-            "supervisor_id": Int(required=False, nullable=True),
-        })
+    @api(body=s.LeadershipUpdate, response=s.DepartmentOut)
+    async def put(self, dept_id, *, body):
         self.write_data(await org.set_leadership(env=self.env, actor=self.principal,
-                                                 department_id=int(dept_id), **body))
+                                                 department_id=int(dept_id), **body.model_dump()))
 
 
 class PositionListHandler(ApiHandler):
     """职务列表（?unit_id=）；新建职务。"""
 
-    async def get(self):
+    @api(query=s.PositionListQuery, response=list[s.PositionOut])
+    async def get(self, *, query):
+        """职务列表（?unit_id=）。"""
         self.write_data(await org.list_positions(env=self.env, actor=self.principal,
-                                                 unit_id=int_query(self, "unit_id")))
+                                                 unit_id=query.unit_id))
 
-    async def post(self):
-        body = validate(self.json_body(), {
-            "unit_id": Int(), "name": Str(max_len=100),
-            "is_leading": Bool(required=False, default=False),
-        })
-        self.write_data(await org.create_position(env=self.env, actor=self.principal, **body),
-                        status=201)
+    @api(body=s.PositionCreate, response=s.PositionOut, status=201)
+    async def post(self, *, body):
+        """新建职务。"""
+        self.write_data(await org.create_position(env=self.env, actor=self.principal,
+                                                  **body.model_dump()), status=201)
 
 
 class RankListHandler(ApiHandler):
     """职级列表。"""
 
+    @api(response=list[s.RankOut])
     async def get(self):
         self.write_data(await org.list_ranks(env=self.env, actor=self.principal))
 

@@ -120,3 +120,21 @@ def test_cli_audit_verify_exit_code(server, api, org, auditors, tmp_path):
     bad = run_cli(server, "audit-verify", anchor=tmp_path / "anchor.json")
     assert bad.returncode == 1
     assert f"第 {target.seq} 条" in bad.stdout
+
+
+def test_query_shape_errors_are_422(api, org, auditors):
+    aud = api.as_(auditors[0])
+
+    def fields(r):
+        assert r.status == 422 and r.code == "VALIDATION_FAILED", r
+        return r.error["fields"]
+    assert fields(aud.get("/api/audit?actor=0")) == {"actor": "不能小于 1"}
+    assert fields(aud.get("/api/audit?until=1800-01-01")) == {"until": "时间应在 1900 年至 2100 年之间"}
+    assert fields(aud.get("/api/audit?page_size=201")) == {"page_size": "不能大于 200"}
+    assert fields(aud.get("/api/audit?action=" + "a" * 61)) == {"action": "不能超过 60 个字符"}
+    assert fields(aud.get("/api/audit/export?format=xlsx")) == {"format": "取值不在允许范围内：csv"}
+    assert fields(aud.get("/api/audit/export?since=soon")) == {"since": "应为 YYYY-MM-DD 或 ISO 时间"}
+    # A time is an exact (exclusive) bound, a date the whole day.
+    make_changes(api, org)
+    assert len(aud.get("/api/audit?action=staff.update&until=2000-01-01T00:00:00%2B08:00").data) == 0
+    assert len(aud.get("/api/audit?action=staff.update&since=2000-01-01T08:30").data) == 1

@@ -53,7 +53,8 @@ def test_departments_tree_and_flat_within_reach(api, org, scoped):
     assert all("children" not in d or not d["children"] for d in flat.data)
     # The other unit's departments are not visible, and asking for them is a 404.
     assert api.as_(org.a_hr_officer).get(f"/api/departments?unit_id={org.b.id}").status == 404
-    assert api.as_(org.a_hr_officer).get("/api/departments?unit_id=abc").status == 400
+    bad = api.as_(org.a_hr_officer).get("/api/departments?unit_id=abc")
+    assert bad.status == 422 and bad.code == "VALIDATION_FAILED" and bad.error["fields"] == {"unit_id": "应为整数"}
     assert api.as_(scoped.hr).get(f"/api/departments/{org.a_fin.id}").status == 404
     assert api.as_(scoped.hr).get(f"/api/departments/{org.a_hr_files.id}").status == 200
 
