@@ -62,6 +62,28 @@ class SecurityConfig:
     login_rate_per_code: int = 3         # tries of one WeChat login code per minute
 
 
+def _no_templates():
+    return {}
+
+
+@dataclasses.dataclass(frozen=True)
+class RemindersConfig:
+    """Timed reminders and WeChat delivery (issue 13, docs/reminders.md)."""
+    scheduler: bool = True          # run the scheduler and delivery loops in `python -m server run`
+    tick_seconds: int = 30          # how often the lease holder derives and runs due jobs
+    lease_seconds: int = 90         # the lease expires this long after its holder stops renewing
+    send_time: str = "09:00"        # deadline reminders go out at this Beijing time
+    approval_wait_hours: int = 8    # a task waiting this many working hours reminds its approver
+    clock_in_time: str = "08:50"    # working days: reminder to those who have not punched
+    binding_sla_days: int = 1       # an unresolved binding request escalates after this
+    max_attempts: int = 6           # transient WeChat errors are retried up to this many sends
+    retry_base_seconds: int = 30    # backoff: base * 2^(attempt-1), capped at one hour
+    claim_idle_seconds: int = 60    # stream entries idle this long are taken over (XAUTOCLAIM)
+    stream: str = "mingjing:reminders:outbox"
+    # event -> {"template_id", "page", "fields": {wechat key: source}} (console rows override)
+    templates: dict = dataclasses.field(default_factory=_no_templates)
+
+
 @dataclasses.dataclass(frozen=True)
 class Config:
     server: ServerConfig = ServerConfig()
@@ -69,6 +91,7 @@ class Config:
     redis: RedisConfig = RedisConfig()
     wechat: WeChatConfig = WeChatConfig()
     security: SecurityConfig = SecurityConfig()
+    reminders: RemindersConfig = RemindersConfig()
 
     @property
     def fake_wechat(self):
@@ -91,6 +114,11 @@ def _coerce(value, default):
         return str(value).lower() in ("1", "true", "yes", "on")
     if isinstance(default, int):
         return int(value)
+    if isinstance(default, dict):
+        if isinstance(value, str):
+            import json
+            return dict(json.loads(value) or {})
+        return dict(value or {})
     if isinstance(default, tuple):
         if isinstance(value, str):
             return tuple(v.strip() for v in value.split(",") if v.strip())

@@ -26,6 +26,7 @@ FAKE_LOGIN = re.compile(r"^fake:(?P<openid>[\w.-]{1,64})$")
 FAKE_PHONE = re.compile(r"^fakephone:(?P<phone>1\d{10})$")
 
 ERRORS = {
+    -1: "system error",
     40001: "invalid credential, access_token is invalid or not latest",
     40013: "invalid appid",
     40029: "invalid code",
@@ -35,6 +36,7 @@ ERRORS = {
     41001: "access_token missing",
     42001: "access_token expired",
     43101: "user refuse to accept the msg",
+    45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit  mustslower  retry next minute",
     47003: "argument invalid! data invalid",
 }
@@ -51,10 +53,13 @@ class FakeState:
 
     def __init__(self, apps, auto_subscribe=False):
         self.apps = dict(apps)
-        self.auto_subscribe = auto_subscribe
+        self.default_auto_subscribe = auto_subscribe
         self.reset()
 
     def reset(self):
+        self.auto_subscribe = self.default_auto_subscribe
+        self.long_term = set()  # (openid, template_id): 长期订阅 long-term, repeated sends
+        self.failures = []  # (errcode, path): the next matching calls answer this errcode
         self.login_codes = {}  # code -> {"openid", "unionid"}
         self.phone_codes = {}  # code -> (phone, country_code)
         self.used_codes = set()
@@ -90,9 +95,23 @@ class FakeState:
     def delay(self, seconds, calls=1, path=None):
         self.delays.extend([(float(seconds), path)] * int(calls))
 
-    def subscribe(self, openid, template_id, count=1):
+    def subscribe(self, openid, template_id, count=1, long_term=False):
         self.templates.add(template_id)  # count=0 only declares the template
         self.subscriptions[(openid, template_id)] += int(count)
+        if long_term:
+            self.long_term.add((openid, template_id))
+
+    def unsubscribe(self, openid, template_id):
+        """The user switched the template off in WeChat's settings: every send is 43101."""
+        self.subscriptions[(openid, template_id)] = 0
+        self.long_term.discard((openid, template_id))
+
+    def set_auto_subscribe(self, on=True):
+        self.auto_subscribe = bool(on)
+
+    def fail(self, errcode, calls=1, path="/cgi-bin/message/subscribe/send"):
+        """The next `calls` matching calls answer `errcode` (-1 busy, 45009 quota, 47003 ...)."""
+        self.failures.extend([(int(errcode), path)] * int(calls))
 
     def add_app(self, appid, secret):
         self.apps[appid] = secret
@@ -176,6 +195,9 @@ class _Api(_Base):
         try:
             if self.state.take(self.state.limits, path) is not None:
                 raise WeChatError(45011)
+            failure = self.state.take(self.state.failures, path)
+            if failure is not None:
+                raise WeChatError(failure[0])
             result = self.answer()
         except WeChatError as exc:
             result = {"errcode": exc.errcode, "errmsg": ERRORS.get(exc.errcode, "error")}
@@ -238,22 +260,38 @@ class PhoneNumber(_Api):
         return {"errcode": 0, "errmsg": "ok", "phone_info": info}
 
 
+# Documented value limits of subscribe-message keywords (key type = the key without its number).
+FIELD_LIMITS = {"thing": 20, "character_string": 32, "number": 32, "letter": 32, "symbol": 5,
+                "phrase": 5, "name": 10, "phone_number": 17, "car_number": 8, "amount": 32,
+                "date": 40, "time": 40, "short_thing": 5}
+
+
+def valid_field(key, value):
+    kind = re.sub(r"\d+$", "", key)
+    if not isinstance(value, str) or not value:
+        return False
+    limit = FIELD_LIMITS.get(kind)
+    return limit is None or len(value) <= limit
+
+
 class SubscribeSend(_Api):
     def answer(self):
         self.state.check_token(self.get_argument("access_token", ""))
         body = self.body()
         touser, template = body.get("touser", ""), body.get("template_id", "")
+        long_term = (touser, template) in self.state.long_term
         if not self.state.auto_subscribe:
             if template not in self.state.templates:
                 raise WeChatError(40037)
-            if self.state.subscriptions[(touser, template)] <= 0:
+            if not long_term and self.state.subscriptions[(touser, template)] <= 0:
                 raise WeChatError(43101)
         data = body.get("data")
         if not isinstance(data, dict) or not all(
-            isinstance(v, dict) and "value" in v for v in data.values()
+            isinstance(v, dict) and "value" in v and valid_field(k, v["value"])
+            for k, v in data.items()
         ):
             raise WeChatError(47003)
-        if not self.state.auto_subscribe:
+        if not self.state.auto_subscribe and not long_term:
             self.state.subscriptions[(touser, template)] -= 1
         self.state.next_msgid += 1
         self.state.messages.append(dict(body, msgid=self.state.next_msgid))
@@ -267,6 +305,9 @@ CONTROL_ACTIONS = {
     "rate_limit",
     "delay",
     "subscribe",
+    "unsubscribe",
+    "set_auto_subscribe",
+    "fail",
     "add_app",
     "reset",
     "sent_messages",

@@ -36,6 +36,15 @@ PHONE_CODE_INVALID = "手机号授权凭证无效，请重新授权"
 UNAVAILABLE = "微信服务暂不可用"
 
 
+class SubscribeError(Exception):
+    """A subscribe message WeChat did not accept: `errcode` as WeChat gave it (None: unreachable)."""
+
+    def __init__(self, errcode, errmsg=""):
+        super().__init__(f"{errcode}: {errmsg}")
+        self.errcode = errcode
+        self.errmsg = errmsg or ""
+
+
 class _Client(WeChatClient):
     """A wechatpy client that never fetches or stores a token itself: the gateway hands one in.
 
@@ -188,6 +197,25 @@ class WeChatGateway:
         with _wechat_errors():
             result = await self._with_token(post)
         return result.get("msgid")
+
+    async def deliver_subscribe_message(self, openid, template_id, data, page=None, *,
+                                        miniprogram_state=None):
+        """Like send_subscribe_message, for the delivery worker: WeChat's own errcode comes back
+        as SubscribeError (-1 busy, 45009 quota, 43101 refused, 47003 bad data ...) so the worker
+        can tell a retry from a permanent failure."""
+        data = {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
+        body = optionaldict(touser=openid, template_id=template_id, page=page, data=data,
+                            miniprogram_state=miniprogram_state, lang="zh_CN")
+        post = functools.partial(
+            self._client.wxa._post, "cgi-bin/message/subscribe/send", data=body
+        )
+        try:
+            result = await self._with_token(post)
+        except WeChatClientException as exc:
+            raise SubscribeError(exc.errcode, exc.errmsg) from exc
+        except (requests.RequestException, LockError, RedisError) as exc:
+            raise SubscribeError(None, f"unreachable: {type(exc).__name__}") from exc
+        return str(result.get("msgid") or "")
 
     async def get_access_token(self):
         with _wechat_errors():

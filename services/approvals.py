@@ -536,11 +536,12 @@ async def _move_task(task, inst, *, to, behalf):
     return rows == 1
 
 
-async def hand_over(delegation, actor) -> list:
+async def hand_over(delegation, actor, day=None) -> list:
     """While `delegation` covers today: the delegator's tasks already waiting go to the delegate
     (代 X 审批), with a timeline note, a message to the delegate and one audit entry. Call inside
-    a transaction. Returns the instance ids handed over."""
-    day = today()
+    a transaction. Returns the instance ids handed over. The scheduler calls it on the start
+    day with actor None (the system) and its own clock's `day` (services/reminders.py)."""
+    day = day or today()
     if delegation.revoked_at is not None or not delegation.start <= day <= delegation.end:
         return []
     delegate = await Staff.aget_or_none(Staff.id == delegation.delegate_id, Staff.status == "active")

@@ -1,27 +1,35 @@
 """The one place notifications are raised: an in-app message per recipient, queued for WeChat.
 
 Call `raise_notification` inside the caller's transaction: the messages commit with the change
-that caused them. WeChat subscribe messages are sent after commit by `dispatch_pending` (a
-reminder issue will add templates per kind; until a template is configured the status stays
-"none" and the message is in-app only).
+that caused them. For a kind with a WeChat template (config.yaml reminders.templates or the
+console), each message also gets an outbox row in the same transaction; services/delivery.py
+sends it after commit through Redis Streams (docs/reminders.md). Without a template the status
+stays "none" and the message is in-app only.
 """
 from models.base import atomic, count, fetch_all, utcnow
 from models.notify import Notification
 from server.errors import NotFound
 from services import audit
 
-# kind -> WeChat subscribe template id; filled from configuration by the reminders issue.
-WECHAT_TEMPLATES = {}
-
-
-async def raise_notification(*, recipient_ids, kind, title, body="", link="", data=None):
+async def raise_notification(*, recipient_ids, kind, title, body="", link="", data=None,
+                             now=None):
     ids = sorted({int(r) for r in recipient_ids if r})
     if not ids:
         return 0
-    status = "pending" if kind in WECHAT_TEMPLATES else "none"
+    from services import delivery
+
+    template = await delivery.template_for(kind)
+    if template is not None:
+        # One row at a time: the outbox row needs the message's id (same transaction).
+        for rid in ids:
+            message = await Notification.acreate(
+                recipient=rid, kind=kind, title=title[:100], body=body[:500], link=link,
+                data=data, wechat_status="pending", created_at=now or utcnow())
+            await delivery.enqueue(message, template)
+        return len(ids)
     await Notification.insert_many([
         {"recipient": rid, "kind": kind, "title": title[:100], "body": body[:500], "link": link,
-         "data": data, "wechat_status": status, "created_at": utcnow()}
+         "data": data, "wechat_status": "none", "created_at": now or utcnow()}
         for rid in ids]).aexecute()
     return len(ids)
 

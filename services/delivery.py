@@ -1,0 +1,428 @@
+"""WeChat subscribe-message delivery (issue 13): the outbox, Redis Streams and the send log.
+
+A notification whose kind has a template gets an `outbox` row in the same transaction
+(`enqueue`, called by services/notify). Every process publishes due rows to one stream (XADD,
+keyed by the outbox id), reads it through one consumer group (XREADGROUP), claims the row in the
+database before calling WeChat (so two entries for one row send once), records the outcome and
+every attempt, then XACKs. Entries a dead worker left pending are taken over with XAUTOCLAIM;
+rows whose entry Redis lost (down, restarted) are published again. Details: docs/reminders.md.
+"""
+import asyncio
+import datetime
+import logging
+import re
+from zoneinfo import ZoneInfo
+
+from redis.exceptions import RedisError, ResponseError
+
+from models.base import atomic, fetch_all, get_one, utcnow
+from models.notify import Notification
+from models.org import Staff
+from models.reminders import DeliveryAttempt, Outbox, ReminderSetting, Subscription, TemplateSetting
+
+log = logging.getLogger("mingjing.delivery")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GROUP = "delivery"
+RETRY_CODES = {-1, 45009, 45011}   # busy, daily quota, minute quota: try again later
+REFUSED = 43101                    # the user refused: the allowance is zeroed, no retry
+REPUBLISH_AFTER = datetime.timedelta(minutes=5)   # a published row still pending: entry lost?
+STALE_SENDING = datetime.timedelta(minutes=2)
+ERROR_TEXT = {
+    -1: "微信系统繁忙", 45009: "微信接口当日调用量已达上限", 45011: "微信接口调用过于频繁",
+    43101: "用户拒绝接收或未订阅该消息", 47003: "模板参数不正确", 40037: "模板 ID 不正确",
+    None: "无法连接微信服务器",
+}
+
+# event -> template settings from config.yaml (reminders.templates); console rows override.
+CONFIG_TEMPLATES = {}
+
+# WeChat keyword value limits (characters) by key type; time/date are formatted, never cut.
+FIELD_LIMITS = {"thing": 20, "character_string": 32, "number": 32, "letter": 32, "symbol": 5,
+                "phrase": 5, "name": 10, "phone_number": 17, "car_number": 8, "amount": 32,
+                "short_thing": 5}
+EVENT_LABELS = {
+    "approval.pending": "待审批", "approval.result": "审批结果", "approval.overdue": "审批催办",
+    "approval.action_required": "申请需补充", "approval.cc": "审批抄送",
+    "approval.withdrawn": "审批撤回", "approval.comment": "审批评论",
+    "binding.request": "绑定申请待处理", "binding.resolved": "绑定申请结果",
+    "binding.overdue": "绑定申请超时", "attendance.clock_in": "上班打卡提醒",
+    "attendance.field_punch": "外勤打卡", "attendance.device_change": "换机申请",
+}
+
+
+def configure(config):
+    """Take reminders.templates from configuration (called once at start-up)."""
+    CONFIG_TEMPLATES.clear()
+    for event, value in (config.reminders.templates or {}).items():
+        if isinstance(value, dict) and value.get("template_id"):
+            CONFIG_TEMPLATES[str(event)] = {
+                "template_id": str(value["template_id"]), "page": str(value.get("page") or ""),
+                "fields": dict(value.get("fields") or {}), "enabled": True,
+                "long_term": bool(value.get("long_term")), "source": "config"}
+
+
+def key_type(key):
+    return re.sub(r"\d+$", "", key)
+
+
+def _cut(text, limit):
+    text = re.sub(r"\s+", " ", str(text or "")).strip()
+    if len(text) <= limit:
+        return text
+    return text[:limit - 1] + "…"
+
+
+def _as_local(value):
+    if isinstance(value, str):
+        try:
+            value = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        value = datetime.datetime.combine(value, datetime.time())
+        return value
+    if not isinstance(value, datetime.datetime):
+        return None
+    if value.tzinfo is None:   # naive datetimes in Mingjing are UTC
+        value = value.replace(tzinfo=datetime.timezone.utc)
+    return value.astimezone(SHANGHAI).replace(tzinfo=None)
+
+
+def field_value(key, value, *, fallback_time=None):
+    """One keyword value made acceptable to WeChat: cut to its type's limit (with "…"), times
+    formatted; never empty (WeChat refuses an empty value)."""
+    kind = key_type(key)
+    if kind in ("time", "date"):
+        moment = _as_local(value) or _as_local(fallback_time) or _as_local(utcnow())
+        return moment.strftime("%Y年%m月%d日 %H:%M" if kind == "time" else "%Y年%m月%d日")
+    if kind == "number":
+        digits = re.sub(r"[^\d.\-]", "", str(value or ""))
+        return digits[:32] or "0"
+    if kind in ("letter", "character_string", "car_number", "phone_number", "symbol"):
+        text = re.sub(r"[^\x21-\x7e]", "", str(value or ""))
+        return text[:FIELD_LIMITS[kind]] or "-"
+    if kind in ("phrase", "short_thing"):
+        # phrase: up to 5 Chinese characters (no digits or letters)
+        text = re.sub(r"[^\u4e00-\u9fff]", "", str(value or ""))
+        return text[:5] or "提醒"
+    return _cut(value, FIELD_LIMITS.get(kind, 20)) or "-"
+
+
+def _source(notification, expr):
+    expr = str(expr or "")
+    if expr.startswith("="):
+        return expr[1:]
+    if expr.startswith("data."):
+        return (notification.data or {}).get(expr[5:], "")
+    if expr == "event":
+        return EVENT_LABELS.get(notification.kind, notification.kind)
+    if expr in ("title", "body", "created_at", "kind"):
+        return getattr(notification, expr)
+    return expr   # a literal without "=" still shows something rather than nothing
+
+
+def build_data(notification, fields):
+    fields = fields or {"thing1": "title", "time2": "created_at"}
+    return {key: {"value": field_value(key, _source(notification, expr),
+                                       fallback_time=notification.created_at)}
+            for key, expr in fields.items()}
+
+
+async def template_for(event):
+    """The template settings of an event (console row first, then config.yaml), or None."""
+    row = await TemplateSetting.aget_or_none(TemplateSetting.event == event)
+    if row is not None:
+        if not row.enabled or not row.template_id:
+            return None
+        return {"template_id": row.template_id, "page": row.page, "fields": row.fields or {},
+                "enabled": True, "long_term": row.long_term, "source": "console"}
+    return CONFIG_TEMPLATES.get(event)
+
+
+def _page(link, template):
+    page = template.get("page") or link or ""
+    return page.lstrip("/") if page and not page.startswith("/admin") else ""
+
+
+async def enqueue(notification, template):
+    """The outbox row for one notification; call inside the notification's transaction."""
+    return await Outbox.acreate(
+        notification=notification.id, staff=notification.recipient_id, event=notification.kind,
+        template_id=template["template_id"], page=_page(notification.link, template)[:255],
+        data=build_data(notification, template.get("fields")), status="pending",
+        next_attempt_at=notification.created_at, created_at=notification.created_at,
+        updated_at=notification.created_at)
+
+
+# -- the stream --------------------------------------------------------------------------------
+
+def stream_name(env):
+    return env.config.reminders.stream
+
+
+async def ensure_group(env):
+    try:
+        await env.redis.xgroup_create(stream_name(env), GROUP, id="0", mkstream=True)
+    except ResponseError as exc:
+        if "BUSYGROUP" not in str(exc):
+            raise
+
+
+async def publish_due(env, *, now=None):
+    """XADD every outbox row that is due and not (recently) published. A row published twice (two
+    processes, a lost entry) still sends once: the worker claims it in the database first."""
+    now = now or utcnow()
+    rows = await fetch_all(Outbox.select(Outbox.id, Outbox.published_at).where(
+        Outbox.status.in_(["pending", "retry"]), Outbox.next_attempt_at <= now,
+        Outbox.published_at.is_null() | (Outbox.published_at < now - REPUBLISH_AFTER))
+        .order_by(Outbox.id).limit(500))
+    published = 0
+    for row in rows:
+        mark = Outbox.update(published_at=now).where(Outbox.id == row.id)
+        mark = mark.where(Outbox.published_at.is_null() if row.published_at is None
+                          else Outbox.published_at == row.published_at)
+        if not await mark.aexecute():
+            continue   # another process published it just now
+        try:
+            await env.redis.xadd(stream_name(env), {"outbox": str(row.id)})
+        except (RedisError, OSError):
+            # Redis is away: forget the mark, the next sweep after it returns publishes again.
+            await Outbox.update(published_at=None).where(Outbox.id == row.id).aexecute()
+            raise
+        published += 1
+    return published
+
+
+async def _handle_entries(env, entries, worker, now):
+    done = 0
+    for entry_id, fields in entries:
+        try:
+            outbox_id = int((fields or {}).get("outbox", 0))
+        except (TypeError, ValueError):
+            outbox_id = 0
+        if outbox_id:
+            await deliver(env, outbox_id, worker=worker, now=now)
+        # The outcome is committed before the ack: a crash in between re-delivers the entry, and
+        # the row's state makes the second delivery a no-op.
+        await env.redis.xack(stream_name(env), GROUP, entry_id)
+        await env.redis.xdel(stream_name(env), entry_id)
+        done += 1
+    return done
+
+
+async def consume(env, *, worker, now=None, block_ms=None, count=50):
+    result = await env.redis.xreadgroup(GROUP, worker, {stream_name(env): ">"}, count=count,
+                                        block=block_ms)
+    entries = [e for _, items in (result or []) for e in items]
+    return await _handle_entries(env, entries, worker, now)
+
+
+async def reclaim(env, *, worker, now=None, idle_ms=None):
+    """Take over entries another consumer read but never acked (it died) and deliver them."""
+    idle_ms = env.config.reminders.claim_idle_seconds * 1000 if idle_ms is None else idle_ms
+    result = await env.redis.xautoclaim(stream_name(env), GROUP, worker, min_idle_time=idle_ms,
+                                        start_id="0-0", count=100)
+    entries = [e for e in (result[1] if result else []) if e and e[1] is not None]
+    return await _handle_entries(env, entries, worker, now)
+
+
+async def drain(env, *, worker, now=None, idle_ms=None):
+    """Publish what is due and deliver everything in the stream (the test hook, tick-now)."""
+    await ensure_group(env)
+    published = await publish_due(env, now=now)
+    handled = await reclaim(env, worker=worker, now=now, idle_ms=idle_ms)
+    while True:
+        n = await consume(env, worker=worker, now=now)
+        handled += n
+        if not n:
+            break
+    return {"published": published, "handled": handled}
+
+
+class Worker:
+    """One process's delivery loop: publish, read (blocking briefly), now and then reclaim."""
+
+    def __init__(self, env, worker):
+        self.env, self.worker = env, worker
+
+    async def run(self):
+        rounds = 0
+        while True:
+            try:
+                await ensure_group(self.env)
+                await publish_due(self.env)
+                await consume(self.env, worker=self.worker, block_ms=1000)
+                rounds += 1
+                if rounds % 10 == 0:
+                    await reclaim(self.env, worker=self.worker)
+            except asyncio.CancelledError:
+                raise
+            except (RedisError, OSError) as exc:
+                log.warning("delivery: Redis unavailable (%r); the outbox keeps everything", exc)
+                await asyncio.sleep(2)
+            except Exception:
+                log.exception("delivery loop error")
+                await asyncio.sleep(2)
+
+
+# -- one send ----------------------------------------------------------------------------------
+
+def backoff(env, attempts):
+    base = max(1, env.config.reminders.retry_base_seconds)
+    return datetime.timedelta(seconds=min(3600, base * 2 ** max(0, attempts - 1)))
+
+
+async def _reserve(row, now):
+    """Take one allowance for this send: long-term, else one one-time acceptance."""
+    sub = await Subscription.aget_or_none(Subscription.staff == row.staff_id,
+                                          Subscription.template_id == row.template_id)
+    if sub is None:
+        return ""
+    if sub.long_term:
+        return "long_term"
+    taken = await Subscription.update(one_time=Subscription.one_time - 1, updated_at=now).where(
+        Subscription.id == sub.id, Subscription.one_time > 0).aexecute()
+    return "one_time" if taken else ""
+
+
+async def _refund(row, now):
+    if row.reserved == "one_time":
+        await Subscription.update(one_time=Subscription.one_time + 1, updated_at=now).where(
+            Subscription.staff == row.staff_id,
+            Subscription.template_id == row.template_id).aexecute()
+
+
+async def _finish(row, *, outcome, status, now, worker, errcode=None, message="", msgid="",
+                  retry_at=None):
+    wechat_status = {"sent": "sent", "refused": "refused", "failed": "failed",
+                     "skipped": "skipped", "retry": "pending"}[outcome]
+    async with atomic():
+        await DeliveryAttempt.acreate(outbox=row.id, number=row.attempts, outcome=outcome,
+                                      errcode=errcode, message=message[:200], worker=worker[:64],
+                                      created_at=now)
+        changes = {"status": status, "updated_at": now, "last_errcode": errcode,
+                   "last_error": message[:200], "claimed_at": None}
+        if outcome == "sent":
+            changes.update(sent_at=now, msgid=msgid[:64])
+        if retry_at is not None:
+            changes.update(next_attempt_at=retry_at, published_at=None, reserved="")
+        await Outbox.update(**changes).where(Outbox.id == row.id).aexecute()
+        await Notification.update(wechat_status=wechat_status, wechat_error=message[:100]).where(
+            Notification.id == row.notification_id).aexecute()
+    return outcome
+
+
+async def deliver(env, outbox_id, *, worker, now=None):
+    """Send one outbox row at most once. Returns the outcome, or None when there was nothing to do
+    (sent already, not due, or another worker holds it)."""
+    now = now or utcnow()
+    claimed = await Outbox.update(status="sending", claimed_at=now, claimed_by=worker[:64],
+                                  attempts=Outbox.attempts + 1, updated_at=now).where(
+        Outbox.id == outbox_id, Outbox.status.in_(["pending", "retry"]),
+        Outbox.next_attempt_at <= now).aexecute()
+    row = await Outbox.aget_or_none(Outbox.id == outbox_id)
+    if row is None:
+        return None
+    if not claimed:
+        if row.status == "sending" and row.claimed_at and row.claimed_at < now - STALE_SENDING:
+            # A worker died between claiming and recording: WeChat may or may not have the
+            # message. Never send twice: record it for the admin instead of retrying.
+            return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
+                                 message="发送中断，结果未知（为避免重复不再重发）")
+        return None
+    staff = await Staff.aget_or_none(Staff.id == row.staff_id)
+    setting = await ReminderSetting.aget_or_none(ReminderSetting.staff == row.staff_id)
+    if staff is None or staff.status != "active" or not staff.openid:
+        return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
+                             message="未绑定微信")
+    if setting is not None and not setting.wechat:
+        return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
+                             message="本人已关闭微信提醒")
+    reserved = await _reserve(row, now)
+    if not reserved:
+        return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
+                             message="无订阅额度（消息仍在站内信中）")
+    await Outbox.update(reserved=reserved).where(Outbox.id == row.id).aexecute()
+    row.reserved = reserved
+    from server.wechat import SubscribeError
+
+    try:
+        msgid = await env.wechat.deliver_subscribe_message(
+            staff.openid, row.template_id, row.data or {}, row.page or None)
+    except SubscribeError as exc:
+        code = exc.errcode
+        text = f"{ERROR_TEXT.get(code, '微信返回错误')}（{code}）" if code is not None \
+            else ERROR_TEXT[None]
+        if code == REFUSED:
+            await Subscription.update(one_time=0, long_term=False, rejected_at=now,
+                                      updated_at=now).where(
+                Subscription.staff == row.staff_id,
+                Subscription.template_id == row.template_id).aexecute()
+            return await _finish(row, outcome="refused", status="refused", now=now,
+                                 worker=worker, errcode=code, message=text)
+        await _refund(row, now)
+        if (code in RETRY_CODES or code is None) and row.attempts < env.config.reminders.max_attempts:
+            return await _finish(row, outcome="retry", status="retry", now=now, worker=worker,
+                                 errcode=code, message=text,
+                                 retry_at=now + backoff(env, row.attempts))
+        return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
+                             errcode=code, message=text)
+    return await _finish(row, outcome="sent", status="sent", now=now, worker=worker,
+                         msgid=msgid, message="")
+
+
+# -- subscriptions (what the mini-program's wx.requestSubscribeMessage answered) ----------------
+
+async def all_templates():
+    """{event: settings} for every configured event (console rows over config.yaml)."""
+    out = {e: t for e, t in CONFIG_TEMPLATES.items()}
+    for row in await fetch_all(TemplateSetting.select()):
+        out[row.event] = {"template_id": row.template_id, "page": row.page,
+                          "fields": row.fields or {}, "enabled": row.enabled,
+                          "long_term": row.long_term, "source": "console"}
+    return out
+
+
+async def record_subscriptions(*, actor, results, now=None):
+    """`results`: {template_id: "accept" | "reject" | "ban" | "filter"} as WeChat reported it.
+    An accepted one-time template adds one send; a template configured as long-term (长期订阅)
+    allows repeated sends until rejected. Unknown template ids are refused by the caller."""
+    now = now or utcnow()
+    long_term_ids = {t["template_id"] for t in (await all_templates()).values()
+                     if t.get("long_term") and t.get("enabled")}
+    out = {}
+    async with atomic():
+        for template_id, answer in results.items():
+            sub = await Subscription.aget_or_none(Subscription.staff == actor.id,
+                                                  Subscription.template_id == template_id)
+            if sub is None:
+                sub = await Subscription.acreate(staff=actor.id, template_id=template_id,
+                                                 created_at=now, updated_at=now)
+            if answer == "accept":
+                if template_id in long_term_ids:
+                    changes = {"long_term": True, "rejected_at": None}
+                else:
+                    changes = {"one_time": Subscription.one_time + 1, "rejected_at": None}
+            else:
+                changes = {"long_term": False, "one_time": 0, "rejected_at": now}
+            await Subscription.update(updated_at=now, **changes).where(
+                Subscription.id == sub.id).aexecute()
+            sub = await Subscription.aget(Subscription.id == sub.id)
+            out[template_id] = subscription_out(sub)
+    return out
+
+
+def subscription_out(sub):
+    return {"template_id": sub.template_id, "one_time": sub.one_time, "long_term": sub.long_term,
+            "rejected": sub.rejected_at is not None, "updated_at": sub.updated_at}
+
+
+async def my_subscriptions(*, actor):
+    rows = await fetch_all(Subscription.select().where(Subscription.staff == actor.id)
+                           .order_by(Subscription.id))
+    return [subscription_out(r) for r in rows]
+
+
+async def latest_attempt(outbox_id):
+    return await get_one(DeliveryAttempt.select().where(DeliveryAttempt.outbox == outbox_id)
+                         .order_by(DeliveryAttempt.number.desc()))
