@@ -39,12 +39,18 @@ async def _run(config, host, port, sockets=None):
                                        host, port, config.wechat.mode)
     print(f"明镜 Mingjing 已启动: http://{host}:{port}/admin  (API: /api, 健康检查: /healthz)",
           flush=True)
+    from services import scheduler
+
+    # Timed reminders and WeChat delivery (issue 13): one lease-holding ticker among processes.
+    runner = scheduler.start(env)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     server.stop()
+    if runner is not None:
+        await runner.stop()
     await env.close()
 
 
