@@ -115,7 +115,7 @@ def test_real_mode_has_no_dev_login(server, tmp_path, api, org, fake_wechat):
                 "api_base": fake_wechat.base_url},
         server={"cookie_secret": os.urandom(16).hex()},
         security={"pii_keys": f"k1:aes256gcm:{key}", "pii_index_key": os.urandom(16).hex(),
-                  "signing_key": os.urandom(16).hex()})
+                  "signing_key": os.urandom(16).hex(), "audit_key": os.urandom(16).hex()})
     check_config(config)  # real-looking secrets: accepted
     fake_wechat.add_app("wx1234567890abcdef", "3f0c9a1b7e5d4c2a8b6f")
     real = ServerThread(config).start()
@@ -129,7 +129,9 @@ def test_real_mode_has_no_dev_login(server, tmp_path, api, org, fake_wechat):
     finally:
         # Both servers bind the one database proxy: give it back to the session's server.
         from models.base import db
+        from services import audit
         db.initialize(server.env.db)
+        audit.use_key(server.config.security.audit_key)  # and the audit chain's key (issue 9)
         real.stop()
     # ... while the fake-mode server does have the dev login.
     assert api.post("/api/auth/dev", {"employee_no": org.a_head.employee_no}).status == 200
