@@ -79,6 +79,7 @@ class RemindersConfig:
     max_attempts: int = 6           # transient WeChat errors are retried up to this many sends
     retry_base_seconds: int = 30    # backoff: base * 2^(attempt-1), capped at one hour
     claim_idle_seconds: int = 60    # stream entries idle this long are taken over (XAUTOCLAIM)
+    sending_stale_seconds: int = 120  # a send claimed this long ago and unfinished: outcome unknown
     stream: str = "mingjing:reminders:outbox"
     # event -> {"template_id", "page", "fields": {wechat key: source}} (console rows override)
     templates: dict = dataclasses.field(default_factory=_no_templates)

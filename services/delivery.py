@@ -26,7 +26,7 @@ GROUP = "delivery"
 RETRY_CODES = {-1, 45009, 45011}   # busy, daily quota, minute quota: try again later
 REFUSED = 43101                    # the user refused: the allowance is zeroed, no retry
 REPUBLISH_AFTER = datetime.timedelta(minutes=5)   # a published row still pending: entry lost?
-STALE_SENDING = datetime.timedelta(minutes=2)
+UNKNOWN = "发送中断，结果未知（为避免重复不再重发）"
 ERROR_TEXT = {
     -1: "微信系统繁忙", 45009: "微信接口当日调用量已达上限", 45011: "微信接口调用过于频繁",
     43101: "用户拒绝接收或未订阅该消息", 47003: "模板参数不正确", 40037: "模板 ID 不正确",
@@ -172,6 +172,7 @@ async def publish_due(env, *, now=None):
     """XADD every outbox row that is due and not (recently) published. A row published twice (two
     processes, a lost entry) still sends once: the worker claims it in the database first."""
     now = now or utcnow()
+    await settle_interrupted(env, now=now)
     rows = await fetch_all(Outbox.select(Outbox.id, Outbox.published_at).where(
         Outbox.status.in_(["pending", "retry"]), Outbox.next_attempt_at <= now,
         Outbox.published_at.is_null() | (Outbox.published_at < now - REPUBLISH_AFTER))
@@ -191,6 +192,21 @@ async def publish_due(env, *, now=None):
             raise
         published += 1
     return published
+
+
+async def settle_interrupted(env, *, now):
+    """Rows a worker claimed and never finished (it died mid-send): WeChat may or may not have the
+    message. Never send twice: record "outcome unknown" for the admin instead of retrying."""
+    stale = now - datetime.timedelta(seconds=env.config.reminders.sending_stale_seconds)
+    rows = await fetch_all(Outbox.select().where(Outbox.status == "sending",
+                                                 Outbox.claimed_at < stale))
+    for row in rows:
+        taken = await Outbox.update(status="failed", updated_at=now).where(
+            Outbox.id == row.id, Outbox.status == "sending",
+            Outbox.claimed_at == row.claimed_at).aexecute()
+        if taken:
+            await _finish(row, outcome="failed", status="failed", now=now,
+                          worker=row.claimed_by, message=UNKNOWN)
 
 
 async def _handle_entries(env, entries, worker, now):
@@ -244,14 +260,15 @@ class Worker:
 
     def __init__(self, env, worker):
         self.env, self.worker = env, worker
+        self.stopping = False
 
     async def run(self):
         rounds = 0
-        while True:
+        while not self.stopping:
             try:
                 await ensure_group(self.env)
                 await publish_due(self.env)
-                await consume(self.env, worker=self.worker, block_ms=1000)
+                await consume(self.env, worker=self.worker, block_ms=500)
                 rounds += 1
                 if rounds % 10 == 0:
                     await reclaim(self.env, worker=self.worker)
@@ -321,15 +338,8 @@ async def deliver(env, outbox_id, *, worker, now=None):
         Outbox.id == outbox_id, Outbox.status.in_(["pending", "retry"]),
         Outbox.next_attempt_at <= now).aexecute()
     row = await Outbox.aget_or_none(Outbox.id == outbox_id)
-    if row is None:
-        return None
-    if not claimed:
-        if row.status == "sending" and row.claimed_at and row.claimed_at < now - STALE_SENDING:
-            # A worker died between claiming and recording: WeChat may or may not have the
-            # message. Never send twice: record it for the admin instead of retrying.
-            return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
-                                 message="发送中断，结果未知（为避免重复不再重发）")
-        return None
+    if row is None or not claimed:
+        return None   # done already, not due, or held by a worker (settle_interrupted if it died)
     staff = await Staff.aget_or_none(Staff.id == row.staff_id)
     setting = await ReminderSetting.aget_or_none(ReminderSetting.staff == row.staff_id)
     if staff is None or staff.status != "active" or not staff.openid:

@@ -153,9 +153,9 @@ class Runner:
     def start(self):
         from services import delivery, reminders  # noqa: F401  (registers the built-in sources)
 
+        self.worker = delivery.Worker(self.env, self.holder)
         self.tasks = [asyncio.create_task(self._tick_loop(), name="scheduler"),
-                      asyncio.create_task(delivery.Worker(self.env, self.holder).run(),
-                                          name="delivery")]
+                      asyncio.create_task(self.worker.run(), name="delivery")]
         log.info("scheduler and delivery started (%s)", self.holder)
         return self
 
@@ -171,6 +171,13 @@ class Runner:
             await asyncio.sleep(every)
 
     async def stop(self):
+        # Let a send in flight finish and be recorded (a cancelled send would be "unknown").
+        self.worker.stopping = True
+        self.tasks[0].cancel()
+        try:
+            await asyncio.wait_for(asyncio.shield(self.tasks[1]), timeout=5)
+        except (asyncio.TimeoutError, Exception):
+            pass
         for task in self.tasks:
             task.cancel()
         for task in self.tasks:
