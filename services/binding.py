@@ -561,6 +561,13 @@ async def resolve_request(*, env, actor, request_id, action, staff_id=None, phon
                            before={"status": "open", "record": before},
                            after={"status": status, "action": action, "record": after,
                                   "note": note, "verified": req.verified, "proof": used_proof})
+        # The applicant hears the outcome where they can: their WeChat now sits on a record.
+        applicant = await Staff.aget_or_none(Staff.openid == req.openid)
+        if applicant is not None:
+            await notify.raise_notification(
+                recipient_ids=[applicant.id], kind="binding.resolved",
+                title="微信绑定申请已处理" if status == "resolved" else "微信绑定申请未通过",
+                body=text, link="/pages/binding-request/index", data={"request_id": req.id})
     for sid in revoke:
         await revoke_all_sessions(env.redis, sid)
     req = await BindingRequest.aget(BindingRequest.id == req.id)
