@@ -154,3 +154,51 @@ class Factory:
             return types.SimpleNamespace(username=username, password=password, secret=secret,
                                          staff=await Staff.aget(Staff.id == made["staff_id"]))
         return self._run(go())
+
+    # -- appraisal (issue 11) ------------------------------------------------------------------
+
+    def cycle(self, unit, *, year=2026, name=None, kind="annual", status="launched",
+              phases=None, participants=(), settings=None):
+        """An appraisal cycle written straight to the tables (no cycles API needed): `phases`
+        {phase: (opens_on, closes_on)} as ISO strings (default: goal setting in January-February,
+        progress March-November); `participants`: staff rows made active participants."""
+        from models.appraisal.cycles import AppraisalCycle, CycleParticipant, CyclePhase
+
+        phases = phases if phases is not None else {
+            "goal_setting": (f"{year}-01-05", f"{year}-02-27"),
+            "progress": (f"{year}-03-02", f"{year}-11-30"),
+            "self_assessment": (f"{year}-12-01", f"{year}-12-15")}
+
+        async def go():
+            async with atomic():
+                c = await AppraisalCycle.acreate(
+                    unit=unit.id, kind=kind, year=year, name=name or f"{year}年度考核",
+                    status=status, settings=settings or {})
+                for i, (phase, (opens, closes)) in enumerate(phases.items()):
+                    await CyclePhase.acreate(cycle=c.id, phase=phase, sort=i,
+                                             opens_on=datetime.date.fromisoformat(opens),
+                                             closes_on=datetime.date.fromisoformat(closes))
+                for s in participants:
+                    await CycleParticipant.acreate(cycle=c.id, staff=s.id,
+                                                   department=s.department_id,
+                                                   position_id=s.position_id, status="active")
+                return c
+        return self._run(go())
+
+    def reopen(self, cycle, staff, phase="goal_setting", until="2026-03-31", reason="补办"):
+        """A per-person phase reopening row (as HR would grant it)."""
+        from models.appraisal.cycles import PhaseReopening
+
+        async def go():
+            return await PhaseReopening.acreate(cycle=cycle.id, staff=staff.id, phase=phase,
+                                                until=datetime.date.fromisoformat(until),
+                                                reason=reason)
+        return self._run(go())
+
+    def indicator(self, cycle, dept, title="部门指标", code="", target=100):
+        from models.appraisal.cycles import DeptIndicator
+
+        async def go():
+            return await DeptIndicator.acreate(cycle=cycle.id, department=dept.id, title=title,
+                                               code=code, target=target)
+        return self._run(go())

@@ -1,0 +1,653 @@
+"""Goal sets, read side: who may read one, how a version is shown, the history of every version
+with its approval path, the field-level diff of two versions, team lists, the reviews box and the
+XLSX exports. Writes live in services/appraisal/goals.py."""
+import peewee as pw
+
+from models.appraisal.cycles import AppraisalCycle, DeptIndicator
+from models.appraisal.goals import GoalItem, GoalReviewComment, GoalSet, GoalVersion
+from models.approvals import ApprovalEvent, ApprovalInstance, ApprovalTask
+from models.base import count, fetch_all, get_one
+from models.org import Department, Staff
+from server.errors import Invalid, NotFound
+from services import exports
+from services.access import staff_dept_ids
+from services.appraisal.common import (get_cycle, led_department_ids, phase_state, phases_of)
+from services.approval_views import ACTION_LABELS, STATUS_LABELS as APPROVAL_STATUS_LABELS
+from services.approval_views import names_of, who
+
+KINDS = ("appraisal_goals", "appraisal_goal_change")
+SET_STATUS_LABELS = {"draft": "未提交", "submitted": "审核中", "returned": "退回修改",
+                     "confirmed": "已确认"}
+VERSION_STATUS_LABELS = {"draft": "草稿", "submitted": "审核中", "returned": "退回修改",
+                         "confirmed": "已确认", "rejected": "未通过", "withdrawn": "已撤回",
+                         "superseded": "已被新版本替代"}
+VERSION_KIND_LABELS = {"initial": "初始目标", "change": "目标变更"}
+ITEM_KIND_LABELS = {"quantitative": "定量", "qualitative": "定性"}
+DECISION_LABELS = {"approve": "同意", "return": "退回修改", "reject": "驳回", "comment": "意见"}
+FIELD_LABELS = {
+    "title": "目标名称", "description": "目标描述", "kind": "类型", "target": "目标值",
+    "unit_of_measure": "计量单位", "data_source": "数据来源", "formula": "计分公式",
+    "criteria": "完成标准", "weight": "权重", "due_date": "完成时限", "indicator_id": "关联部门指标",
+}
+ITEM_FIELDS = tuple(FIELD_LABELS)
+LIST_STATUSES = ("draft", "submitted", "returned", "confirmed", "change_pending")
+NOT_FOUND = "目标不存在或无权查看"
+
+
+def goal_set_not_found():
+    return NotFound(NOT_FOUND, code="APPRAISAL_GOAL_SET_NOT_FOUND")
+
+
+def num(value):
+    """12.0 -> 12 for display."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def formula_text(formula, target=None, unit=""):
+    if not formula:
+        return ""
+    kind = formula.get("type")
+    t = "" if target is None else f"{num(target)}{unit}"
+    if kind == "linear":
+        return f"线性：{num(formula.get('floor', 0))}{unit} 得 0 分，{t} 得 100 分"
+    if kind == "capped":
+        return (f"线性封顶：{num(formula.get('floor', 0))}{unit} 得 0 分，{t} 得 100 分，"
+                f"最高 {num(round((formula.get('cap') or 1) * 100, 2))} 分")
+    if kind == "threshold":
+        steps = "；".join(f"达到 {num(s.get('at'))}{unit} 得 {num(s.get('score'))} 分"
+                         for s in formula.get("steps") or [])
+        return f"阶梯：{steps}"
+    return ""
+
+
+# -- who may read ------------------------------------------------------------------------------
+
+async def is_reviewer(goal_set_id, staff_id):
+    """Anyone who held (or delegated) a task on any approval of this goal set's versions."""
+    inst_ids = GoalVersion.select(GoalVersion.instance_id).where(
+        GoalVersion.goal_set == goal_set_id, GoalVersion.instance_id.is_null(False))
+    return bool(await get_one(ApprovalTask.select(ApprovalTask.id).where(
+        ApprovalTask.instance.in_(inst_ids),
+        (ApprovalTask.assignee == staff_id) | (ApprovalTask.on_behalf_of == staff_id))))
+
+
+async def can_read(gs, owner, actor):
+    if gs.staff_id == actor.id:
+        return True
+    if actor.has("appraisal.view"):
+        reach = await actor.reach("appraisal.view")
+        if reach.covers_staff(owner.id, await staff_dept_ids(owner), owner.unit_id):
+            return True
+    led = await led_department_ids(actor.id)
+    if led and (gs.department_id in led or owner.department_id in led):
+        return True
+    return await is_reviewer(gs.id, actor.id)
+
+
+async def readable_goal_set(actor, goal_set_id):
+    """(goal set, owner) the caller may read; 404 for everyone else (no existence leak)."""
+    gs = await GoalSet.aget_or_none(GoalSet.id == goal_set_id)
+    owner = await Staff.aget_or_none(Staff.id == gs.staff_id) if gs else None
+    if gs is None or owner is None or not await can_read(gs, owner, actor):
+        raise goal_set_not_found()
+    return gs, owner
+
+
+# -- how versions are shown --------------------------------------------------------------------
+
+def item_dict(row):
+    """A stored item as the plain dict the validator, the copier and the diff work on."""
+    return {"key": row.key, "sort": row.sort, "title": row.title, "description": row.description,
+            "kind": row.kind, "target": row.target, "unit_of_measure": row.unit_of_measure,
+            "data_source": row.data_source, "formula": row.formula, "criteria": row.criteria,
+            "weight": row.weight, "due_date": row.due_date, "indicator_id": row.indicator_id}
+
+
+async def items_of(version_ids):
+    """{version_id: [item dict, ...]} in display order."""
+    out = {v: [] for v in version_ids}
+    if not version_ids:
+        return out
+    rows = await fetch_all(GoalItem.select().where(GoalItem.version.in_(list(version_ids)))
+                           .order_by(GoalItem.version, GoalItem.sort, GoalItem.id))
+    for r in rows:
+        out[r.version_id].append(item_dict(r))
+    return out
+
+
+async def _indicators(ids):
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    return {d.id: {"id": d.id, "title": d.title, "code": d.code} for d in await fetch_all(
+        DeptIndicator.select().where(DeptIndicator.id.in_(list(ids))))}
+
+
+def weight_total(items):
+    return num(round(sum(float(i.get("weight") or 0) for i in items), 2))
+
+
+def _comment_out(c, names, step_names):
+    return {"id": c.id, "item_key": c.item_key, "step_index": c.step_index,
+            "step_name": step_names.get(c.step_index, ""), "author": who(c.author_id, names),
+            "decision": c.decision, "decision_label": DECISION_LABELS.get(c.decision, c.decision),
+            "comment": c.comment, "created_at": c.created_at}
+
+
+def _step_names(inst):
+    return {s["index"]: s["name"] for s in (inst.plan or [])} if inst else {}
+
+
+async def versions_out(versions, *, with_comments=True):
+    """Versions with their items (each with its review comments) and the overall comments."""
+    ids = [v.id for v in versions]
+    items = await items_of(ids)
+    comments = []
+    if with_comments and ids:
+        comments = await fetch_all(GoalReviewComment.select().where(
+            GoalReviewComment.version.in_(ids)).order_by(GoalReviewComment.id))
+    insts = {}
+    inst_ids = [v.instance_id for v in versions if v.instance_id]
+    if inst_ids:
+        insts = {i.id: i for i in await fetch_all(
+            ApprovalInstance.select().where(ApprovalInstance.id.in_(inst_ids)))}
+    people = {v.created_by_id for v in versions} | {v.decided_by_id for v in versions}
+    people |= {c.author_id for c in comments}
+    names = await names_of(people)
+    indicators = await _indicators(i["indicator_id"] for rows in items.values() for i in rows)
+    numbers = {v.id: v.number for v in versions}
+    missing = {v.based_on_id for v in versions if v.based_on_id and v.based_on_id not in numbers}
+    if missing:
+        numbers.update({r.id: r.number for r in await fetch_all(
+            GoalVersion.select(GoalVersion.id, GoalVersion.number).where(GoalVersion.id.in_(list(missing))))})
+    out = []
+    for v in versions:
+        steps = _step_names(insts.get(v.instance_id))
+        mine = [_comment_out(c, names, steps) for c in comments if c.version_id == v.id]
+        rows = []
+        for i in items[v.id]:
+            rows.append({**i, "kind_label": ITEM_KIND_LABELS.get(i["kind"], i["kind"]),
+                         "target": i["target"], "weight": num(i["weight"]),
+                         "formula_text": formula_text(i["formula"], i["target"], i["unit_of_measure"]),
+                         "indicator": indicators.get(i["indicator_id"]),
+                         "comments": [c for c in mine if c["item_key"] == i["key"]]})
+        out.append({
+            "id": v.id, "number": v.number, "kind": v.kind,
+            "kind_label": VERSION_KIND_LABELS.get(v.kind, v.kind), "status": v.status,
+            "status_label": VERSION_STATUS_LABELS.get(v.status, v.status), "reason": v.reason,
+            "based_on_id": v.based_on_id, "based_on_number": numbers.get(v.based_on_id),
+            "instance_id": v.instance_id, "created_by": who(v.created_by_id, names),
+            "created_at": v.created_at, "submitted_at": v.submitted_at, "decided_at": v.decided_at,
+            "decided_by": who(v.decided_by_id, names), "items": rows,
+            "weight_total": weight_total(items[v.id]), "item_count": len(items[v.id]),
+            "comments": [c for c in mine if c["item_key"] is None],
+        })
+    return out
+
+
+def approval_path(inst, tasks, names):
+    """The steps of one approval with who acts (or acted) on each, for the goal pages."""
+    if inst is None:
+        return None
+    cur = [t for t in tasks if t.round == inst.round]
+    steps = []
+    for s in inst.plan or []:
+        if s["skipped"]:
+            state = "skipped"
+        elif inst.status == "approved" or s["index"] < inst.current_step:
+            state = "done"
+        elif s["index"] == inst.current_step and inst.status == "pending":
+            state = "current"
+        elif s["index"] == inst.current_step:
+            state = "stopped"
+        else:
+            state = "waiting"
+        steps.append({"index": s["index"], "name": s["name"], "state": state, "note": s["note"],
+                      "approvers": [who(a, names) for a in s["approvers"]],
+                      "tasks": [{"assignee": who(t.assignee_id, names), "status": t.status,
+                                 "comment": t.comment, "acted_at": t.acted_at}
+                                for t in cur if t.step_index == s["index"]]})
+    return {"instance_id": inst.id, "kind": inst.kind, "status": inst.status,
+            "status_label": APPROVAL_STATUS_LABELS.get(inst.status, inst.status),
+            "round": inst.round, "version": inst.version, "current_step": inst.current_step,
+            "steps": steps,
+            "current_assignees": [who(t.assignee_id, names) for t in cur if t.status == "pending"]}
+
+
+async def _approval_data(inst_ids, *, with_events=False):
+    inst_ids = [i for i in inst_ids if i]
+    if not inst_ids:
+        return {}, [], [], {}
+    insts = {i.id: i for i in await fetch_all(
+        ApprovalInstance.select().where(ApprovalInstance.id.in_(inst_ids)))}
+    tasks = await fetch_all(ApprovalTask.select().where(ApprovalTask.instance.in_(inst_ids))
+                            .order_by(ApprovalTask.id))
+    events = []
+    if with_events:
+        events = await fetch_all(ApprovalEvent.select().where(ApprovalEvent.instance.in_(inst_ids))
+                                 .order_by(ApprovalEvent.id))
+    people = {t.assignee_id for t in tasks} | {e.actor_id for e in events}
+    people |= {e.on_behalf_of_id for e in events}
+    for inst in insts.values():
+        for s in inst.plan or []:
+            people.update(s["approvers"])
+    return insts, tasks, events, await names_of(people)
+
+
+# -- one goal set ------------------------------------------------------------------------------
+
+def staff_brief(staff, dept_name=None):
+    return {"id": staff.id, "name": staff.name, "employee_no": staff.employee_no,
+            "department_id": staff.department_id, "department_name": dept_name}
+
+
+async def flags(gs, actor, cycle, current, inst, *, today):
+    """What the caller may do now (the pages show buttons from these)."""
+    owner = gs.staff_id == actor.id
+    phases = await phases_of(cycle.id)
+
+    async def is_open(*codes):
+        for code in codes:
+            if await phase_state(cycle, code, today=today, staff_id=gs.staff_id, phases=phases) == "open":
+                return True
+        return False
+    editable = current is not None and current.status in ("draft", "returned")
+    if current is not None and current.kind == "change":
+        window = await is_open("goal_setting", "progress")
+    else:
+        window = await is_open("goal_setting")
+    review = False
+    if inst is not None and inst.status == "pending":
+        review = bool(await get_one(ApprovalTask.select(ApprovalTask.id).where(
+            ApprovalTask.instance == inst.id, ApprovalTask.round == inst.round,
+            ApprovalTask.step_index == inst.current_step, ApprovalTask.assignee == actor.id,
+            ApprovalTask.status == "pending")))
+    return {
+        "edit": owner and editable and window,
+        "submit": owner and editable and window,
+        "withdraw": owner and inst is not None and inst.status in ("pending", "returned"),
+        "change_request": (owner and gs.confirmed_version_id is not None and not gs.change_pending
+                           and await is_open("goal_setting", "progress")),
+        "review": review,
+    }
+
+
+async def goal_set_out(gs, owner, actor, *, today, cycle=None):
+    """The detail: the set, the version being edited or reviewed, the version in force, the
+    approval path of the current version, and what the caller may do."""
+    cycle = cycle or await get_cycle(gs.cycle_id)
+    ids = [i for i in {gs.current_version_id, gs.confirmed_version_id} if i]
+    versions = {v.id: v for v in await fetch_all(GoalVersion.select().where(GoalVersion.id.in_(ids)))} if ids else {}
+    shown = {v["id"]: v for v in await versions_out(list(versions.values()))}
+    current = versions.get(gs.current_version_id)
+    insts, tasks, _, names = await _approval_data([current.instance_id] if current else [])
+    inst = insts.get(current.instance_id) if current else None
+    dept = await Department.aget_or_none(Department.id == gs.department_id) if gs.department_id else None
+    settings = cycle.settings or {}
+    return {
+        "id": gs.id, "cycle": {"id": cycle.id, "name": cycle.name, "year": cycle.year,
+                               "kind": cycle.kind, "status": cycle.status},
+        "owner": staff_brief(owner, dept.name if dept else None),
+        "department": {"id": dept.id, "name": dept.name} if dept else None,
+        "status": gs.status, "status_label": SET_STATUS_LABELS.get(gs.status, gs.status),
+        "change_pending": gs.change_pending, "version": gs.version,
+        "current_version_id": gs.current_version_id,
+        "confirmed_version_id": gs.confirmed_version_id,
+        "current": shown.get(gs.current_version_id),
+        "confirmed": shown.get(gs.confirmed_version_id),
+        "approval": approval_path(inst, tasks, names),
+        "rules": {"min_items": int(settings.get("min_items") or 3),
+                  "max_items": int(settings.get("max_items") or 10), "weight_total": 100,
+                  "year": cycle.year},
+        "can": await flags(gs, actor, cycle, current, inst, today=today),
+        "updated_at": gs.updated_at,
+    }
+
+
+async def get_goal_set(*, actor, goal_set_id, today):
+    gs, owner = await readable_goal_set(actor, goal_set_id)
+    return await goal_set_out(gs, owner, actor, today=today)
+
+
+# -- history and diff --------------------------------------------------------------------------
+
+async def history(*, actor, goal_set_id):
+    """Every version, oldest first: items, who created / submitted / decided it and through which
+    step, the approval path and timeline, the per-item review comments."""
+    gs, owner = await readable_goal_set(actor, goal_set_id)
+    versions = await fetch_all(GoalVersion.select().where(GoalVersion.goal_set == gs.id)
+                               .order_by(GoalVersion.number))
+    shown = await versions_out(versions)
+    insts, tasks, events, names = await _approval_data([v.instance_id for v in versions],
+                                                       with_events=True)
+    for v, data in zip(versions, shown):
+        inst = insts.get(v.instance_id)
+        steps = _step_names(inst)
+        data["approval"] = approval_path(inst, [t for t in tasks if t.instance_id == v.instance_id], names)
+        data["timeline"] = [{
+            "action": e.action, "action_label": ACTION_LABELS.get(e.action, e.action),
+            "actor": who(e.actor_id, names), "on_behalf_of": who(e.on_behalf_of_id, names),
+            "step_index": e.step_index, "step_name": steps.get(e.step_index, ""),
+            "comment": e.comment, "created_at": e.created_at}
+            for e in events if e.instance_id == v.instance_id]
+        decided = [e for e in data["timeline"] if e["action"] in ("approve", "reject", "return")]
+        data["decided_step"] = decided[-1]["step_name"] if decided and v.decided_at else ""
+    dept = await Department.aget_or_none(Department.id == gs.department_id) if gs.department_id else None
+    cycle = await get_cycle(gs.cycle_id)
+    return {"goal_set_id": gs.id, "cycle": {"id": cycle.id, "name": cycle.name, "year": cycle.year},
+            "owner": staff_brief(owner, dept.name if dept else None),
+            "confirmed_version_id": gs.confirmed_version_id, "versions": shown}
+
+
+def _display(field, item, indicators):
+    if item is None:
+        return None
+    value = item.get(field)
+    if field == "formula":
+        return formula_text(value, item.get("target"), item.get("unit_of_measure") or "") or None
+    if field == "kind":
+        return ITEM_KIND_LABELS.get(value, value)
+    if field == "indicator_id":
+        return indicators.get(value, {}).get("title") if value else None
+    if field == "due_date":
+        return value.isoformat() if value else None
+    if isinstance(value, float):
+        return num(value)
+    return value
+
+
+def diff_items(before, after, indicators):
+    """Pair items by key: added / removed / changed / unchanged, with before/after per field."""
+    old = {i["key"]: i for i in before}
+    new = {i["key"]: i for i in after}
+    keys = [i["key"] for i in after] + [k for k in old if k not in new]
+    out = []
+    for key in keys:
+        a, b = old.get(key), new.get(key)
+        fields = []
+        for field in ITEM_FIELDS:
+            va, vb = _display(field, a, indicators), _display(field, b, indicators)
+            if a is not None and b is not None and (a.get(field) == b.get(field) or va == vb):
+                continue
+            if va in (None, "") and vb in (None, ""):
+                continue
+            fields.append({"field": field, "label": FIELD_LABELS[field], "before": va, "after": vb})
+        change = "added" if a is None else "removed" if b is None else "changed" if fields else "unchanged"
+        out.append({"key": key, "change": change, "title": (b or a)["title"], "fields": fields})
+    return out
+
+
+async def diff(*, actor, goal_set_id, from_no, to_no):
+    gs, _ = await readable_goal_set(actor, goal_set_id)
+    if from_no == to_no:
+        raise Invalid("请选择两个不同的版本", code="VALIDATION_FAILED", fields={"to": "与 from 相同"})
+    rows = {v.number: v for v in await fetch_all(GoalVersion.select().where(
+        GoalVersion.goal_set == gs.id, GoalVersion.number.in_([from_no, to_no])))}
+    for name, no in (("from", from_no), ("to", to_no)):
+        if no not in rows:
+            raise NotFound(f"第 {no} 版不存在", code="APPRAISAL_VERSION_NOT_FOUND", fields={name: "不存在"})
+    items = await items_of([rows[from_no].id, rows[to_no].id])
+    before, after = items[rows[from_no].id], items[rows[to_no].id]
+    indicators = await _indicators(i["indicator_id"] for i in before + after)
+    changes = diff_items(before, after, indicators)
+    summary = {k: sum(1 for c in changes if c["change"] == k)
+               for k in ("added", "removed", "changed", "unchanged")}
+    return {"goal_set_id": gs.id, "from": _vbrief(rows[from_no]), "to": _vbrief(rows[to_no]),
+            "summary": summary, "items": changes}
+
+
+def _vbrief(v):
+    return {"id": v.id, "number": v.number, "kind": v.kind, "status": v.status,
+            "status_label": VERSION_STATUS_LABELS.get(v.status, v.status)}
+
+
+# -- lists -------------------------------------------------------------------------------------
+
+async def _scope_expr(actor):
+    """Goal sets the caller may list: their department tree as its leader, plus appraisal.view
+    in reach. None when they may list nothing."""
+    expr = None
+    led = await led_department_ids(actor.id)
+    if led:
+        expr = GoalSet.department.in_(list(led)) | Staff.department.in_(list(led))
+    if actor.has("appraisal.view"):
+        reach = await actor.reach("appraisal.view")
+        if not reach.empty:
+            e = reach.staff_filter(Staff)
+            expr = e if expr is None else (expr | e)
+    return expr
+
+
+def _list_query():
+    return (GoalSet.select(GoalSet, Staff, AppraisalCycle)
+            .join(Staff, on=(GoalSet.staff == Staff.id))
+            .switch(GoalSet).join(AppraisalCycle, on=(GoalSet.cycle == AppraisalCycle.id)))
+
+
+async def rows_out(sets, *, extra=None):
+    vids = {v for gs in sets for v in (gs.current_version_id, gs.confirmed_version_id) if v}
+    versions = {v.id: v for v in await fetch_all(GoalVersion.select().where(
+        GoalVersion.id.in_(list(vids))))} if vids else {}
+    counts = {}
+    if vids:
+        for r in await fetch_all(GoalItem.select(GoalItem.version, pw.fn.COUNT(GoalItem.id).alias("n"),
+                                                 pw.fn.SUM(GoalItem.weight).alias("w"))
+                                 .where(GoalItem.version.in_(list(vids))).group_by(GoalItem.version)):
+            counts[r.version_id] = (r.n, num(round(float(r.w or 0), 2)))
+    depts = {d.id: d.name for d in await fetch_all(Department.select(Department.id, Department.name).where(
+        Department.id.in_([gs.department_id for gs in sets if gs.department_id] or [0])))}
+    out = []
+    for gs in sets:
+        cur = versions.get(gs.current_version_id)
+        conf = versions.get(gs.confirmed_version_id)
+        n, w = counts.get(gs.current_version_id, (0, 0))
+        row = {
+            "id": gs.id, "cycle": {"id": gs.cycle.id, "name": gs.cycle.name, "year": gs.cycle.year},
+            "owner": staff_brief(gs.staff, depts.get(gs.staff.department_id)),
+            "department": {"id": gs.department_id, "name": depts.get(gs.department_id, "")}
+            if gs.department_id else None,
+            "status": gs.status, "status_label": SET_STATUS_LABELS.get(gs.status, gs.status),
+            "change_pending": gs.change_pending, "version": gs.version,
+            "current_version": {"id": cur.id, "number": cur.number, "kind": cur.kind,
+                                "status": cur.status,
+                                "status_label": VERSION_STATUS_LABELS.get(cur.status, cur.status),
+                                "submitted_at": cur.submitted_at} if cur else None,
+            "confirmed_version_number": conf.number if conf else None,
+            "item_count": n, "weight_total": w, "updated_at": gs.updated_at,
+        }
+        if extra:
+            row.update(extra(gs))
+        out.append(row)
+    return out
+
+
+async def list_goal_sets(*, actor, cycle_id=None, department_id=None, status=None, q=None,
+                         page=1, page_size=20):
+    """The team / unit list: department leaders see their department tree, appraisal.view its
+    reach; anyone else gets an empty list."""
+    expr = await _scope_expr(actor)
+    if expr is None:
+        return [], 0
+    query = _list_query().where(expr)
+    if cycle_id:
+        query = query.where(GoalSet.cycle == cycle_id)
+    if department_id:
+        dept = await Department.aget_or_none(Department.id == department_id)
+        if dept is None:
+            raise NotFound("部门不存在或不在您的管理范围内", code="DEPARTMENT_NOT_FOUND")
+        sub = Department.select(Department.id).where(Department.path.startswith(dept.path))
+        query = query.where(GoalSet.department.in_(sub))
+    if status == "change_pending":
+        query = query.where(GoalSet.change_pending == True)  # noqa: E712
+    elif status:
+        query = query.where(GoalSet.status == status)
+    if q:
+        query = query.where(Staff.name.contains(q) | (Staff.employee_no == q))
+    total = await count(query)
+    sets = await fetch_all(query.order_by(GoalSet.department, Staff.employee_no, GoalSet.id)
+                           .paginate(page, page_size))
+    return await rows_out(sets), total
+
+
+async def reviews(*, actor, box="waiting", cycle_id=None, page=1, page_size=20):
+    """Goal sets waiting for my review (or reviewed by me): the approval inbox's rule, narrowed
+    to the two goal kinds, one row per approval with the goal set it belongs to."""
+    from services import approvals
+
+    if box not in ("waiting", "done"):
+        raise Invalid("box 应为 waiting 或 done", code="VALIDATION_FAILED", fields={"box": "应为 waiting 或 done"})
+    if box == "waiting":
+        await approvals.activate_delegations(actor)
+        tasks = ApprovalTask.select(ApprovalTask.instance).where(
+            ApprovalTask.assignee == actor.id, ApprovalTask.status == "pending")
+        cond = (ApprovalInstance.status == "pending") & ApprovalInstance.id.in_(tasks)
+    else:
+        tasks = ApprovalTask.select(ApprovalTask.instance).where(
+            ApprovalTask.assignee == actor.id,
+            ApprovalTask.status.in_(["approved", "rejected", "returned", "transferred"]))
+        cond = ApprovalInstance.id.in_(tasks)
+    query = (ApprovalInstance.select(ApprovalInstance, GoalVersion)
+             .join(GoalVersion, on=(GoalVersion.instance_id == ApprovalInstance.id), attr="gv")
+             .where(cond, ApprovalInstance.kind.in_(KINDS)))
+    if cycle_id:
+        query = query.where(GoalVersion.goal_set.in_(
+            GoalSet.select(GoalSet.id).where(GoalSet.cycle == cycle_id)))
+    total = await count(query)
+    insts = await fetch_all(query.order_by(ApprovalInstance.id.desc()).paginate(page, page_size))
+    if not insts:
+        return [], total
+    set_ids = [i.gv.goal_set_id for i in insts]
+    sets = {gs.id: gs for gs in await fetch_all(_list_query().where(GoalSet.id.in_(set_ids)))}
+    rows = {r["id"]: r for r in await rows_out(list(sets.values()))}
+    _, task_rows, _, names = await _approval_data([i.id for i in insts])
+    out = []
+    for inst in insts:
+        v = inst.gv
+        row = rows.get(v.goal_set_id)
+        if row is None:
+            continue
+        out.append({**row, "review_version": {"id": v.id, "number": v.number, "kind": v.kind,
+                                              "kind_label": VERSION_KIND_LABELS.get(v.kind, v.kind),
+                                              "reason": v.reason, "status": v.status,
+                                              "submitted_at": v.submitted_at},
+                    "approval": approval_path(inst, [t for t in task_rows if t.instance_id == inst.id],
+                                              names)})
+    return out, total
+
+
+# -- exports -----------------------------------------------------------------------------------
+
+GOAL_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
+                ("status", "目标状态"), ("version", "版本"), ("sort", "序号"), ("title", "目标名称"),
+                ("kind", "类型"), ("target", "目标值"), ("unit_of_measure", "计量单位"),
+                ("formula", "计分公式"), ("criteria", "完成标准"), ("weight", "权重"),
+                ("due_date", "完成时限"), ("indicator", "关联部门指标"), ("description", "目标描述")]
+HISTORY_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
+                   ("version", "版本"), ("kind", "类型"), ("status", "状态"), ("reason", "变更原因"),
+                   ("created_by", "创建人"), ("created_at", "创建时间"), ("submitted_at", "提交时间"),
+                   ("decided_at", "办结时间"), ("decided_by", "办结人"), ("items", "目标项（权重）"),
+                   ("timeline", "审批过程"), ("comments", "审核意见")]
+
+
+def _fmt_time(value):
+    from handlers.base import to_local
+
+    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+async def cycle_in_reach(actor, cycle_id, perm="appraisal.manage"):
+    cycle = await get_cycle(cycle_id)
+    reach = await actor.require_reach(perm)
+    if not (reach.everything or cycle.unit_id in reach.unit_ids or await get_one(
+            Department.select(Department.id).where(Department.unit == cycle.unit_id,
+                                                   Department.id.in_(list(reach.dept_ids) or [0])))):
+        raise NotFound("考核周期不存在", code="APPRAISAL_CYCLE_NOT_FOUND")
+    return cycle, reach
+
+
+async def export_rows(*, actor, cycle_id, what):
+    """(rows, columns, title) of the goals (the version in force, else the current one, per item)
+    or the history (one row per version) of the goal sets in the caller's appraisal.manage reach."""
+    if what not in ("goals", "history"):
+        raise Invalid("what 应为 goals 或 history", code="VALIDATION_FAILED", fields={"what": "应为 goals 或 history"})
+    cycle, reach = await cycle_in_reach(actor, cycle_id)
+    sets = await fetch_all(_list_query().where(GoalSet.cycle == cycle.id, reach.staff_filter(Staff))
+                           .order_by(GoalSet.department, Staff.employee_no))
+    depts = {d.id: d.name for d in await fetch_all(Department.select().where(
+        Department.unit == cycle.unit_id))}
+    rows = []
+    if what == "goals":
+        vids = [gs.confirmed_version_id or gs.current_version_id for gs in sets]
+        versions = {v.id: v for v in await fetch_all(GoalVersion.select().where(
+            GoalVersion.id.in_([v for v in vids if v] or [0])))}
+        shown = {v["id"]: v for v in await versions_out(list(versions.values()), with_comments=False)}
+        for gs, vid in zip(sets, vids):
+            v = shown.get(vid)
+            if v is None:
+                continue
+            for n, i in enumerate(v["items"], 1):
+                rows.append({
+                    "employee_no": gs.staff.employee_no, "name": gs.staff.name,
+                    "department": depts.get(gs.department_id, ""),
+                    "status": SET_STATUS_LABELS.get(gs.status, gs.status) + ("（变更审核中）" if gs.change_pending else ""),
+                    "version": f"第{v['number']}版（{v['status_label']}）", "sort": n, "title": i["title"],
+                    "kind": i["kind_label"], "target": i["target"] if i["target"] is not None else "",
+                    "unit_of_measure": i["unit_of_measure"], "formula": i["formula_text"],
+                    "criteria": i["criteria"], "weight": i["weight"],
+                    "due_date": i["due_date"].isoformat() if i["due_date"] else "",
+                    "indicator": (i["indicator"] or {}).get("title", ""), "description": i["description"]})
+        return rows, GOAL_COLUMNS, f"{cycle.name}目标"
+    versions = await fetch_all(GoalVersion.select().where(
+        GoalVersion.goal_set.in_([gs.id for gs in sets] or [0])).order_by(GoalVersion.goal_set, GoalVersion.number))
+    shown = {v["id"]: v for v in await versions_out(versions)}
+    insts, _, events, names = await _approval_data([v.instance_id for v in versions], with_events=True)
+    by_set = {gs.id: gs for gs in sets}
+    for v in versions:
+        gs, data = by_set[v.goal_set_id], shown[v.id]
+        steps = _step_names(insts.get(v.instance_id))
+        timeline = "；".join(
+            f"{_fmt_time(e.created_at)} {names.get(e.actor_id, '系统')} "
+            f"{steps.get(e.step_index, '') + ' ' if e.step_index is not None else ''}"
+            f"{ACTION_LABELS.get(e.action, e.action)}{('：' + e.comment) if e.comment else ''}"
+            for e in events if e.instance_id == v.instance_id)
+        comments = [(i["title"], c) for i in data["items"] for c in i["comments"]]
+        comments += [("整体", c) for c in data["comments"]]
+        rows.append({
+            "employee_no": gs.staff.employee_no, "name": gs.staff.name,
+            "department": depts.get(gs.department_id, ""), "version": f"第{v.number}版",
+            "kind": data["kind_label"], "status": data["status_label"], "reason": v.reason,
+            "created_by": (data["created_by"] or {}).get("name", ""),
+            "created_at": _fmt_time(v.created_at), "submitted_at": _fmt_time(v.submitted_at),
+            "decided_at": _fmt_time(v.decided_at), "decided_by": (data["decided_by"] or {}).get("name", ""),
+            "items": "；".join(f"{i['title']}（{i['weight']}）" for i in data["items"]),
+            "timeline": timeline,
+            "comments": "；".join(f"{t}：{c['author']['name'] if c['author'] else ''}"
+                                 f"{c['step_name'] and '（' + c['step_name'] + '）'}{c['comment']}"
+                                 for t, c in comments)})
+    return rows, HISTORY_COLUMNS, f"{cycle.name}目标历史"
+
+
+async def export(*, actor, cycle_id, what):
+    """(bytes, filename, content type) of the XLSX."""
+    rows, columns, title = await export_rows(actor=actor, cycle_id=cycle_id, what=what)
+    content = await exports.to_xlsx(rows, columns, title)
+    return content, f"{title}.xlsx", exports.content_type("xlsx")
+
+
+async def cycles_for(*, actor):
+    """Cycles whose goal sets the caller may look at in the console (appraisal.view/manage
+    reach over the cycle's unit)."""
+    out = []
+    for perm in ("appraisal.view", "appraisal.manage"):
+        if actor.has(perm):
+            reach = await actor.reach(perm)
+            query = AppraisalCycle.select().where(reach.touched_unit_filter(AppraisalCycle.unit))
+            out += await fetch_all(query.order_by(AppraisalCycle.year.desc(), AppraisalCycle.id.desc()))
+    seen, uniq = set(), []
+    for c in out:
+        if c.id not in seen:
+            seen.add(c.id)
+            uniq.append(c)
+    return uniq
