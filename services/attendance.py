@@ -20,6 +20,7 @@ from services import audit, events, notify, site_qr
 from services.access import Principal, get_staff_in_reach
 from services.calendar import day_info
 from services.geo import distance_m, in_china_box, speed_kmh
+from services.separation import refuse_own
 
 SUBSCRIBES = True
 REPEAT_SECONDS = 60
@@ -346,6 +347,7 @@ async def decide_device_change(*, actor, request_id, decision, note=""):
         await get_staff_in_reach(actor, "attendance.manage", r.staff_id)
     except NotFound:
         raise NotFound("换机申请不存在", code="DEVICE_CHANGE_NOT_FOUND") from None
+    refuse_own(actor, r.staff_id, "审批本人的换机申请")
     if r.status != "pending":
         raise Invalid("该申请已处理", code="DEVICE_CHANGE_DECIDED")
     status = "approved" if decision == "approve" else "rejected"
@@ -386,6 +388,7 @@ async def review_punch(*, actor, punch_id, decision, note, now):
         await get_staff_in_reach(actor, "attendance.review", p.staff_id)
     except NotFound:
         raise NotFound("打卡记录不存在", code="PUNCH_NOT_FOUND") from None
+    refuse_own(actor, p.staff_id, "复核本人的打卡")
     if p.review_status != "pending":
         raise Invalid("该打卡无需复核或已复核", code="PUNCH_NOT_PENDING")
     status = "accepted" if decision == "accept" else "rejected"

@@ -10,6 +10,7 @@ from models.org import Department, DepartmentDeputy, Position, Rank, Staff, Staf
 from server.errors import Conflict, Invalid, NotFound
 from services import audit
 from services.orgtree import create_department_row, create_unit_row, move_department_row
+from services.separation import refuse_own
 
 UNIT_NOT_FOUND = "单位不存在或不在您的管理范围内"
 DEPT_NOT_FOUND = "部门不存在或不在您的管理范围内"
@@ -289,6 +290,9 @@ async def set_leadership(*, env, actor, department_id, leader_id=None, deputy_id
     before = {"leader_id": dept.leader_id, "deputy_ids": old_deputies,
               "supervisor_id": dept.supervisor_id}
     after = {"leader_id": leader_id, "deputy_ids": deputy_ids, "supervisor_id": supervisor_id}
+    if actor.id in wanted and actor.id not in {dept.leader_id, dept.supervisor_id, *old_deputies}:
+        # Appointing oneself makes one the approver of a department's requests: someone else must.
+        refuse_own(actor, actor.id, "任命本人为部门负责人或分管领导")
     async with atomic():
         await Department.update(leader=leader_id, supervisor=supervisor_id,
                                 updated_at=utcnow()).where(Department.id == dept.id).aexecute()
