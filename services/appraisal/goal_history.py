@@ -1,6 +1,8 @@
 """Goal sets, read side: who may read one, how a version is shown, the history of every version
 with its approval path, the field-level diff of two versions, team lists, the reviews box and the
 XLSX exports. Writes live in services/appraisal/goals.py."""
+import datetime
+
 import peewee as pw
 
 from models.appraisal.cycles import AppraisalCycle, DeptIndicator
@@ -11,7 +13,8 @@ from models.org import Department, Staff
 from server.errors import Invalid, NotFound
 from services import exports
 from services.access import staff_dept_ids
-from services.appraisal.common import (get_cycle, led_department_ids, phase_state, phases_of)
+from services.appraisal.common import (SHANGHAI, get_cycle, led_department_ids, phase_state,
+                                       phases_of)
 from services.approval_views import ACTION_LABELS, STATUS_LABELS as APPROVAL_STATUS_LABELS
 from services.approval_views import names_of, who
 
@@ -552,9 +555,10 @@ HISTORY_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department",
 
 
 def _fmt_time(value):
-    from handlers.base import to_local
-
-    return to_local(value).strftime("%Y-%m-%d %H:%M") if value else ""
+    """Naive UTC from the database -> Beijing time text for a spreadsheet cell."""
+    if not value:
+        return ""
+    return value.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 async def cycle_in_reach(actor, cycle_id, perm="appraisal.manage"):
