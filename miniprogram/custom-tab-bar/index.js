@@ -2,13 +2,18 @@
 const list = require('./data');
 
 Component({
-  data: { active: 0, list },
+  data: { active: 0, list, unread: 0 },
 
   methods: {
     onChange(e) {
       const index = Number(e.detail.value);
       this.setData({ active: index });
       wx.switchTab({ url: list[index].url });
+    },
+
+    // Unread messages: a badge on the 首页 tab (utils/tab-bar.js setUnreadBadge).
+    setUnread(count) {
+      if (count !== this.data.unread) this.setData({ unread: count });
     },
 
     // Pages call this in onShow so the highlighted tab follows the page.

@@ -107,7 +107,8 @@ async function perform(opts) {
     }
     res = await send({ ...opts, token });
   }
-  if (isOk(res)) return res.data ? res.data.data : undefined;
+  // envelope: the whole {data, page, total, ...} body (lists with extra keys such as unread)
+  if (isOk(res)) return opts.envelope ? res.data : (res.data ? res.data.data : undefined);
   throw toError(res);
 }
 

@@ -2,6 +2,7 @@
 // (calendar warnings included), reason, an optional attachment uploaded after the request exists.
 const leave = require('../../services/leave');
 const { toast } = require('../../utils/wechat');
+const { requestSubscriptions } = require('../../services/messages');
 
 const HALF_OPTIONS = [{ value: 'am', label: '上午' }, { value: 'pm', label: '下午' }];
 
@@ -124,6 +125,8 @@ Component({
       this.setData({ submitting: true });
       try {
         const created = await leave.submitLeave({ ...form, reason: form.reason.trim() });
+        // A natural moment to ask for the result by WeChat (still inside the tap).
+        await requestSubscriptions('leave_submitted');
         if (attachment) {
           try {
             await leave.uploadAttachment(created.id, attachment.path);

@@ -2,7 +2,7 @@
 const { fetchHome } = require('../../services/home');
 const { parseAdminLoginQr } = require('../../services/auth');
 const { scanCode, toast } = require('../../utils/wechat');
-const { syncTabBar } = require('../../utils/tab-bar');
+const { syncTabBar, setUnreadBadge } = require('../../utils/tab-bar');
 const { fetchWaitingCount } = require('../../services/approvals');
 const { clockText } = require('../../services/attendance');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
@@ -55,6 +55,7 @@ Component({
           cards,
           errorText: '',
         });
+        setUnreadBadge(cards.messages.unread || 0);
         if (me) this.loadWaitingCount();
       });
     },
@@ -75,6 +76,11 @@ Component({
       } catch (e) {
         // the card keeps what /api/home said
       }
+    },
+
+    // The messages card opens the inbox.
+    onOpenMessages() {
+      wx.navigateTo({ url: '/pages/messages/index' });
     },
 
     // The attendance card opens 打卡.

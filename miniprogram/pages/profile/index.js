@@ -3,6 +3,7 @@ const { fetchMe, unbindWechat } = require('../../services/me');
 const { logout } = require('../../services/auth');
 const { syncTabBar } = require('../../utils/tab-bar');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
+const messages = require('../../services/messages');
 
 const LOGIN = '/pages/login/index';
 const POST_KIND = { main: '主职', concurrent: '兼职', acting: '代理', secondment: '借调' };
@@ -14,6 +15,9 @@ Component({
     otherPosts: [],
     errorText: '',
     unbindVisible: false,
+    settings: { clock_in: true, wechat: true, bound: false, templates: [], subscriptions: [] },
+    subscribedText: '',
+    subscribeRound: 0,
   },
 
   methods: {
@@ -36,7 +40,54 @@ Component({
           .filter((p) => p.kind !== 'main')
           .map((p) => ({ ...p, kindLabel: POST_KIND[p.kind] || p.kind || '任职' }));
         this.setData({ me, otherPosts, errorText: '' });
+        this.loadSettings();
       });
+    },
+
+    async loadSettings() {
+      try {
+        this.showSettings(await messages.fetchSettings());
+      } catch (err) {
+        // the switches keep their defaults
+      }
+    },
+
+    showSettings(settings) {
+      const subs = settings.subscriptions || [];
+      const lasting = subs.filter((s) => s.long_term).length;
+      const left = subs.reduce((n, s) => n + (s.one_time || 0), 0);
+      const subscribedText = lasting ? `已长期订阅 ${lasting} 项` : (left ? `可接收 ${left} 条` : '尚未订阅');
+      this.setData({ settings, subscribedText });
+    },
+
+    onOpenMessages() {
+      wx.navigateTo({ url: '/pages/messages/index' });
+    },
+
+    async onToggle(key, value) {
+      try {
+        this.showSettings(await messages.saveSettings({ [key]: value }));
+      } catch (err) {
+        this.setData({ [`settings.${key}`]: !value });
+      }
+    },
+
+    onToggleClockIn(e) {
+      return this.onToggle('clock_in', Boolean(e.detail.value));
+    },
+
+    onToggleWechat(e) {
+      return this.onToggle('wechat', Boolean(e.detail.value));
+    },
+
+    // Each tap asks for the next (up to) three templates: WeChat allows three per request.
+    async onSubscribe() {
+      const all = this.data.settings.templates || [];
+      if (!all.length) return;
+      const start = (this.data.subscribeRound * 3) % all.length;
+      this.setData({ subscribeRound: this.data.subscribeRound + 1 });
+      const done = await messages.requestSubscriptions('profile', all.slice(start, start + 3));
+      if (done) await this.loadSettings();
     },
 
     onAskUnbind() {
