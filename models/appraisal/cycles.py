@@ -62,6 +62,8 @@ class CycleParticipant(BaseModel):
     status = pw.CharField(max_length=10, default="active", index=True)  # active / excluded / removed
     source = pw.CharField(max_length=10, default="launch")              # launch / added
     reason = pw.CharField(max_length=200, default="")                   # exclusion / change reason
+    # Why the launch left them out: long_leave / hired_after / seconded_out ("" when active).
+    exclusion = pw.CharField(max_length=20, default="")
     changed_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
     changed_at = pw.DateTimeField(null=True)
 
