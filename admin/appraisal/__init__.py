@@ -1,0 +1,1 @@
+"""Appraisal pages of the console (考核): cycles.py (cycles, participants, indicators, templates, monitor)."""
