@@ -45,6 +45,8 @@ NAV = [
     ("/admin/leave/report", "请假统计", ("leave.report",)),
     ("/admin/approval-flows", "审批流程", ("approval.flow.manage",)),
     ("/admin/calendar", "节假日日历", ("calendar.manage",)),
+    # 考核 (admin/appraisal/...)
+    ("/admin/appraisal/goals", "考核目标", ("appraisal.view", "appraisal.manage")),
 ]
 
 # Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline
