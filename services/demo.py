@@ -100,6 +100,7 @@ async def load_demo(*, env, force=False):
                            password="Mingjing@2026")
     await _seed_leave(top)
     await _seed_attendance(top)
+    await _seed_appraisal_goals(env, top)
     return await demo_accounts()
 
 
@@ -137,6 +138,120 @@ async def _seed_attendance(unit):
             unit=unit.id, name="局机关大楼", fences=[{"lat": 39.9087, "lng": 116.3975, "radius": 300}],
             wifi_bssids=["a4:39:b3:00:00:01"])
         await AttendanceRule.acreate(unit=unit.id, proofs=[["geofence"], ["qr"]])
+
+
+async def _seed_appraisal_goals(env, unit):
+    """The running annual cycle (services/appraisal/cycles.demo_cycle, idempotent) and goal sets
+    in every state, made through the real services so each has its approval and audit trail."""
+    from services.appraisal import cycles as appraisal_cycles
+
+    cycle = await appraisal_cycles.demo_cycle(unit)
+    await seed_goal_sets(env, cycle)
+
+
+def _demo_items(dept_name, year, n=0):
+    return [
+        {"title": f"{dept_name}年度重点任务办结率", "kind": "quantitative", "target": 100,
+         "unit_of_measure": "%", "data_source": "督查督办系统",
+         "formula": {"type": "capped", "floor": 60, "cap": 1.1}, "weight": 40,
+         "due_date": f"{year}-12-15"},
+        {"title": "政务信息报送", "kind": "quantitative", "target": 24 + n, "unit_of_measure": "篇",
+         "formula": {"type": "threshold", "steps": [{"at": 12, "score": 60}, {"at": 18, "score": 80},
+                                                    {"at": 24 + n, "score": 100}]},
+         "weight": 30, "due_date": f"{year}-12-31"},
+        {"title": "制度建设与廉政风险防控", "kind": "qualitative",
+         "criteria": "修订本部门工作制度不少于 2 项，完成廉政风险点排查并报纪检监督员备案", "weight": 30,
+         "due_date": f"{year}-11-30"},
+    ]
+
+
+async def seed_goal_sets(env, cycle):
+    """Goal sets of `cycle` in every state: a draft; submitted and waiting for the 办公室 leader;
+    returned with comments per item; confirmed; confirmed with a pending change request.
+    Skipped when the cycle already has goal sets."""
+    from models.appraisal.goals import GoalSet
+    from services.access import load_principal
+    from services.appraisal import goals
+    from services.appraisal.common import local_today
+
+    if await count(GoalSet.select().where(GoalSet.cycle == cycle.id)):
+        return
+    today = local_today(datetime.datetime.utcnow())
+    depts = {d.name: d for d in await Department.select().where(Department.unit == cycle.unit_id).aexecute()}
+    grants = await Grant.select(Grant, Role).join(Role).where(Role.code == "hr_officer").aexecute()
+    hr_ids = [g.staff_id for g in grants]
+    hr = await Staff.aget_or_none(Staff.id.in_(hr_ids or [0]), Staff.unit == cycle.unit_id)
+
+    async def who(staff_id):
+        p = await load_principal(staff_id)
+        p.ip, p.request_id, p.env = "127.0.0.1", "demo", env
+        return p
+
+    async def members(name):
+        dept = depts.get(name)
+        if dept is None:
+            return dept, []
+        rows = await Staff.select().where(Staff.department == dept.id, Staff.id != (dept.leader_id or 0),
+                                          Staff.status == "active").order_by(Staff.employee_no).aexecute()
+        return dept, list(rows)
+
+    async def start(staff, dept_name, n=0):
+        me = await who(staff.id)
+        gs = (await goals.my_goals(actor=me, cycle_id=cycle.id, today=today))["goal_set"]
+        if gs is None:
+            return me, None
+        gs = await goals.save_draft(actor=me, goal_set_id=gs["id"], items=_demo_items(dept_name, cycle.year, n),
+                                    version=gs["version"], today=today)
+        return me, gs
+
+    async def submitted(staff, dept_name, n=0):
+        me, gs = await start(staff, dept_name, n)
+        if gs is not None:
+            gs = await goals.submit(env=env, actor=me, goal_set_id=gs["id"], today=today)
+        return me, gs
+
+    async def confirm(gs, leader_id):
+        for reviewer in (leader_id, hr.id if hr else None):
+            if reviewer:
+                await goals.review(env=env, actor=await who(reviewer), goal_set_id=gs["id"],
+                                   decision="approve", comment="同意", today=today)
+
+    office, office_staff = await members("办公室")
+    finance, finance_staff = await members("财务科")
+    business, business_staff = await members("业务一科")
+    if len(office_staff) >= 5:
+        await start(office_staff[3], "办公室")                                   # draft
+        await submitted(office_staff[4], "办公室")                               # waiting for the leader
+    if len(finance_staff) >= 2 and finance.leader_id:
+        _, gs = await submitted(finance_staff[1], "财务科", 6)                   # returned
+        if gs:
+            keys = [i["key"] for i in gs["current"]["items"]]
+            await goals.review(env=env, actor=await who(finance.leader_id), goal_set_id=gs["id"],
+                               decision="return", comment="请结合部门指标细化",
+                               items=[{"key": keys[1], "comment": "信息报送目标偏低，建议不少于 30 篇"},
+                                      {"key": keys[2], "comment": "完成标准请写明时间节点"}],
+                               today=today)
+    if len(business_staff) >= 3 and business.leader_id:
+        for i, staff in enumerate(business_staff[1:3]):
+            me, gs = await submitted(staff, "业务一科", i)
+            if gs:
+                await confirm(gs, business.leader_id)                           # confirmed
+        me, gs = await submitted(business_staff[3] if len(business_staff) > 3 else business_staff[0],
+                                 "业务一科", 3)
+        if gs:
+            await confirm(gs, business.leader_id)
+            gs = await goals.request_change(actor=me, goal_set_id=gs["id"],
+                                            reason="承接市政务服务“一网通办”专项任务，调整目标", today=today)
+            items = [{k: i[k] for k in ("key", "title", "kind", "target", "unit_of_measure",
+                                        "data_source", "formula", "criteria", "weight", "due_date")}
+                     for i in gs["current"]["items"]]
+            items[1]["weight"] = 20
+            items.append({"title": "“一网通办”事项梳理", "kind": "qualitative",
+                          "criteria": "完成本科室全部事项的梳理并上线", "weight": 10,
+                          "due_date": f"{cycle.year}-09-30"})
+            gs = await goals.save_draft(actor=me, goal_set_id=gs["id"], items=items,
+                                        version=gs["version"], today=today)
+            await goals.submit(env=env, actor=me, goal_set_id=gs["id"], today=today)  # change pending
 
 
 async def demo_accounts():
