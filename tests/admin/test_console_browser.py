@@ -240,7 +240,7 @@ def test_csrf_less_post_is_refused(new_page, f, org):
 
 
 def test_three_administrators_see_only_their_pages(new_page, f, org):
-    expected = {"system": (["工作台", "组织机构", "人员管理", "节假日日历"], "/admin/audit"),
+    expected = {"system": (["工作台", "组织机构", "人员管理", "节假日日历", "消息提醒"], "/admin/audit"),
                 "security": (["工作台", "角色授权"], "/admin/staff"),
                 "audit": (["工作台", "审计日志"], "/admin/org")}
     for tier, (nav, forbidden) in expected.items():
