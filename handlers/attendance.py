@@ -20,16 +20,6 @@ class AttendanceBase(ApiHandler):
             raise BadRequest(MONTH_HELP, code="BAD_MONTH")
         return month
 
-    def int_arg(self, name):
-        # Used by handlers/attendance_admin.py until its query strings are declared models.
-        value = self.query(name)
-        if value in (None, ""):
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise BadRequest(f"{name} 应为整数", code="BAD_QUERY") from None
-
 
 class PunchHandler(AttendanceBase):
     """打卡：服务器记录时间，校验位置、Wi-Fi、现场二维码与设备。"""

@@ -3,113 +3,99 @@ flagged punches, device changes, recomputation (attendance.manage / attendance.r
 import asyncio
 
 from handlers.attendance import AttendanceBase
-from server.validate import Bool, Date, Dict, Int, List, Str, validate
+from handlers.contract import Ok, api
+from handlers.schemas import attendance as sa
+from handlers.schemas import attendance_admin as s
 from services import attendance, attendance_rules, site_qr
-
-PLACE = {
-    "name": Str(max_len=100), "fences": List(Dict(), max_items=20, required=False),
-    "wifi_bssids": List(Str(max_len=40), max_items=50, required=False),
-    "qr_enabled": Bool(required=False), "active": Bool(required=False),
-}
-SCHEDULE = {
-    "name": Str(max_len=50), "kind": Str(choices=("fixed", "flexible"), required=False, default="fixed"),
-    "sessions": List(Dict(), max_items=6, required=False, default=[]),
-    "grace_late": Int(min_value=0, max_value=120, required=False, default=0),
-    "grace_early": Int(min_value=0, max_value=120, required=False, default=0),
-    "core_start": Str(required=False, max_len=5, default=""),
-    "core_end": Str(required=False, max_len=5, default=""),
-    "required_minutes": Int(min_value=0, max_value=1440, required=False, default=0),
-    "season_start": Str(required=False, max_len=5, default=""),
-    "season_end": Str(required=False, max_len=5, default=""),
-    "active": Bool(required=False, default=True),
-}
-OWNER = {"unit_id": Int(min_value=1), "department_id": Int(min_value=1, required=False)}
-
-
-def _partial(schema):
-    out = {}
-    for name, field in schema.items():
-        field = type(field).__new__(type(field))
-        field.__dict__.update(schema[name].__dict__)
-        field.required, field.default = False, None
-        if hasattr(field, "min_len"):
-            field.min_len = 0
-        out[name] = field
-    return out
 
 
 class PlaceListHandler(AttendanceBase):
     """考勤地点列表与新增。"""
 
-    async def get(self):
-        self.write_data(await attendance_rules.list_places(actor=self.principal,
-                                                           unit_id=self.int_arg("unit_id")))
+    @api(query=s.AttendanceUnitQuery, response=list[s.PlaceOut])
+    async def get(self, *, query):
+        """考勤地点列表（管理范围内）。"""
+        self.write_data(await attendance_rules.list_places(actor=self.principal, unit_id=query.unit_id))
 
-    async def post(self):
-        body = validate(self.json_body(), {**OWNER, **PLACE})
-        self.write_data(await attendance_rules.save_place(actor=self.principal, body=body), status=201)
+    @api(body=s.PlaceCreate, response=s.PlaceOut, status=201)
+    async def post(self, *, body):
+        """新增考勤地点。"""
+        self.write_data(await attendance_rules.save_place(actor=self.principal, body=body.model_dump()),
+                        status=201)
 
 
 class PlaceHandler(AttendanceBase):
     """修改或停用考勤地点。"""
 
-    async def put(self, place_id):
-        body = validate(self.json_body(), _partial(PLACE))
-        self.write_data(await attendance_rules.save_place(actor=self.principal, body=body,
-                                                          place_id=int(place_id)))
+    @api(body=s.PlaceUpdate, response=s.PlaceOut)
+    async def put(self, place_id, *, body):
+        """修改考勤地点（只改传入的字段）。"""
+        self.write_data(await attendance_rules.save_place(
+            actor=self.principal, body=body.model_dump(exclude_unset=True), place_id=int(place_id)))
 
+    @api(response=Ok)
     async def delete(self, place_id):
+        """停用考勤地点（打卡记录保留）。"""
         await attendance_rules.delete_place(actor=self.principal, place_id=int(place_id))
         self.write_data({"ok": True})
 
 
 class PlaceQrHandler(AttendanceBase):
-    """现场考勤二维码（每 30 秒更换）；.png 为图片。"""
+    """现场考勤二维码令牌（每 30 秒更换）。"""
 
-    png = False
-
-    async def get(self, place_id):
+    async def place_token(self, place_id):
         place = await attendance_rules.get_place(actor=self.principal, place_id=int(place_id))
-        now = self.now()
-        epoch = attendance.epoch(now)
+        epoch = attendance.epoch(self.now())
         token, step = site_qr.make_token(self.env.config.security.signing_key, place.id, epoch)
-        if not self.png:
-            self.write_data({"place_id": place.id, "token": token, "step": step,
-                             "expires_in": site_qr.STEP_SECONDS - int(epoch) % site_qr.STEP_SECONDS})
-            return
+        return place, token, step, epoch
+
+    @api(response=s.PlaceQrOut)
+    async def get(self, place_id):
+        place, token, step, epoch = await self.place_token(place_id)
+        self.write_data({"place_id": place.id, "token": token, "step": step,
+                         "expires_in": site_qr.STEP_SECONDS - int(epoch) % site_qr.STEP_SECONDS})
+
+
+class PlaceQrPngHandler(PlaceQrHandler):
+    """现场考勤二维码图片（PNG，每 30 秒更换）。"""
+
+    @api(produces="image/png")
+    async def get(self, place_id):
+        _, token, _, _ = await self.place_token(place_id)
         image = await asyncio.get_running_loop().run_in_executor(None, site_qr.render_png, token)
         self.set_header("Content-Type", "image/png")
         self.finish(image)
 
 
-class PlaceQrPngHandler(PlaceQrHandler):
-    """现场考勤二维码图片（PNG，每 30 秒更换）。"""
-    png = True
-
-
 class ScheduleListHandler(AttendanceBase):
     """作息时间列表与新增（单位或部门，部门优先；可设季节版本）。"""
 
-    async def get(self):
+    @api(query=s.AttendanceUnitQuery, response=list[s.ScheduleOut])
+    async def get(self, *, query):
+        """作息时间列表（管理范围内）。"""
         self.write_data(await attendance_rules.list_schedules(actor=self.principal,
-                                                              unit_id=self.int_arg("unit_id")))
+                                                              unit_id=query.unit_id))
 
-    async def post(self):
-        body = validate(self.json_body(), {**OWNER, **SCHEDULE})
-        self.write_data(await attendance_rules.save_schedule(actor=self.principal, body=body), status=201)
+    @api(body=s.ScheduleCreate, response=s.ScheduleOut, status=201)
+    async def post(self, *, body):
+        """新增作息时间。"""
+        self.write_data(await attendance_rules.save_schedule(actor=self.principal,
+                                                             body=body.model_dump()), status=201)
 
 
 class ScheduleHandler(AttendanceBase):
     """修改或删除作息时间。"""
 
-    async def put(self, schedule_id):
-        raw = self.json_body()
-        body = validate(raw, _partial(SCHEDULE))
+    @api(body=s.ScheduleUpdate, response=s.ScheduleOut)
+    async def put(self, schedule_id, *, body):
+        """修改作息时间（只改传入的字段，与原值一并校验）。"""
         self.write_data(await attendance_rules.save_schedule(
-            actor=self.principal, body={k: v for k, v in body.items() if k in raw},
+            actor=self.principal, body=body.model_dump(exclude_unset=True),
             schedule_id=int(schedule_id)))
 
+    @api(response=Ok)
     async def delete(self, schedule_id):
+        """删除作息时间。"""
         await attendance_rules.delete_schedule(actor=self.principal, schedule_id=int(schedule_id))
         self.write_data({"ok": True})
 
@@ -117,52 +103,42 @@ class ScheduleHandler(AttendanceBase):
 class RuleHandler(AttendanceBase):
     """单位考勤规则：验证方式、范围外处理、阈值、补卡限制。"""
 
+    @api(response=s.AttendanceRuleOut)
     async def get(self, unit_id):
+        """单位考勤规则（未设置时为默认值）。"""
         self.write_data(await attendance_rules.get_rule(actor=self.principal, unit_id=int(unit_id)))
 
-    async def put(self, unit_id):
-        raw = self.json_body()
-        body = validate(raw, {
-            "outside_policy": Str(choices=("field", "refuse"), required=False),
-            "accuracy_limit_m": Int(min_value=10, max_value=5000, required=False),
-            "max_speed_kmh": Int(min_value=10, max_value=2000, required=False),
-            "bind_device": Bool(required=False),
-            "makeup_monthly_limit": Int(min_value=0, max_value=31, required=False),
-            "makeup_deadline_days": Int(min_value=0, max_value=90, required=False),
-        })
-        if "proofs" in raw:
-            body["proofs"] = raw["proofs"]
-        self.write_data(await attendance_rules.save_rule(actor=self.principal, unit_id=int(unit_id),
-                                                         body=body))
+    @api(body=s.AttendanceRuleUpdate, response=s.AttendanceRuleOut)
+    async def put(self, unit_id, *, body):
+        """修改单位考勤规则（只改传入的字段）。"""
+        self.write_data(await attendance_rules.save_rule(
+            actor=self.principal, unit_id=int(unit_id), body=body.model_dump(exclude_unset=True)))
 
 
 class ReviewListHandler(AttendanceBase):
     """待复核的异常打卡。"""
 
-    async def get(self):
-        page, size = self.page_args()
-        status = self.query("status", "pending")
-        if status not in ("pending", "accepted", "rejected"):
-            status = "pending"
-        rows, total = await attendance.review_queue(actor=self.principal, page=page, page_size=size,
-                                                    status=status)
-        self.write_data(rows, page=page, total=total)
+    @api(query=s.PunchReviewQuery, response=list[s.PunchReviewOut], paged=True)
+    async def get(self, *, query):
+        rows, total = await attendance.review_queue(actor=self.principal, page=query.page,
+                                                    page_size=query.page_size, status=query.status)
+        self.write_data(rows, page=query.page, total=total)
 
 
 class PunchReviewHandler(AttendanceBase):
     """复核一条异常打卡（认可或不认可）。"""
 
-    async def post(self, punch_id):
-        body = validate(self.json_body(), {"decision": Str(choices=("accept", "reject")),
-                                           "note": Str(required=False, max_len=200, default="")})
+    @api(body=s.PunchReviewBody, response=sa.PunchOut)
+    async def post(self, punch_id, *, body):
         self.write_data(await attendance.review_punch(actor=self.principal, punch_id=int(punch_id),
-                                                      decision=body["decision"], note=body["note"],
+                                                      decision=body.decision, note=body.note,
                                                       now=self.now()))
 
 
 class DeviceChangeListHandler(AttendanceBase):
     """待处理的换机申请。"""
 
+    @api(response=list[sa.DeviceChangeOut])
     async def get(self):
         self.write_data(await attendance.list_device_changes(actor=self.principal))
 
@@ -170,21 +146,19 @@ class DeviceChangeListHandler(AttendanceBase):
 class DeviceChangeDecideHandler(AttendanceBase):
     """处理换机申请。"""
 
-    async def post(self, request_id):
-        body = validate(self.json_body(), {"decision": Str(choices=("approve", "reject")),
-                                           "note": Str(required=False, max_len=200, default="")})
+    @api(body=s.DeviceChangeDecision, response=sa.DeviceChangeOut)
+    async def post(self, request_id, *, body):
         self.write_data(await attendance.decide_device_change(
-            actor=self.principal, request_id=int(request_id), decision=body["decision"], note=body["note"]))
+            actor=self.principal, request_id=int(request_id), decision=body.decision, note=body.note))
 
 
 class RecomputeHandler(AttendanceBase):
     """重新计算考勤日状态。"""
 
-    async def post(self):
-        body = validate(self.json_body(), {"start": Date(), "end": Date(),
-                                           "department_id": Int(required=False, min_value=1),
-                                           "staff_id": Int(required=False, min_value=1)})
-        self.write_data(await attendance.hr_recompute(actor=self.principal, now=self.now(), **body))
+    @api(body=s.RecomputeCreate, response=s.RecomputeOut)
+    async def post(self, *, body):
+        self.write_data(await attendance.hr_recompute(actor=self.principal, now=self.now(),
+                                                      **body.model_dump()))
 
 
 default_handlers = [

@@ -1,29 +1,31 @@
 """Overtime (加班) over HTTP: submit, list, detail. Approved hours become 调休 balance."""
 from handlers.base import ApiHandler
-from server.validate import Date, Float, Str, validate
+from handlers.contract import api
+from handlers.schemas import overtime as s
 from services import overtime
 
 
 class OvertimeListHandler(ApiHandler):
     """加班申请：我的（mine=1）或管理范围内的列表；提交加班。"""
 
-    async def get(self):
-        page, size = self.page_args()
-        rows, total = await overtime.list_overtime(
-            actor=self.principal, mine=self.query("mine", "1") not in ("0", "false"),
-            page=page, page_size=size)
-        self.write_data(rows, page=page, total=total)
+    @api(query=s.OvertimeListQuery, response=list[s.OvertimeOut], paged=True)
+    async def get(self, *, query):
+        """我的加班申请（mine=true，缺省）或管理范围内的加班申请。"""
+        rows, total = await overtime.list_overtime(actor=self.principal, mine=query.mine,
+                                                   page=query.page, page_size=query.page_size)
+        self.write_data(rows, page=query.page, total=total)
 
-    async def post(self):
-        body = validate(self.json_body(), {"date": Date(), "hours": Float(),
-                                           "reason": Str(max_len=500)})
-        self.write_data(await overtime.submit_overtime(env=self.env, actor=self.principal, **body),
-                        status=201)
+    @api(body=s.OvertimeCreate, response=s.OvertimeOut, status=201)
+    async def post(self, *, body):
+        """提交加班申请（进入审批，通过后计入调休）。"""
+        self.write_data(await overtime.submit_overtime(env=self.env, actor=self.principal,
+                                                       **body.model_dump()), status=201)
 
 
 class OvertimeHandler(ApiHandler):
     """加班申请详情。"""
 
+    @api(response=s.OvertimeOut)
     async def get(self, overtime_id):
         self.write_data(await overtime.get_overtime(actor=self.principal, overtime_id=int(overtime_id)))
 
