@@ -188,6 +188,10 @@ class ApiHandler(BaseHandler):
         self.principal = await load_principal(staff_id)
         if self.principal is None:
             raise Unauthorized("账号已停用", code="ACCOUNT_DISABLED")
+        if self.principal.staff.is_service_account:
+            # 三员 never hold a mini-program session; one issued before that rule ends here.
+            raise Unauthorized("三员账号只能在管理后台使用用户名、密码和动态口令登录",
+                               code="SERVICE_ACCOUNT")
         self.principal.ip = self.client_ip
         self.principal.request_id = self.request_id
         self.principal.env = self.env

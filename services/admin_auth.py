@@ -25,7 +25,7 @@ from server.passwords import constant_time_equal, hash_password, verify_password
 from services import audit
 from services.permissions import PERMISSIONS, SELF_SERVICE
 from services.access import load_principal
-from services.auth import check_login_rate
+from services.auth import check_login_rate, note_login_failure
 from services.sessions import create_session, lookup_session, revoke_session
 
 MAX_FAILURES = 5
@@ -145,18 +145,21 @@ async def password_step(*, env, username, password, ip, request_id):
             await audit.record(actor=_actor(ip, request_id), action="admin.login_failed",
                                target_type="admin_login", target_id="",
                                after={"username": username[:50], "reason": "unknown_user"})
+        await note_login_failure(env=env, ip=ip)
         raise _bad_credentials()
     if cred.locked_until and cred.locked_until > utcnow():
         async with atomic():
             await audit.record(actor=_actor(ip, request_id), action="admin.login_failed",
                                target_type="staff", target_id=cred.staff_id,
                                after={"username": cred.username, "reason": "locked"})
+        await note_login_failure(env=env, ip=ip)
         raise _bad_credentials()
     if not ok:
         try:
             await _register_failure(cred, ip=ip, request_id=request_id, reason="password")
         except Forbidden:  # this failure locked the account: say no more than for any other
             pass
+        await note_login_failure(env=env, ip=ip)
         raise _bad_credentials()
     staff = await Staff.aget_or_none(Staff.id == cred.staff_id)
     if staff is None or staff.status == "retired" and not staff.is_service_account:

@@ -154,3 +154,18 @@ def test_qr_console_sign_in_never_yields_an_administrator_tier(api, f, org, serv
 def test_administrators_still_sign_in_with_password_and_totp(server, admins):
     console = Console(server.base_url).login(admins["audit"])
     assert console.get("/admin/audit").status_code == 200
+
+
+def test_a_session_issued_before_the_rule_ends_at_the_next_request(api, org, admins, server):
+    """A mini-program session an administrator already held (issued by the old code) is refused
+    on its next request, not honoured until it expires."""
+    from services.sessions import create_session
+    from tests.support import Client
+
+    auditor = admins["audit"].staff
+    token, _ = server.run(create_session(server.env.redis, staff_id=auditor.id, kind="mp",
+                                         ttl_seconds=3600))
+    old = Client(server.base_url, token=token)
+    for path in ("/api/me", "/api/audit"):
+        r = old.get(path)
+        assert (r.status, r.code) == (401, "SERVICE_ACCOUNT"), (path, r)
