@@ -47,6 +47,7 @@ NAV = [
     ("/admin/calendar", "节假日日历", ("calendar.manage",)),
     ("/admin/reminders", "消息提醒", ("system.config",)),   # admin/reminders.py (issue 13)
     # 考核 (admin/appraisal/...)
+    ("/admin/appraisal/cycles", "考核周期", ("appraisal.manage",)),
     ("/admin/appraisal/goals", "考核目标", ("appraisal.view", "appraisal.manage")),
 ]
 

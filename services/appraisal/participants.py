@@ -281,3 +281,15 @@ async def cycle_ids_of(staff_id):
         CycleParticipant.staff == staff_id, CycleParticipant.status == "active",
         AppraisalCycle.status == "launched"))
     return [r.cycle_id for r in rows]
+
+
+async def staff_id_by_employee_no(*, actor, cycle_id, employee_no):
+    """The console's "add by 工号": a person of the cycle's unit in the caller's reach, or 404."""
+    from services.appraisal.cycles import cycle_for_manage
+    cycle, reach = await cycle_for_manage(actor, cycle_id, whole_unit=False)
+    staff = await Staff.aget_or_none(Staff.employee_no == (employee_no or "").strip()[:32],
+                                     Staff.unit == cycle.unit_id, Staff.is_service_account == False)  # noqa: E712
+    if staff is None or not reach.covers_staff(staff.id, [staff.department_id], staff.unit_id):
+        raise NotFound(f"本单位没有工号为“{employee_no}”的人员，或不在您的管理范围内",
+                       code="STAFF_NOT_FOUND")
+    return staff.id

@@ -363,3 +363,27 @@ def test_bad_input_is_4xx(api, org):
     assert hr.get(f"/api/appraisal/cycles/{create_cycle(hr)['id']}/reopenings").data == []
     assert NOW.startswith("2026-01-12")
     assert datetime.date(2026, 1, 12).weekday() == 0
+
+
+def test_demo_cycle_is_running_with_deadlines_on_working_days(server, api):
+    from models.appraisal.cycles import CycleParticipant, CyclePhase
+    from models.org import Unit
+    from services.appraisal.cycles import demo_cycle
+    from services.demo import load_demo
+
+    server.run(load_demo(env=server.env), timeout=120)
+    unit = server.run(Unit.aget(Unit.code == "DEMO"))
+    today = datetime.date.today()
+    cycle = server.run(demo_cycle(unit))
+    assert cycle.status == "launched" and cycle.kind == "annual" and cycle.year == today.year
+    assert server.run(demo_cycle(unit)).id == cycle.id                       # idempotent
+    phases = _rows(server, CyclePhase, CyclePhase.cycle == cycle.id)
+    assert len(phases) == 6
+    gs = next(p for p in phases if p.phase == "goal_setting")
+    assert gs.opens_on <= today <= gs.closes_on
+    for p in phases:
+        assert server.run(day_info(p.closes_on, unit_id=unit.id)).working, p.phase
+    active = _rows(server, CycleParticipant, CycleParticipant.cycle == cycle.id,
+                   CycleParticipant.status == "active")
+    assert len(active) >= 25
+    assert audits(server, "appraisal.cycle.launch")[-1].target_id == str(cycle.id)
