@@ -154,9 +154,9 @@ class LeaveAttachmentListHandler(ApiHandler):
         if not files:
             raise Invalid("请选择文件", code="ATTACHMENT_EMPTY", fields={"file": "必填"})
         f = files[0]
-        self.write_data(await attachments.save_leave_attachment(
-            env=self.env, actor=self.principal, request_id=int(request_id), filename=f.filename,
-            body=f.body), status=201)
+        self.write_data(await attachments.save_attachment(
+            env=self.env, actor=self.principal, owner_type="leave_request", owner_id=int(request_id),
+            filename=f.filename, body=f.body), status=201)
 
 
 class AttachmentHandler(ApiHandler):

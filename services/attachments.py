@@ -1,5 +1,16 @@
-"""Attachments (e.g. a sick note): type by magic bytes, size-limited, stored outside the web root
-under random names, served only to those who may see the request they belong to."""
+"""Attachments (a sick note, a goal's evidence): type by magic bytes, size-limited, stored outside
+the web root under random names, served only to those who may see what they belong to.
+
+What an attachment belongs to is an owner type registered by its feature, which says who may see
+and who may add one:
+
+    attachments.register_owner("leave_request", can_view=..., can_attach=...,
+                               audit_action="leave.attachment.upload")
+
+so this module knows no feature (services/leave and services/appraisal/progress depend on it,
+never the other way round). One download endpoint serves them all: GET /api/attachments/{id}.
+"""
+import dataclasses
 import hashlib
 import os
 import re
@@ -19,6 +30,33 @@ class TooLarge(ApiError):
     status = 413
     code = "ATTACHMENT_TOO_LARGE"
     message = "文件过大"
+
+
+@dataclasses.dataclass(frozen=True)
+class OwnerType:
+    """`can_view(actor, owner_id)` raises NotFound when the caller may not see the owner;
+    `can_attach(actor, owner_id)` raises (404/403/409) when they may not add to it, else returns
+    the unit id for the audit entry. `target_type` names the owner in the audit chain."""
+    name: str
+    can_view: object
+    can_attach: object
+    audit_action: str
+    target_type: str
+    limit_message: str
+
+
+_OWNERS = {}
+
+
+def register_owner(name, *, can_view, can_attach, audit_action, target_type=None,
+                   limit_message=f"最多上传 {MAX_PER_OWNER} 个附件"):
+    _OWNERS[name] = OwnerType(name=name, can_view=can_view, can_attach=can_attach,
+                              audit_action=audit_action, target_type=target_type or name,
+                              limit_message=limit_message)
+
+
+def not_found():
+    return NotFound("附件不存在", code="ATTACHMENT_NOT_FOUND")
 
 
 def sniff(body):
@@ -46,6 +84,17 @@ async def list_for(owner_type, owner_id):
         Attachment.owner_type == owner_type, Attachment.owner_id == owner_id).order_by(Attachment.id))]
 
 
+async def list_for_many(owner_type, owner_ids):
+    """{owner_id: [attachment, ...]} for many owners in one query (list pages)."""
+    out = {i: [] for i in owner_ids}
+    if owner_ids:
+        for a in await fetch_all(Attachment.select().where(
+                Attachment.owner_type == owner_type, Attachment.owner_id.in_(list(owner_ids)))
+                .order_by(Attachment.id)):
+            out.setdefault(a.owner_id, []).append(attachment_out(a))
+    return out
+
+
 def _safe_name(name, ext):
     name = re.sub(r"[\\/\x00-\x1f<>:\"|?*]", "_", os.path.basename(name or ""))[:100].strip() or "附件"
     if not name.lower().endswith("." + ext):
@@ -53,14 +102,13 @@ def _safe_name(name, ext):
     return name
 
 
-async def save_leave_attachment(*, env, actor, request_id, filename, body):
-    from services.leave import visible_request
-    req = await visible_request(actor, request_id)
-    if req.staff_id != actor.id:
-        from services.access import get_staff_in_reach
-        await get_staff_in_reach(actor, "leave.manage", req.staff_id)
-    if req.status in ("rejected", "withdrawn", "cancelled"):
-        raise Conflict("该申请已结束，不能再上传附件", code="ATTACHMENT_CLOSED")
+async def save_attachment(*, env, actor, owner_type, owner_id, filename, body):
+    """Check the owner type's rule, the size and the type (by content), then store the file and
+    its row (audited). Returns the attachment as JSON."""
+    owner = _OWNERS.get(owner_type)
+    if owner is None:
+        raise not_found()
+    unit_id = await owner.can_attach(actor, owner_id)
     limit = env.config.server.max_upload_mb * 1024 * 1024
     if not body:
         raise Invalid("请选择文件", code="ATTACHMENT_EMPTY", fields={"file": "必填"})
@@ -70,9 +118,9 @@ async def save_leave_attachment(*, env, actor, request_id, filename, body):
     if ctype is None:
         raise Invalid("只支持 JPG、PNG、PDF 文件", code="ATTACHMENT_TYPE_INVALID",
                       fields={"file": "只支持 JPG、PNG、PDF"})
-    if await count(Attachment.select().where(Attachment.owner_type == "leave_request",
-                                             Attachment.owner_id == req.id)) >= MAX_PER_OWNER:
-        raise Conflict(f"每个申请最多 {MAX_PER_OWNER} 个附件", code="ATTACHMENT_LIMIT")
+    if await count(Attachment.select().where(Attachment.owner_type == owner_type,
+                                             Attachment.owner_id == owner_id)) >= MAX_PER_OWNER:
+        raise Conflict(owner.limit_message, code="ATTACHMENT_LIMIT")
     stored = secrets.token_hex(16)
     folder = os.path.join(_upload_dir(env), stored[:2])
     os.makedirs(folder, exist_ok=True)
@@ -81,14 +129,14 @@ async def save_leave_attachment(*, env, actor, request_id, filename, body):
         fh.write(body)
     try:
         async with atomic():
-            a = await Attachment.acreate(owner_type="leave_request", owner_id=req.id, uploader=actor.id,
+            a = await Attachment.acreate(owner_type=owner_type, owner_id=owner_id, uploader=actor.id,
                                          filename=_safe_name(filename, ext), stored_name=stored,
                                          content_type=ctype, size=len(body),
                                          sha256=hashlib.sha256(body).hexdigest())
-            await audit.record(actor=actor, action="leave.attachment.upload", target_type="leave_request",
-                               target_id=req.id, after={"attachment_id": a.id, "size": len(body),
-                                                        "content_type": ctype, "sha256": a.sha256},
-                               unit_id=req.unit_id)
+            await audit.record(actor=actor, action=owner.audit_action, target_type=owner.target_type,
+                               target_id=owner_id, after={"attachment_id": a.id, "size": len(body),
+                                                          "content_type": ctype, "sha256": a.sha256},
+                               unit_id=unit_id)
     except BaseException:
         os.unlink(path)
         raise
@@ -96,18 +144,15 @@ async def save_leave_attachment(*, env, actor, request_id, filename, body):
 
 
 async def open_attachment(*, env, actor, attachment_id):
-    """(row, bytes) if the caller may see the owning request; 404 otherwise."""
+    """(row, bytes) if the caller may see what the attachment belongs to; 404 otherwise."""
     a = await Attachment.aget_or_none(Attachment.id == attachment_id)
-    if a is None:
-        raise NotFound("附件不存在", code="ATTACHMENT_NOT_FOUND")
-    if a.owner_type == "leave_request":
-        from services.leave import visible_request
-        try:
-            await visible_request(actor, a.owner_id)
-        except NotFound:
-            raise NotFound("附件不存在", code="ATTACHMENT_NOT_FOUND") from None
-    else:
-        raise NotFound("附件不存在", code="ATTACHMENT_NOT_FOUND")
+    owner = _OWNERS.get(a.owner_type) if a is not None else None
+    if owner is None:
+        raise not_found()
+    try:
+        await owner.can_view(actor, a.owner_id)
+    except NotFound:
+        raise not_found() from None
     path = os.path.join(_upload_dir(env), a.stored_name[:2], a.stored_name)
     try:
         with open(path, "rb") as fh:

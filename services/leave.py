@@ -10,7 +10,7 @@ from models.base import atomic, count, exists, fetch_all, for_update, get_one, u
 from models.leave import Attachment, LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
 from models.org import Department, Staff
 from server.errors import Conflict, Forbidden, Invalid, NotFound
-from services import approvals, audit, events, exports, overtime
+from services import approvals, attachments, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
 from services.separation import refuse_own
 from services.calendar import day_infos
@@ -297,11 +297,10 @@ async def visible_request(actor, request_id):
 
 
 async def _out(req):
-    from services.attachments import list_for
     ltype = await LeaveType.aget(LeaveType.id == req.leave_type_id)
     staff = await Staff.aget(Staff.id == req.staff_id)
     return request_out(req, names={staff.id: staff.name}, type_name=ltype.name,
-                       attachments=await list_for("leave_request", req.id),
+                       attachments=await attachments.list_for("leave_request", req.id),
                        needs_attachment=_needs_attachment(ltype, req.original_days or req.days))
 
 
@@ -599,3 +598,24 @@ async def export_report(*, actor, year, month=None, department_id=None, format):
         content = await exports.to_xlsx(rows, REPORT_COLUMNS, "请假统计")
     name = f"请假统计-{year}{'-%02d' % month if month else ''}.{format}"
     return content, name, exports.content_type(format)
+
+
+# -- attachments (a sick note): who may see and who may add one ---------------------------------
+
+async def _attachment_view(actor, request_id):
+    await visible_request(actor, request_id)
+
+
+async def _attachment_attach(actor, request_id):
+    """The applicant, or someone managing leave over them; not once the request has ended."""
+    req = await visible_request(actor, request_id)
+    if req.staff_id != actor.id:
+        await get_staff_in_reach(actor, "leave.manage", req.staff_id)
+    if req.status in ("rejected", "withdrawn", "cancelled"):
+        raise Conflict("该申请已结束，不能再上传附件", code="ATTACHMENT_CLOSED")
+    return req.unit_id
+
+
+attachments.register_owner("leave_request", can_view=_attachment_view, can_attach=_attachment_attach,
+                           audit_action="leave.attachment.upload",
+                           limit_message=f"每个申请最多 {attachments.MAX_PER_OWNER} 个附件")
