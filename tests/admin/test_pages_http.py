@@ -10,7 +10,8 @@ from tests.admin.console import Console
 
 PAGES = {
     "system": ["/admin/org", "/admin/staff", "/admin/staff/new", "/admin/staff/import",
-               "/admin/calendar"],  # the national holiday calendar (calendar.manage)
+               "/admin/calendar",  # the national holiday calendar (calendar.manage)
+               "/admin/reminders", "/admin/reminders/log", "/admin/reminders/reach"],  # system.config
     "security": ["/admin/roles"],
     "audit": ["/admin/audit"],
 }
