@@ -35,8 +35,9 @@ class TooLarge(ApiError):
 @dataclasses.dataclass(frozen=True)
 class OwnerType:
     """`can_view(actor, owner_id)` raises NotFound when the caller may not see the owner;
-    `can_attach(actor, owner_id)` raises (404/403/409) when they may not add to it, else returns
-    the unit id for the audit entry. `target_type` names the owner in the audit chain."""
+    `can_attach(actor, owner_id, **context)` raises (404/403/409) when they may not add to it,
+    else returns the unit id for the audit entry (`context`: what save_attachment was given, e.g.
+    the request's today). `target_type` names the owner in the audit chain."""
     name: str
     can_view: object
     can_attach: object
@@ -102,13 +103,13 @@ def _safe_name(name, ext):
     return name
 
 
-async def save_attachment(*, env, actor, owner_type, owner_id, filename, body):
+async def save_attachment(*, env, actor, owner_type, owner_id, filename, body, context=None):
     """Check the owner type's rule, the size and the type (by content), then store the file and
     its row (audited). Returns the attachment as JSON."""
     owner = _OWNERS.get(owner_type)
     if owner is None:
         raise not_found()
-    unit_id = await owner.can_attach(actor, owner_id)
+    unit_id = await owner.can_attach(actor, owner_id, **(context or {}))
     limit = env.config.server.max_upload_mb * 1024 * 1024
     if not body:
         raise Invalid("请选择文件", code="ATTACHMENT_EMPTY", fields={"file": "必填"})
