@@ -2,7 +2,8 @@
 import datetime
 
 from handlers.base import ApiHandler
-from server.validate import Str, validate
+from handlers.contract import Ok, api
+from handlers.schemas import auth as s
 from services import auth
 
 
@@ -15,9 +16,9 @@ class DevLoginHandler(ApiHandler):
     """开发登录（仅 fake 模式）：按工号登录。"""
     allow_anonymous = True
 
-    async def post(self):
-        body = validate(self.json_body(), {"employee_no": Str(max_len=32)})
-        result = await auth.dev_login(env=self.env, employee_no=body["employee_no"],
+    @api(body=s.DevLogin, response=s.SessionOut)
+    async def post(self, *, body):
+        result = await auth.dev_login(env=self.env, employee_no=body.employee_no,
                                       ip=self.client_ip, request_id=self.request_id)
         self.write_data(_with_iso_expiry(result))
 
@@ -25,10 +26,10 @@ class DevLoginHandler(ApiHandler):
 class LogoutHandler(ApiHandler):
     """退出登录：吊销当前会话。"""
 
+    @api(response=Ok)
     async def post(self):
         await auth.logout(env=self.env, actor=self.principal, token=self.bearer_token())
         self.write_data({"ok": True})
-
 
 
 default_handlers = [(r"/api/auth/logout", LogoutHandler)]

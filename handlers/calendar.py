@@ -1,18 +1,22 @@
 """The holiday calendar: read a range, set a day's kind, publish a year, year status banners."""
-import datetime
+import pydantic
+from pydantic import TypeAdapter
 
 from handlers.base import ApiHandler
-from server.errors import BadRequest, Invalid, NotFound
-from server.validate import Int, Str, validate
+from handlers.contract import Day, api, validation_error
+from handlers.schemas import calendar as s
+from server.errors import BadRequest, NotFound
 from services import calendar
 
+_DAY = TypeAdapter(Day)
 
-def _date(value, name):
+
+def _path_day(value):
+    """The day in the path (already shaped NNNN-NN-NN by the route): a real date, 1900–2100."""
     try:
-        return datetime.date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise Invalid(f"{name} 应为日期 YYYY-MM-DD", code="VALIDATION_FAILED",
-                      fields={name: "应为日期 YYYY-MM-DD"}) from None
+        return _DAY.validate_python(value)
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc, where="date") from None
 
 
 YEARS = range(1900, 2100)  # the calendar's meaningful span; `date()` itself fails at year 0
@@ -28,9 +32,9 @@ def _year(value):
 class CalendarHandler(ApiHandler):
     """节假日日历：按日期范围查询每天的类型（工作日、休息日、法定节假日、调休上班）。"""
 
-    async def get(self):
-        start = _date(self.query("start"), "start")
-        end = _date(self.query("end"), "end")
+    @api(query=s.CalendarQuery, response=list[s.CalendarDayOut], extra=("warnings",))
+    async def get(self, *, query):
+        start, end = query.start, query.end
         if (end - start).days > 400 or end < start:
             raise BadRequest("日期范围应在 400 天以内且结束不早于开始", code="CALENDAR_RANGE_INVALID")
         days, warnings = await calendar.day_infos(start, end, unit_id=self.principal.unit_id)
@@ -40,18 +44,17 @@ class CalendarHandler(ApiHandler):
 class CalendarDayHandler(ApiHandler):
     """设置某天的类型（管理员录入或更正节假日安排）。"""
 
-    async def put(self, day):
-        body = validate(self.json_body(), {
-            "kind": Str(max_len=16), "name": Str(required=False, default="", max_len=50),
-            "unit_id": Int(required=False, nullable=True)})
-        info = await calendar.set_day(actor=self.principal, day=_date(day, "date"),
-                                      kind=body["kind"], name=body["name"], unit_id=body["unit_id"])
+    @api(body=s.CalendarDaySet, response=s.CalendarDayOut)
+    async def put(self, day, *, body):
+        info = await calendar.set_day(actor=self.principal, day=_path_day(day), kind=body.kind,
+                                      name=body.name, unit_id=body.unit_id)
         self.write_data(info.to_json())
 
 
 class CalendarYearHandler(ApiHandler):
     """某年的日历来源（package/admin/missing）与提示。"""
 
+    @api(response=s.CalendarYearOut)
     async def get(self, year):
         self.write_data(await calendar.year_status(_year(year), unit_id=self.principal.unit_id))
 
@@ -59,10 +62,10 @@ class CalendarYearHandler(ApiHandler):
 class CalendarPublishHandler(ApiHandler):
     """发布某年的节假日安排（unit_id 为空即全国，仅系统管理员；录入完成后不再按周一至周五推算）。"""
 
-    async def post(self, year):
-        body = validate(self.json_body(), {"unit_id": Int(required=False, nullable=True)})
+    @api(body=s.CalendarPublish, response=s.CalendarYearOut)
+    async def post(self, year, *, body):
         self.write_data(await calendar.publish_year(actor=self.principal, year=_year(year),
-                                                    unit_id=body["unit_id"]))
+                                                    unit_id=body.unit_id))
 
 
 default_handlers = [

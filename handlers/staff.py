@@ -1,60 +1,47 @@
 """Staff API: search, profile, create/edit, transfer, retire, history, concurrent posts, import, export."""
+import pydantic
 
 from handlers.base import ApiHandler
-from handlers.org import int_query
-from server.errors import BadRequest, Invalid
-from server.validate import Date, Int, Str, validate
+from handlers.contract import CSV, XLSX, api, explicit, validation_error
+from handlers.schemas import staff as s
+from server.errors import BadRequest
 from services import staff, staff_import
 
-PERSON_FIELDS = {
-    "employee_no": Str(max_len=32), "name": Str(max_len=50),
-    "position_id": Int(required=False, nullable=True), "rank_id": Int(required=False, nullable=True),
-    "gender": Str(required=False, nullable=True, choices=("M", "F")),
-    "phone": Str(required=False, nullable=True, max_len=20),
-    "id_no": Str(required=False, nullable=True, max_len=18),
-    "hire_date": Date(required=False, nullable=True),
-    "first_employment_date": Date(required=False, nullable=True),
-}
 
-
-def _filters(handler):
-    return {"q": handler.get_query_argument("q", None) or None,
-            "department_id": int_query(handler, "department_id"),
-            "status": handler.get_query_argument("status", None) or None}
+def _filters(query):
+    return {"q": query.q or None, "department_id": query.department_id, "status": query.status}
 
 
 class StaffListHandler(ApiHandler):
     """人员列表（?q=姓名/工号/手机号/身份证号&department_id=&status=&page=）；新建人员。"""
 
-    async def get(self):
-        page, size = self.page_args()
-        rows, total = await staff.list_staff(env=self.env, actor=self.principal, page=page,
-                                             page_size=size, **_filters(self))
-        self.write_data(rows, page=page, total=total)
+    @api(query=s.StaffListQuery, response=list[s.MeStaffOut], paged=True)
+    async def get(self, *, query):
+        """人员列表（按姓名、工号、手机号、身份证号搜索，限本人数据范围）。"""
+        rows, total = await staff.list_staff(env=self.env, actor=self.principal, page=query.page,
+                                             page_size=query.page_size, **_filters(query))
+        self.write_data(rows, page=query.page, total=total)
 
-    async def post(self):
-        body = validate(self.json_body(), {**PERSON_FIELDS, "department_id": Int()})
-        self.write_data(await staff.create_staff(env=self.env, actor=self.principal, **body),
-                        status=201)
+    @api(body=s.StaffCreate, response=s.StaffOut, status=201)
+    async def post(self, *, body):
+        """新建人员。"""
+        self.write_data(await staff.create_staff(env=self.env, actor=self.principal,
+                                                 **body.model_dump()), status=201)
 
 
 class StaffHandler(ApiHandler):
     """人员详情（手机号、身份证号脱敏）；修改人员信息。"""
 
+    @api(response=s.StaffOut)
     async def get(self, staff_id):
+        """人员详情（手机号、身份证号脱敏）。"""
         self.write_data(await staff.get_staff(env=self.env, actor=self.principal,
                                               staff_id=int(staff_id)))
 
-    async def patch(self, staff_id):
-        raw = self.json_body()
-        schema = {k: (Str(max_len=f.max_len, required=False) if k in ("employee_no", "name") else f)
-                  for k, f in PERSON_FIELDS.items()}
-        unknown = sorted(set(raw) - set(schema))
-        if unknown:
-            raise Invalid("不能修改这些字段：" + "、".join(unknown) + "（调动请用 transfer）",
-                          code="VALIDATION_FAILED", fields={k: "不可修改" for k in unknown})
-        body = validate(raw, schema)
-        changes = {k: body[k] for k in raw}
+    @api(body=s.StaffUpdate, response=s.StaffOut)
+    async def patch(self, staff_id, *, body):
+        """修改人员信息（只改传入的字段；调动请用 transfer）。"""
+        changes = explicit(body)
         if not changes:
             raise BadRequest("没有要修改的字段", code="NOTHING_TO_UPDATE")
         self.write_data(await staff.update_staff(env=self.env, actor=self.principal,
@@ -64,29 +51,25 @@ class StaffHandler(ApiHandler):
 class StaffTransferHandler(ApiHandler):
     """调动：更换主部门（可跨单位），保留调动记录。"""
 
-    async def post(self, staff_id):
-        body = validate(self.json_body(), {
-            "department_id": Int(), "effective_date": Date(),
-            "reason": Str(required=False, default="", max_len=255),
-        })
+    @api(body=s.StaffTransfer, response=s.StaffTransferOut)
+    async def post(self, staff_id, *, body):
         self.write_data(await staff.transfer_staff(env=self.env, actor=self.principal,
-                                                   staff_id=int(staff_id), **body))
+                                                   staff_id=int(staff_id), **body.model_dump()))
 
 
 class StaffRetireHandler(ApiHandler):
     """办理退休：状态改为退休，结束兼职，注销其全部登录会话。"""
 
-    async def post(self, staff_id):
-        body = validate(self.json_body(), {
-            "effective_date": Date(), "reason": Str(required=False, default="", max_len=255),
-        })
+    @api(body=s.StaffRetire, response=s.StaffOut)
+    async def post(self, staff_id, *, body):
         self.write_data(await staff.retire_staff(env=self.env, actor=self.principal,
-                                                 staff_id=int(staff_id), **body))
+                                                 staff_id=int(staff_id), **body.model_dump()))
 
 
 class StaffHistoryHandler(ApiHandler):
     """调动与退休记录。"""
 
+    @api(response=list[s.StaffHistoryOut])
     async def get(self, staff_id):
         self.write_data(await staff.staff_history(env=self.env, actor=self.principal,
                                                   staff_id=int(staff_id)))
@@ -95,18 +78,16 @@ class StaffHistoryHandler(ApiHandler):
 class StaffPostListHandler(ApiHandler):
     """新增兼职或挂职。"""
 
-    async def post(self, staff_id):
-        body = validate(self.json_body(), {
-            "department_id": Int(), "kind": Str(choices=("concurrent", "secondment")),
-            "start_date": Date(), "end_date": Date(required=False, nullable=True),
-        })
+    @api(body=s.StaffPostCreate, response=s.StaffPostOut, status=201)
+    async def post(self, staff_id, *, body):
         self.write_data(await staff.add_post(env=self.env, actor=self.principal,
-                                             staff_id=int(staff_id), **body), status=201)
+                                             staff_id=int(staff_id), **body.model_dump()), status=201)
 
 
 class StaffPostHandler(ApiHandler):
     """结束兼职或挂职（保留为历史）。"""
 
+    @api(response=s.StaffPostEndOut)
     async def delete(self, staff_id, post_id):
         self.write_data(await staff.end_post(env=self.env, actor=self.principal,
                                              staff_id=int(staff_id), post_id=int(post_id)))
@@ -115,29 +96,33 @@ class StaffPostHandler(ApiHandler):
 class StaffExportHandler(ApiHandler):
     """导出人员（?format=csv|xlsx，手机号、身份证号脱敏）。"""
 
-    async def get(self):
-        fmt = self.get_query_argument("format", "csv")
+    @api(query=s.StaffExportQuery, produces=CSV, downloads=(XLSX,))
+    async def get(self, *, query):
         content, filename, ctype = await staff.export_staff(
-            env=self.env, actor=self.principal, format=fmt, **_filters(self))
+            env=self.env, actor=self.principal, format=query.format, **_filters(query))
         self.send_file(content, filename, ctype)
 
 
 class StaffImportHandler(ApiHandler):
-    """批量导入人员（multipart 字段 file：.csv 或 .xlsx）；任一行有误则全部不导入。"""
+    """批量导入人员（multipart 字段 file：.csv 或 .xlsx；可选 unit_id）；任一行有误则全部不导入。"""
 
+    # The contract parses a declared body as JSON, so the multipart fields are read here and the
+    # text ones still go through their model (s.StaffImportForm).
+    @api(response=s.StaffImportOut, status=201, form=True)
     async def post(self):
         files = self.request.files.get("file")
         if not files:
             raise BadRequest("请上传文件（字段名 file）", code="IMPORT_FILE_MISSING")
-        unit_id = self.get_body_argument("unit_id", None)
+        fields = {k: v[-1].decode("utf-8", "replace") for k, v in self.request.body_arguments.items()
+                  if k in s.StaffImportForm.model_fields and v and v[-1]}
         try:
-            unit_id = int(unit_id) if unit_id else None
-        except ValueError:
-            raise BadRequest("unit_id 应为整数", code="BAD_QUERY") from None
+            form = s.StaffImportForm.model_validate(fields)
+        except pydantic.ValidationError as exc:
+            raise validation_error(exc) from None
         upload = files[0]
         result = await staff_import.import_upload(env=self.env, actor=self.principal,
                                                   filename=upload["filename"],
-                                                  content=upload["body"], unit_id=unit_id)
+                                                  content=upload["body"], unit_id=form.unit_id)
         self.write_data(result, status=201)
 
 

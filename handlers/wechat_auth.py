@@ -1,6 +1,7 @@
 """WeChat sign-in for the mini-program: POST /api/auth/wechat {code}."""
 from handlers.base import ApiHandler
-from server.validate import Str, validate
+from handlers.contract import api
+from handlers.schemas import wechat_auth as s
 from services import wechat_login
 
 
@@ -8,10 +9,10 @@ class WeChatLoginHandler(ApiHandler):
     """微信登录：已绑定返回会话，未绑定返回绑定凭证。"""
     allow_anonymous = True
 
-    async def post(self):
-        body = validate(self.json_body(), {"code": Str(max_len=128)})
+    @api(body=s.WeChatLogin, response=s.WeChatLoginOut)
+    async def post(self, *, body):
         self.write_data(await wechat_login.wechat_login(
-            env=self.env, code=body["code"], ip=self.client_ip, request_id=self.request_id))
+            env=self.env, code=body.code, ip=self.client_ip, request_id=self.request_id))
 
 
 default_handlers = [(r"/api/auth/wechat", WeChatLoginHandler)]

@@ -77,10 +77,40 @@ def test_query_endpoints(api, org):
     assert api.get("/api/binding/requests?ticket=" + "x" * 500).status == 422
     checker = api.as_(org.a_checker)
     assert checker.get("/api/binding/requests/queue?status=weird").status == 422
-    assert checker.get("/api/binding/requests/queue?page=x").code == "BAD_PAGE"
+    r = checker.get("/api/binding/requests/queue?page=x")
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and r.error["fields"] == {"page": "应为整数"}
     assert checker.get("/api/binding/requests/queue?status=all&page=3").status == 200
     assert checker.get("/api/binding/requests/99999999").status == 404
     assert checker.get("/api/binding/requests/9999999999999").status == 404
     assert api.get("/api/binding/requests/queue").status == 401
     officer = api.as_(org.a_hr_officer)
     assert officer.get("/api/staff/1/invite.png?invite=" + "x" * 400).status == 422
+
+
+def test_declared_fields_name_the_problem(api, org, fake_wechat):
+    """handlers/schemas/binding.py over HTTP: missing, wrong type, out of range, bad enum."""
+    from tests.binding.flows import ticket_for
+    ticket = ticket_for(api, fake_wechat, "o-decl")
+    r = api.post("/api/binding/phone", {"ticket": ticket})
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and r.error["fields"] == {"phone_code": "必填"}
+    r = api.post("/api/auth/wechat", {"code": 123})
+    assert r.status == 422 and r.error["fields"] == {"code": "应为文本"}
+    r = api.post("/api/binding/requests", {"ticket": ticket, "conflict": "no_record", "name": "张三",
+                                           "note": "x" * 501})
+    assert r.status == 422 and r.error["fields"] == {"note": "不能超过 500 个字符"}
+    assert api.get(f"/api/binding/requests?ticket={ticket}").data == []  # nothing was filed
+    checker = api.as_(org.a_checker)
+    r = checker.get("/api/binding/requests/queue?status=closed")
+    assert r.status == 422 and r.error["fields"] == {"status": "取值不在允许范围内：open、resolved、rejected、all"}
+    r = checker.post("/api/binding/requests/1/resolve", {"action": "rebind", "proof": "selfie"})
+    assert r.status == 422 and r.error["fields"] == {"proof": "取值不在允许范围内：invite、hr_confirmed"}
+    r = checker.post("/api/binding/requests/1/confirm", {"staff_id": 10**12 + 1, "note": "核对"})
+    assert r.status == 422 and r.error["fields"] == {"staff_id": f"不能大于 {10**12}"}
+    officer = api.as_(org.a_hr_officer)
+    for days, message in ((0, "不能小于 1"), (31, "不能大于 30"), (True, "应为整数"), ("7", "应为整数")):
+        r = officer.post(f"/api/staff/{org.hr_1.id}/invite", {"days": days})
+        assert r.status == 422 and r.error["fields"] == {"days": message}, (days, r)
+    r = officer.get(f"/api/staff/{org.hr_1.id}/invite.png")
+    assert r.status == 422 and r.error["fields"] == {"invite": "必填"}
+    r = api.as_(org.office_1).post("/api/auth/qr-login/scan", {"sid": "a\nb"})
+    assert r.status == 422 and r.error["fields"] == {"sid": "不能包含控制字符或换行"}

@@ -51,7 +51,8 @@ def test_admin_override_and_permissions(api, f, org, server):
     assert hr.put("/api/calendar/days/2026-05-06", {"kind": "holiday", "unit_id": org.a.id}).status == 200
     assert hr.put("/api/calendar/days/2026-05-06", {"kind": "holiday", "unit_id": org.b.id}).status == 404
     assert hr.put("/api/calendar/days/2026-05-06", {"kind": "holiday"}).status == 403
-    assert hr.put("/api/calendar/days/2026-05-06", {"kind": "party"}).code == "CALENDAR_KIND_INVALID"
+    r = hr.put("/api/calendar/days/2026-05-06", {"kind": "party"})
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and "kind" in r.error["fields"]
     assert hr.put("/api/calendar/days/2026-05-06", {"kind": 3}).status == 422
     assert days(api, org.office_1, "2026-05-06", "2026-05-06")[0]["2026-05-06"]["kind"] == "holiday"
     assert days(api, org.b_office_1, "2026-05-06", "2026-05-06")[0]["2026-05-06"]["kind"] == "workday"
@@ -62,3 +63,19 @@ def test_add_working_days_skips_holidays(server, org):
     result = server.run(calendar.add_working_days(d("2026-09-30"), 1))
     assert result == datetime.date(2026, 10, 8)
     assert server.run(calendar.add_working_days(d("2026-02-13"), 1)) == d("2026-02-14")
+
+
+def test_declared_query_body_and_path_date(api, org):
+    me = api.as_(org.office_1)
+    r = me.get("/api/calendar?start=2026-01-01")
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and r.error["fields"] == {"end": "必填"}
+    r = me.get("/api/calendar?start=2026-02-30&end=2026-03-01")
+    assert r.status == 422 and r.error["fields"] == {"start": "应为日期 YYYY-MM-DD"}
+    assert me.get("/api/calendar?start=2026-03-01&end=2026-01-01").code == "CALENDAR_RANGE_INVALID"
+    admin = api.as_(org.a_hr_officer)
+    r = admin.put("/api/calendar/days/2026-13-01", {"kind": "holiday", "unit_id": org.a.id})
+    assert r.status == 422 and r.error["fields"] == {"date": "应为日期 YYYY-MM-DD"}
+    r = admin.put("/api/calendar/days/2026-05-06", {"kind": "holiday", "unit_id": 0})
+    assert r.status == 422 and r.error["fields"] == {"unit_id": "不能小于 1"}
+    r = admin.post("/api/calendar/years/2027/publish", {"unit_id": "甲局"})
+    assert r.status == 422 and r.error["fields"] == {"unit_id": "应为整数"}

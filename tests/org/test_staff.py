@@ -31,7 +31,8 @@ def test_list_is_limited_to_the_reach(api, org, scoped):
     # Paging.
     p = hr.get("/api/staff?page=2&page_size=3")
     assert p.json["page"] == 2 and len(p.data) == 3 and p.json["total"] == r.json["total"]
-    assert hr.get("/api/staff?page=x").code == "BAD_PAGE"
+    r = hr.get("/api/staff?page=x")
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and r.error["fields"] == {"page": "应为整数"}
 
 
 def test_department_scoped_list_includes_concurrent_posts(api, org, f):
@@ -257,3 +258,34 @@ def test_unit_that_needs_guomi_gets_sm4_ciphertext(server, api, org):
         assert server.env.cipher.decrypt(row.phone_enc) == "13700001111"
     finally:
         server.env.cipher = old
+
+
+def test_declared_inputs_answer_422_with_the_field(api, org, f):
+    """The staff contract (handlers/schemas/staff.py): missing field, wrong type, id out of range,
+    bad enum, unknown field on PATCH — 422 VALIDATION_FAILED keyed by the field, nothing written."""
+    hr = api.as_(org.a_hr_officer)
+    before = hr.get("/api/staff?page_size=1").json["total"]
+    r = hr.post("/api/staff", {"employee_no": "C1", "department_id": org.a_hr.id})
+    assert (r.status, r.code) == (422, "VALIDATION_FAILED") and r.error["fields"] == {"name": "必填"}
+    r = hr.post("/api/staff", new_person(org.a_hr, employee_no="C1", department_id=0, gender="X",
+                                         hire_date=20200701))
+    assert r.status == 422 and r.error["fields"] == {
+        "department_id": "不能小于 1", "gender": "取值不在允许范围内：M、F",
+        "hire_date": "应为日期 YYYY-MM-DD"}
+    assert hr.get("/api/staff?page_size=1").json["total"] == before
+    r = hr.get("/api/staff?status=gone&department_id=x")
+    assert r.status == 422 and set(r.error["fields"]) == {"status", "department_id"}
+    r = hr.get("/api/staff?page_size=201")
+    assert r.status == 422 and r.error["fields"] == {"page_size": "不能大于 200"}
+    r = hr.get("/api/staff/export?format=pdf")
+    assert r.status == 422 and r.error["fields"] == {"format": "取值不在允许范围内：csv、xlsx"}
+    r = hr.patch(f"/api/staff/{org.hr_1.id}", {"name": "改", "department_id": org.a_fin.id})
+    assert r.status == 422 and r.error["fields"] == {"department_id": "不允许的字段"}
+    r = hr.post(f"/api/staff/{org.hr_1.id}/posts", {"department_id": org.a_fin.id, "kind": "part_time",
+                                                      "start_date": "2026-01-01"})
+    assert r.status == 422 and r.error["fields"] == {"kind": "取值不在允许范围内：concurrent、secondment"}
+    r = hr.post(f"/api/staff/{org.hr_1.id}/transfer", {"department_id": 2**63, "effective_date": "2026-11-01"})
+    assert r.status == 422 and r.error["fields"] == {"department_id": f"不能大于 {2**63 - 1}"}
+    r = hr.post(f"/api/staff/{org.hr_1.id}/retire", {"effective_date": "1800-01-01"})
+    assert r.status == 422 and r.error["fields"] == {"effective_date": "日期应在 1900-01-01 至 2100-12-31 之间"}
+    assert hr.get(f"/api/staff/{org.hr_1.id}").data["status"] == "active"
