@@ -93,10 +93,9 @@ class BaseHandler(tornado.web.RequestHandler):
 
     @property
     def client_ip(self):
-        ip = self.request.remote_ip
-        if ip in self.env.config.server.trusted_proxies:
-            ip = self.request.headers.get("X-Real-IP") or ip
-        return ip
+        # A trusted proxy's X-Real-IP / X-Forwarded-For is already applied, validated as an IP
+        # address, by the application (server/proxies.py); the header is never read raw here.
+        return self.request.remote_ip
 
     def now(self):
         return request_now(self)
