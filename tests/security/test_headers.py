@@ -122,3 +122,11 @@ def test_console_ids_beyond_64_bits_are_404_not_500(server, f):
     assert not failures and tried >= 5, "\n".join(failures)
     r = c.get("/admin/staff?page=99999999999999999999999&department_id=99999999999999999999")
     assert r.status_code < 500
+
+
+def test_garbage_forwarded_address_from_the_proxy_is_not_believed(server, f, behind_proxy):
+    f.unit("甲局", "A")
+    admin = f.admin("system", "sys1")
+    sign_in(server, admin, {"X-Real-IP": "x" * 60, "X-Forwarded-For": "not-an-ip"})
+    login = raw(server, AuditLog.select().where(AuditLog.action == "admin.login"))[-1]
+    assert login.ip == "127.0.0.1"
