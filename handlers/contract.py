@@ -24,10 +24,9 @@ import pydantic
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 
 from server.errors import ApiError, BadRequest, Invalid
+from server.inputs import INT64_MAX, control_char
 
-INT64_MAX = 2**63 - 1
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-_CONTROL_LINE = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]")
+_SEPARATORS = re.compile(r"[\u2028\u2029]")  # line/paragraph separators break JS string literals
 
 
 # ---- base models -------------------------------------------------------------------------------
@@ -56,13 +55,13 @@ class Out(BaseModel):
 # ---- field types ---------------------------------------------------------------------------------
 
 def _no_control(value):
-    if _CONTROL_LINE.search(value):
+    if control_char(value) or _SEPARATORS.search(value):
         raise ValueError("不能包含控制字符或换行")
     return value
 
 
 def _no_control_multiline(value):
-    if _CONTROL.search(value):
+    if control_char(value.replace("\r\n", "\n"), multiline=True) or _SEPARATORS.search(value):
         raise ValueError("不能包含控制字符")
     return value
 

@@ -15,6 +15,7 @@ from models.base import atomic, fetch_all, get_one
 from models.org import Department, Position, Rank, Staff, Unit
 from server.crypto import valid_id_no, valid_phone
 from server.errors import Invalid, NotFound
+from server.inputs import control_char
 from services import audit
 from services.staff import audit_view, pii_columns
 
@@ -158,6 +159,10 @@ async def import_rows(*, env, actor, unit, rows):
             reasons.append("工号超过 32 个字符")
         if len(rec["name"]) > 50:
             reasons.append("姓名超过 50 个字符")
+        for label, value in (("工号", rec["employee_no"]), ("姓名", rec["name"]),
+                             ("职务", str(raw.get("position") or ""))):
+            if control_char(value):
+                reasons.append(f"{label}包含控制字符")
         if raw.get("department"):
             dept, why = resolve(raw["department"])
             if dept is None:

@@ -87,3 +87,12 @@ def test_xlsx_import_and_file_errors(server, api, org, scoped):
     assert upload(api.as_(org.a_checker), HEADER.encode()).status == 403
     r = upload(api.as_(org.b_hr_officer), (HEADER + "Y001,乙,人事科,,,,,,,\n").encode())
     assert r.code == "IMPORT_ROWS_INVALID"
+
+
+def test_control_characters_in_a_name_refuse_the_row_and_import_nothing(server, api, org, scoped):
+    body = HEADER + ("I101,正常人,人事科,,,,,,,\n"
+                     "I102,=坏\x07名,人事科,,,,,,,\n")
+    r = upload(api.as_(scoped.hr), body.encode())
+    assert r.status == 422, r
+    assert "控制字符" in str(r.error), r
+    assert raw(server, Staff.select().where(Staff.employee_no.in_(["I101", "I102"]))) == []
