@@ -49,6 +49,8 @@ NAV = [
     # 考核 (admin/appraisal/...)
     ("/admin/appraisal/cycles", "考核周期", ("appraisal.manage",)),
     ("/admin/appraisal/goals", "考核目标", ("appraisal.view", "appraisal.manage")),
+    ("/admin/appraisal/values-import", "导入实际值", ("appraisal.manage",)),   # admin/appraisal/progress.py
+    ("/admin/appraisal/feeds", "数据接口令牌", ("appraisal.manage",)),
 ]
 
 # Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline

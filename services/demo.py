@@ -147,6 +147,7 @@ async def _seed_appraisal_goals(env, unit):
 
     cycle = await appraisal_cycles.demo_cycle(unit)
     await seed_goal_sets(env, cycle)
+    await seed_progress(cycle)
 
 
 def _demo_items(dept_name, year, n=0):
@@ -253,6 +254,46 @@ async def seed_goal_sets(env, cycle):
                                         version=gs["version"], today=today)
             await goals.submit(env=env, actor=me, goal_set_id=gs["id"], today=today)  # change pending
 
+
+
+async def seed_progress(cycle):
+    """Progress rows on the confirmed goal sets of `cycle` (after seed_goal_sets): the owner's
+    reports on each item (two months apart, so the history shows a trend) and, for the first
+    person, an HR-imported figure that locks that item against the owner. Written straight to
+    the table — the demo cycle is still in goal setting, where the progress API refuses reports.
+    Skipped when the cycle already has progress."""
+    from models.appraisal.goals import GoalItem, GoalSet
+    from models.appraisal.progress import GoalProgress
+    from services.appraisal.common import local_today
+
+    sets = await GoalSet.select().where(GoalSet.cycle == cycle.id,
+                                        GoalSet.confirmed_version_id.is_null(False)).order_by(GoalSet.id).aexecute()
+    sets = list(sets)
+    if not sets or await count(GoalProgress.select().where(GoalProgress.goal_set.in_([g.id for g in sets]))):
+        return
+    today = local_today(datetime.datetime.utcnow())
+    earlier = max(datetime.date(cycle.year, 1, 1), today - datetime.timedelta(days=60))
+    async with atomic():
+        for n, gs in enumerate(sets):
+            items = list(await GoalItem.select().where(GoalItem.version == gs.confirmed_version_id)
+                         .order_by(GoalItem.sort, GoalItem.id).aexecute())
+            for i, it in enumerate(items):
+                for when, share, note in ((earlier, 0.35, "阶段进展"), (today, 0.6, "截至目前累计")):
+                    if when == earlier and today - earlier < datetime.timedelta(days=7):
+                        continue
+                    if it.kind == "quantitative" and it.target is not None:
+                        value = round(it.target * (share + 0.05 * n), 1)
+                        await GoalProgress.acreate(goal_set=gs.id, item_key=it.key, reported_on=when,
+                                                   actual_value=value, note=f"{note}：{value}{it.unit_of_measure}",
+                                                   source="owner", recorded_by=gs.staff_id)
+                    elif it.kind == "qualitative":
+                        await GoalProgress.acreate(goal_set=gs.id, item_key=it.key, reported_on=when,
+                                                   percent=round(share * 100), note=f"{note}：已完成制度修订初稿",
+                                                   source="owner", recorded_by=gs.staff_id)
+                if n == 0 and i == 1 and it.kind == "quantitative" and it.target is not None:
+                    await GoalProgress.acreate(goal_set=gs.id, item_key=it.key, reported_on=today,
+                                               actual_value=round(it.target * 0.5), source="import",
+                                               note="办公室信息科统计", batch="imp-demo")
 
 async def demo_accounts():
     rows = await (Staff.select(Staff, Department)

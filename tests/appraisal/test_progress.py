@@ -183,3 +183,21 @@ def test_stale_days_is_a_cycle_setting(api, org, f, server):
     assert view["stale_days"] == 90 and not any(i["overdue"] for i in view["items"])
     assert server.run(overdue_progress(s.cycle.id, today=datetime.date(2026, 5, 6))) == []
     assert len(server.run(overdue_progress(s.cycle.id, today=datetime.date(2026, 6, 5)))) == 1
+
+
+def test_demo_has_progress_on_confirmed_goals(server):
+    from models.appraisal.goals import GoalSet
+    from models.appraisal.progress import GoalProgress
+    from models.base import fetch_all
+    from services.demo import load_demo
+
+    server.run(load_demo(env=server.env), timeout=120)
+    sets = server.run(fetch_all(GoalSet.select()))
+    rows = server.run(fetch_all(GoalProgress.select()))
+    confirmed = {g.id for g in sets if g.confirmed_version_id}
+    assert len(confirmed) == 3 and {r.goal_set_id for r in rows} == confirmed
+    assert {r.source for r in rows} == {"owner", "import"}
+    assert all(r.percent is not None or r.actual_value is not None for r in rows)
+    n = len(rows)
+    server.run(load_demo(env=server.env, force=False), timeout=120)
+    assert len(server.run(fetch_all(GoalProgress.select()))) == n
