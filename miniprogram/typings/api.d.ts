@@ -4,6 +4,286 @@
 
 declare namespace MingjingApi {
   namespace Schemas {
+    type ApplicantRequestOut = {
+      id: number;
+      status: "open" | "resolved" | "rejected";
+      conflict: string;
+      name: string;
+      verified: "wechat_phone" | "none";
+      employee_no: string;
+      note: string;
+      phone_masked: string | null;
+      created_at: string;
+      deadline_at: string;
+      overdue: boolean;
+      resolved_at: string | null;
+      resolution: string;
+      steps: Array<Schemas.Step>;
+      [key: string]: unknown;
+    };
+    type ApprovalAction = {
+      action: "approve" | "reject" | "return" | "withdraw" | "transfer" | "comment" | "cc";
+      comment?: string;
+      /** 转交或抄送给谁（transfer、cc 必填） */
+      to_staff_id?: number | null;
+      /** 详情中的 version：他人已处理时返回 409 */
+      version?: number | null;
+    };
+    type ApprovalAssigneeOut = {
+      id: number;
+      name: string;
+      on_behalf_of: Schemas.ApprovalStaffRef | null;
+      [key: string]: unknown;
+    };
+    type ApprovalBatch = {
+      ids: Array<number>;
+      action: "approve";
+      comment?: string;
+    };
+    type ApprovalBatchResultOut = {
+      id: number;
+      ok: boolean;
+      /** 成功时：处理后的状态 */
+      status?: "pending" | "approved" | "rejected" | "withdrawn" | "returned" | null;
+      /** 失败时：HTTP 状态 */
+      status_code?: number | null;
+      code?: string | null;
+      message?: string | null;
+      [key: string]: unknown;
+    };
+    type ApprovalCanOut = {
+      approve: boolean;
+      reject: boolean;
+      return: boolean;
+      transfer: boolean;
+      withdraw: boolean;
+      resubmit: boolean;
+      comment: boolean;
+      cc: boolean;
+      [key: string]: unknown;
+    };
+    type ApprovalCountOut = {
+      waiting: number;
+      [key: string]: unknown;
+    };
+    type ApprovalDetailOut = {
+      id: number;
+      kind: string;
+      kind_title: string;
+      subject_id: number | null;
+      unit_id: number;
+      applicant_id: number;
+      applicant: Schemas.ApprovalStaffRef | null;
+      department_id: number | null;
+      summary: string;
+      /** 提交时的条件数据（天数、类型等） */
+      context: Record<string, unknown> | null;
+      status: "pending" | "approved" | "rejected" | "withdrawn" | "returned";
+      status_label: string;
+      round: number;
+      version: number;
+      current_step: number;
+      created_at: string;
+      updated_at: string;
+      finished_at: string | null;
+      steps: Array<Schemas.ApprovalStepOut>;
+      current_assignees: Array<Schemas.ApprovalAssigneeOut>;
+      my_task: Schemas.ApprovalTaskOut | null;
+      ccs: Array<Schemas.ApprovalStaffRef | null>;
+      can: Schemas.ApprovalCanOut;
+      timeline: Array<Schemas.ApprovalEventOut>;
+      /** 申请本身（由申请类型提供，如请假单） */
+      subject: Record<string, unknown> | null;
+      [key: string]: unknown;
+    };
+    type ApprovalEventOut = {
+      id: number;
+      action: string;
+      action_label: string;
+      actor: Schemas.ApprovalStaffRef | null;
+      on_behalf_of: Schemas.ApprovalStaffRef | null;
+      label: string;
+      step_index: number | null;
+      comment: string;
+      data: Record<string, unknown> | null;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type ApprovalOut = {
+      id: number;
+      kind: string;
+      kind_title: string;
+      subject_id: number | null;
+      unit_id: number;
+      applicant_id: number;
+      applicant: Schemas.ApprovalStaffRef | null;
+      department_id: number | null;
+      summary: string;
+      /** 提交时的条件数据（天数、类型等） */
+      context: Record<string, unknown> | null;
+      status: "pending" | "approved" | "rejected" | "withdrawn" | "returned";
+      status_label: string;
+      round: number;
+      version: number;
+      current_step: number;
+      created_at: string;
+      updated_at: string;
+      finished_at: string | null;
+      steps: Array<Schemas.ApprovalStepOut>;
+      current_assignees: Array<Schemas.ApprovalAssigneeOut>;
+      my_task: Schemas.ApprovalTaskOut | null;
+      ccs: Array<Schemas.ApprovalStaffRef | null>;
+      can: Schemas.ApprovalCanOut;
+      [key: string]: unknown;
+    };
+    type ApprovalPathOut = {
+      instance_id: number;
+      kind: string;
+      status: string;
+      status_label: string;
+      round: number;
+      version: number;
+      current_step: number | null;
+      steps: Array<Schemas.StepOut>;
+      current_assignees: Array<Schemas.Person>;
+      [key: string]: unknown;
+    };
+    type ApprovalStaffRef = {
+      id: number;
+      name: string;
+      [key: string]: unknown;
+    };
+    type ApprovalStepOut = {
+      index: number;
+      name: string;
+      mode: "any" | "all";
+      approvers: Array<Schemas.ApprovalStaffRef | null>;
+      skipped: boolean;
+      note: string | null;
+      state: "done" | "current" | "waiting" | "skipped" | "stopped";
+      tasks: Array<Schemas.ApprovalTaskOut>;
+      [key: string]: unknown;
+    };
+    type ApprovalTaskOut = {
+      id: number;
+      step_index: number;
+      round: number;
+      assignee: Schemas.ApprovalStaffRef | null;
+      on_behalf_of: Schemas.ApprovalStaffRef | null;
+      /** 代 X 审批 */
+      label: string;
+      status: "pending" | "approved" | "rejected" | "returned" | "transferred" | "cancelled";
+      comment: string;
+      acted_at: string | null;
+      [key: string]: unknown;
+    };
+    type AttendanceRuleOut = {
+      unit_id: number;
+      proofs: Array<Array<string>>;
+      proofs_expr: string;
+      outside_policy: "field" | "refuse";
+      accuracy_limit_m: number;
+      max_speed_kmh: number;
+      bind_device: boolean;
+      makeup_monthly_limit: number;
+      makeup_deadline_days: number;
+      [key: string]: unknown;
+    };
+    type AttendanceRuleUpdate = {
+      proofs?: string | Array<Array<"geofence" | "wifi" | "qr">> | null;
+      /** 范围外：field 记外勤；refuse 拒绝 */
+      outside_policy?: "field" | "refuse" | null;
+      accuracy_limit_m?: number | null;
+      max_speed_kmh?: number | null;
+      bind_device?: boolean | null;
+      makeup_monthly_limit?: number | null;
+      makeup_deadline_days?: number | null;
+    };
+    type AuditEntryOut = {
+      seq: number;
+      created_at: string;
+      actor_id: number | null;
+      actor_name: string;
+      action: string;
+      target_type: string;
+      target_id: string;
+      unit_id: number | null;
+      before: unknown;
+      after: unknown;
+      ip: string;
+      request_id: string;
+      hash: string;
+      [key: string]: unknown;
+    };
+    type AuditVerifyOut = {
+      ok: boolean;
+      checked: number;
+      /** 第一处断裂的序号 */
+      broken_at: number | null;
+      reason: string;
+      head?: Schemas.ChainHead | null;
+      /** 未带密钥的旧记录条数 */
+      legacy?: number | null;
+      /** 是否与本机保存的锚点比对 */
+      anchored?: boolean | null;
+      [key: string]: unknown;
+    };
+    type BalanceAdjust = {
+      /** 调整天数，半天的整数倍，可为负 */
+      delta: number;
+      reason: string;
+    };
+    type BalanceOut = {
+      /** 调休余额（lieu）为 null：由加班折算，不可调整 */
+      id: number | null;
+      staff_id: number;
+      year: number;
+      type_code: string;
+      type_name: string;
+      entitled: number;
+      adjusted: number;
+      used: number;
+      pending: number;
+      remaining: number;
+      note: string | null;
+      /** 调休：各笔加班折算的额度 */
+      credits?: Array<Schemas.LieuCreditOut> | null;
+      [key: string]: unknown;
+    };
+    type BindInvite = {
+      ticket: string;
+      /** 邀请二维码的内容 */
+      invite: string;
+    };
+    type BindPhone = {
+      /** 微信登录返回的绑定凭证 */
+      ticket: string;
+      /** getPhoneNumber 返回的 code */
+      phone_code: string;
+    };
+    type BindingConfirm = {
+      staff_id: number;
+      /** 核实方式，如：当面核对身份证 */
+      note: string;
+    };
+    type BindingRequestCreate = {
+      ticket: string;
+      conflict: "bound_elsewhere" | "ambiguous" | "no_record" | "record_bound_elsewhere";
+      name: string;
+      employee_no?: string;
+      note?: string;
+    };
+    type BindingResolve = {
+      /** rebind 改绑；unbind 解绑原微信；correct_record 更正手机号后绑定；reject 驳回 */
+      action: "rebind" | "unbind" | "correct_record" | "reject";
+      /** 要处理的人员记录（缺省为申请匹配到的记录） */
+      staff_id?: number | null;
+      /** 更正后的手机号（correct_record） */
+      phone?: string | null;
+      note?: string;
+      /** 手机号未经微信验证时的第二证明 */
+      proof?: "invite" | "hr_confirmed" | null;
+    };
     type BoardOut = {
       date: string;
       total: number;
@@ -28,8 +308,332 @@ declare namespace MingjingApi {
       leave_half: string | null;
       [key: string]: unknown;
     };
+    type CalendarDay = {
+      date: string;
+      /** workday / rest / holiday / makeup_workday */
+      kind: string;
+      name: string;
+      source: string;
+      working: boolean;
+      counted: boolean;
+      [key: string]: unknown;
+    };
+    type CalendarDayOut = {
+      date: string;
+      kind: "workday" | "rest" | "holiday" | "makeup_workday";
+      name: string;
+      source: "admin" | "package" | "weekday_fallback";
+      working: boolean;
+      [key: string]: unknown;
+    };
+    type CalendarDaySet = {
+      /** workday 工作日；rest 休息日；holiday 法定节假日；makeup_workday 调休上班 */
+      kind: "workday" | "rest" | "holiday" | "makeup_workday";
+      /** 节日名称，如 春节 */
+      name?: string;
+      /** 只改本单位（缺省为全国，仅系统管理员） */
+      unit_id?: number | null;
+    };
+    type CalendarPublish = {
+      /** 缺省为全国（仅系统管理员） */
+      unit_id?: number | null;
+    };
+    type CalendarYearOut = {
+      year: number;
+      source: "package" | "admin" | "missing";
+      warning: string;
+      [key: string]: unknown;
+    };
+    type CanOut = {
+      edit: boolean;
+      submit: boolean;
+      withdraw: boolean;
+      change_request: boolean;
+      review: boolean;
+      [key: string]: unknown;
+    };
+    type ChainHead = {
+      seq: number;
+      hash: string;
+      [key: string]: unknown;
+    };
+    type ChangeRequestBody = {
+      /** 变更原因 */
+      reason: string;
+    };
+    type CheckOut = {
+      weight_total: number;
+      item_count: number;
+      ready: boolean;
+      problems: Record<string, string>;
+      [key: string]: unknown;
+    };
+    type CheckerRequestDetailOut = {
+      id: number;
+      status: "open" | "resolved" | "rejected";
+      conflict: string;
+      name: string;
+      verified: "wechat_phone" | "none";
+      employee_no: string;
+      note: string;
+      phone_masked: string | null;
+      created_at: string;
+      deadline_at: string;
+      overdue: boolean;
+      resolved_at: string | null;
+      resolution: string;
+      steps: Array<Schemas.Step>;
+      unit_id: number | null;
+      department_id: number | null;
+      action: string;
+      resolved_by: number | null;
+      updated_at: string;
+      applicant_wechat: string;
+      verified_label: string;
+      staff: Schemas.CheckerStaffOut | null;
+      candidates: Array<Schemas.CheckerStaffOut>;
+      proofs: Array<Schemas.ProofOut>;
+      [key: string]: unknown;
+    };
+    type CheckerRequestOut = {
+      id: number;
+      status: "open" | "resolved" | "rejected";
+      conflict: string;
+      name: string;
+      verified: "wechat_phone" | "none";
+      employee_no: string;
+      note: string;
+      phone_masked: string | null;
+      created_at: string;
+      deadline_at: string;
+      overdue: boolean;
+      resolved_at: string | null;
+      resolution: string;
+      steps: Array<Schemas.Step>;
+      unit_id: number | null;
+      department_id: number | null;
+      action: string;
+      resolved_by: number | null;
+      updated_at: string;
+      applicant_wechat: string;
+      verified_label: string;
+      staff: Schemas.CheckerStaffOut | null;
+      [key: string]: unknown;
+    };
+    type CheckerStaffOut = {
+      id: number;
+      employee_no: string;
+      name: string;
+      gender: "M" | "F" | null;
+      unit: Schemas.MeOrgRef;
+      department: Schemas.MeOrgRef | null;
+      position: string | null;
+      position_id: number | null;
+      rank: string | null;
+      rank_id: number | null;
+      hire_date: string | null;
+      first_employment_date: string | null;
+      status: string;
+      phone_masked: string | null;
+      id_no_masked: string | null;
+      wechat_bound: boolean;
+      updated_at: string | null;
+      phone_matches_applicant: boolean;
+      [key: string]: unknown;
+    };
+    type CommentOut = {
+      id: number;
+      item_key: string | null;
+      step_index: number | null;
+      step_name: string;
+      author: Schemas.Person | null;
+      decision: string;
+      decision_label: string;
+      comment: string;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type CoverageGoal = {
+      staff_id: number;
+      name: string;
+      department: string | null;
+      goal_set_id: number;
+      item_title: string;
+      weight: number;
+      confirmed: boolean;
+      status: string;
+      [key: string]: unknown;
+    };
+    type CoverageOut = {
+      id: number;
+      cycle_id: number;
+      department_id: number;
+      department: string | null;
+      code: string | null;
+      title: string;
+      description: string;
+      target: number | null;
+      unit_of_measure: string;
+      weight: number;
+      active: boolean;
+      updated_at: string;
+      /** 关联了该指标的人数 */
+      people: number;
+      /** 关联目标的权重合计 */
+      weight_sum: number;
+      confirmed_people: number;
+      confirmed_weight_sum: number;
+      goals: Array<Schemas.CoverageGoal>;
+      [key: string]: unknown;
+    };
+    type CurrentVersionBrief = {
+      id: number;
+      number: number;
+      kind: string;
+      status: string;
+      status_label: string;
+      submitted_at: string | null;
+      [key: string]: unknown;
+    };
+    type CycleBrief = {
+      id: number;
+      name: string;
+      year: number;
+      kind?: string | null;
+      status?: string | null;
+      [key: string]: unknown;
+    };
+    type CycleCan = {
+      edit: boolean;
+      launch: boolean;
+      close: boolean;
+      manage: boolean;
+      [key: string]: unknown;
+    };
+    type CycleCreate = {
+      name: string;
+      kind: "annual" | "periodic" | "special";
+      year: number;
+      period?: "month" | "quarter" | null;
+      period_no?: number | null;
+      /** 缺省为本人所在单位 */
+      unit_id?: number | null;
+      phases: Array<Schemas.PhaseIn>;
+      settings?: Schemas.SettingsIn;
+      participant_rule?: Schemas.ParticipantRuleIn;
+    };
+    type CycleOut = {
+      id: number;
+      unit_id: number;
+      unit_name: string;
+      kind: "annual" | "periodic" | "special";
+      kind_label: string;
+      period: "month" | "quarter" | null;
+      period_no: number | null;
+      year: number;
+      name: string;
+      status: "draft" | "launched" | "closed";
+      status_label: string;
+      settings: Record<string, unknown>;
+      participant_rule: Record<string, unknown>;
+      phases: Array<Schemas.handlers__schemas__appraisal__cycles__PhaseOut>;
+      current_phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals" | null;
+      current_phase_label: string | null;
+      counts: Schemas.ParticipantCounts;
+      version: number;
+      launched_at: string | null;
+      closed_at: string | null;
+      created_at: string;
+      can: Schemas.CycleCan;
+      [key: string]: unknown;
+    };
+    type CycleRef = {
+      id: number;
+      name: string;
+      year: number;
+      [key: string]: unknown;
+    };
+    type CycleUpdate = {
+      /** 读取时的版本号（并发保护） */
+      version: number;
+      name?: string | null;
+      kind?: "annual" | "periodic" | "special" | null;
+      year?: number | null;
+      period?: "month" | "quarter" | null;
+      period_no?: number | null;
+      phases?: Array<Schemas.PhaseIn> | null;
+      settings?: Schemas.SettingsIn | null;
+      participant_rule?: Schemas.ParticipantRuleIn | null;
+    };
+    type Data_ApplicantRequestOut = {
+      data: Schemas.ApplicantRequestOut;
+    };
+    type Data_ApplicantRequestOutList = {
+      data: Array<Schemas.ApplicantRequestOut>;
+    };
+    type Data_ApprovalBatchResultOutList = {
+      data: Array<Schemas.ApprovalBatchResultOut>;
+    };
+    type Data_ApprovalCountOut = {
+      data: Schemas.ApprovalCountOut;
+    };
+    type Data_ApprovalDetailOut = {
+      data: Schemas.ApprovalDetailOut;
+    };
+    type Data_AttendanceRuleOut = {
+      data: Schemas.AttendanceRuleOut;
+    };
+    type Data_AuditVerifyOut = {
+      data: Schemas.AuditVerifyOut;
+    };
+    type Data_BalanceOut = {
+      data: Schemas.BalanceOut;
+    };
+    type Data_BalanceOutList = {
+      data: Array<Schemas.BalanceOut>;
+    };
     type Data_BoardOut = {
       data: Schemas.BoardOut;
+    };
+    type Data_CalendarDayOut = {
+      data: Schemas.CalendarDayOut;
+    };
+    type Data_CalendarDayOutList = {
+      data: Array<Schemas.CalendarDayOut>;
+      warnings?: unknown;
+    };
+    type Data_CalendarYearOut = {
+      data: Schemas.CalendarYearOut;
+    };
+    type Data_CheckerRequestDetailOut = {
+      data: Schemas.CheckerRequestDetailOut;
+    };
+    type Data_CoverageOutList = {
+      data: Array<Schemas.CoverageOut>;
+    };
+    type Data_CycleOut = {
+      data: Schemas.CycleOut;
+    };
+    type Data_DelegationCreatedOut = {
+      data: Schemas.DelegationCreatedOut;
+    };
+    type Data_DelegationOutList = {
+      data: Array<Schemas.DelegationOut>;
+    };
+    type Data_DelegationRevokedOut = {
+      data: Schemas.DelegationRevokedOut;
+    };
+    type Data_DepartmentBrief = {
+      data: Schemas.DepartmentBrief;
+    };
+    type Data_DepartmentNodeList = {
+      data: Array<Schemas.DepartmentNode>;
+    };
+    type Data_DepartmentOut = {
+      data: Schemas.DepartmentOut;
+    };
+    type Data_DepartmentOutOrDepartmentBrief = {
+      data: Schemas.DepartmentOut | Schemas.DepartmentBrief;
     };
     type Data_DeviceChangeOut = {
       data: Schemas.DeviceChangeOut;
@@ -37,17 +641,101 @@ declare namespace MingjingApi {
     type Data_DeviceChangeOutList = {
       data: Array<Schemas.DeviceChangeOut>;
     };
+    type Data_DiffOut = {
+      data: Schemas.DiffOut;
+    };
+    type Data_DraftOut = {
+      data: Schemas.DraftOut;
+    };
+    type Data_FeedCreatedOut = {
+      data: Schemas.FeedCreatedOut;
+    };
+    type Data_FeedOut = {
+      data: Schemas.FeedOut;
+    };
+    type Data_FeedOutList = {
+      data: Array<Schemas.FeedOut>;
+    };
+    type Data_FeedPushOut = {
+      data: Schemas.FeedPushOut;
+    };
+    type Data_FlowOut = {
+      data: Schemas.FlowOut;
+    };
+    type Data_FlowOutList = {
+      data: Array<Schemas.FlowOut>;
+    };
+    type Data_FlowPreviewStepOutList = {
+      data: Array<Schemas.FlowPreviewStepOut>;
+    };
+    type Data_GoalSetOut = {
+      data: Schemas.GoalSetOut;
+    };
+    type Data_GrantOut = {
+      data: Schemas.GrantOut;
+    };
+    type Data_HistoryOut = {
+      data: Schemas.HistoryOut;
+    };
+    type Data_HomeOut = {
+      data: Schemas.HomeOut;
+    };
+    type Data_ImportResultOut = {
+      data: Schemas.ImportResultOut;
+    };
+    type Data_IndicatorOut = {
+      data: Schemas.IndicatorOut;
+    };
+    type Data_IndicatorOutList = {
+      data: Array<Schemas.IndicatorOut>;
+    };
+    type Data_InviteOut = {
+      data: Schemas.InviteOut;
+    };
+    type Data_LeaveReportRowList = {
+      data: Array<Schemas.LeaveReportRow>;
+    };
+    type Data_LeaveRequestOut = {
+      data: Schemas.LeaveRequestOut;
+    };
+    type Data_LeaveTypeOut = {
+      data: Schemas.LeaveTypeOut;
+    };
+    type Data_LeaveTypeOutList = {
+      data: Array<Schemas.LeaveTypeOut>;
+    };
     type Data_MakeupOut = {
       data: Schemas.MakeupOut;
     };
     type Data_MakeupOutList = {
       data: Array<Schemas.MakeupOut>;
     };
+    type Data_MeOut = {
+      data: Schemas.MeOut;
+    };
+    type Data_MonitorOut = {
+      data: Schemas.MonitorOut;
+    };
     type Data_MonthOut = {
       data: Schemas.MonthOut;
     };
+    type Data_MyCycleOutList = {
+      data: Array<Schemas.MyCycleOut>;
+    };
+    type Data_MyGoalsOut = {
+      data: Schemas.MyGoalsOut;
+    };
     type Data_Ok = {
       data: Schemas.Ok;
+    };
+    type Data_OvertimeOut = {
+      data: Schemas.OvertimeOut;
+    };
+    type Data_ParticipantOut = {
+      data: Schemas.ParticipantOut;
+    };
+    type Data_PermissionOutList = {
+      data: Array<Schemas.PermissionOut>;
     };
     type Data_PlaceOut = {
       data: Schemas.PlaceOut;
@@ -58,17 +746,50 @@ declare namespace MingjingApi {
     type Data_PlaceQrOut = {
       data: Schemas.PlaceQrOut;
     };
+    type Data_PositionOut = {
+      data: Schemas.PositionOut;
+    };
+    type Data_PositionOutList = {
+      data: Array<Schemas.PositionOut>;
+    };
+    type Data_ProgressOut = {
+      data: Schemas.ProgressOut;
+    };
+    type Data_ProgressRowOut = {
+      data: Schemas.ProgressRowOut;
+    };
     type Data_PunchOut = {
       data: Schemas.PunchOut;
+    };
+    type Data_QrScanOut = {
+      data: Schemas.QrScanOut;
+    };
+    type Data_QrStateOut = {
+      data: Schemas.QrStateOut;
+    };
+    type Data_QuoteOut = {
+      data: Schemas.QuoteOut;
+    };
+    type Data_RankOutList = {
+      data: Array<Schemas.RankOut>;
     };
     type Data_RecomputeOut = {
       data: Schemas.RecomputeOut;
     };
+    type Data_ReopeningOut = {
+      data: Schemas.ReopeningOut;
+    };
+    type Data_ReopeningOutList = {
+      data: Array<Schemas.ReopeningOut>;
+    };
     type Data_ReportOut = {
       data: Schemas.ReportOut;
     };
-    type Data_RuleOut = {
-      data: Schemas.RuleOut;
+    type Data_RoleOut = {
+      data: Schemas.RoleOut;
+    };
+    type Data_RoleOutList = {
+      data: Array<Schemas.RoleOut>;
     };
     type Data_ScheduleOut = {
       data: Schemas.ScheduleOut;
@@ -76,8 +797,179 @@ declare namespace MingjingApi {
     type Data_ScheduleOutList = {
       data: Array<Schemas.ScheduleOut>;
     };
+    type Data_SelfAssessmentOut = {
+      data: Schemas.SelfAssessmentOut;
+    };
+    type Data_SessionOut = {
+      data: Schemas.SessionOut;
+    };
+    type Data_SettingsOut = {
+      data: Schemas.SettingsOut;
+    };
+    type Data_SignedIn = {
+      data: Schemas.SignedIn;
+    };
+    type Data_SignedInOrUnbound = {
+      data: Schemas.SignedIn | Schemas.Unbound;
+    };
+    type Data_StaffHistoryOutList = {
+      data: Array<Schemas.StaffHistoryOut>;
+    };
+    type Data_StaffImportOut = {
+      data: Schemas.StaffImportOut;
+    };
+    type Data_StaffOut = {
+      data: Schemas.StaffOut;
+    };
+    type Data_StaffPostEndOut = {
+      data: Schemas.StaffPostEndOut;
+    };
+    type Data_StaffPostOut = {
+      data: Schemas.StaffPostOut;
+    };
+    type Data_StaffTransferOut = {
+      data: Schemas.StaffTransferOut;
+    };
+    type Data_SubscriptionOutList = {
+      data: Array<Schemas.SubscriptionOut>;
+    };
+    type Data_TemplateBriefList = {
+      data: Array<Schemas.TemplateBrief>;
+    };
+    type Data_TemplateOut = {
+      data: Schemas.TemplateOut;
+    };
+    type Data_TemplateOutList = {
+      data: Array<Schemas.TemplateOut>;
+    };
+    type Data_TickOut = {
+      data: Schemas.TickOut;
+    };
     type Data_TodayOut = {
       data: Schemas.TodayOut;
+    };
+    type Data_UnbindOut = {
+      data: Schemas.UnbindOut;
+    };
+    type Data_UnitNodeList = {
+      data: Array<Schemas.UnitNode>;
+    };
+    type Data_UnitOut = {
+      data: Schemas.UnitOut;
+    };
+    type DelegationCreate = {
+      delegate_id: number;
+      start: string;
+      end: string;
+    };
+    type DelegationCreatedOut = {
+      id: number;
+      delegator: Schemas.ApprovalStaffRef;
+      delegate: Schemas.ApprovalStaffRef;
+      start: string;
+      end: string;
+      revoked: boolean;
+      active_today: boolean;
+      created_at: string;
+      /** 已转给受托人的审批（实例 id） */
+      handed_over: Array<number>;
+      [key: string]: unknown;
+    };
+    type DelegationOut = {
+      id: number;
+      delegator: Schemas.ApprovalStaffRef;
+      delegate: Schemas.ApprovalStaffRef;
+      start: string;
+      end: string;
+      revoked: boolean;
+      active_today: boolean;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type DelegationRevokedOut = {
+      id: number;
+      delegator: Schemas.ApprovalStaffRef;
+      delegate: Schemas.ApprovalStaffRef;
+      start: string;
+      end: string;
+      revoked: boolean;
+      active_today: boolean;
+      created_at: string;
+      /** 已交还委托人的审批（实例 id） */
+      handed_back: Array<number>;
+      [key: string]: unknown;
+    };
+    type DepartmentBrief = {
+      id: number;
+      unit_id: number;
+      parent_id: number | null;
+      name: string;
+      path: string;
+      sort: number;
+      status: "open" | "closed";
+      leader_id: number | null;
+      supervisor_id: number | null;
+      [key: string]: unknown;
+    };
+    type DepartmentCreate = {
+      unit_id: number;
+      /** 上级部门；缺省为单位顶层 */
+      parent_id?: number | null;
+      name: string;
+      /** 同级排序，越小越靠前 */
+      sort?: number;
+    };
+    type DepartmentMove = {
+      /** 新的上级部门；null 表示移到单位顶层 */
+      parent_id: number | null;
+      /** 目标单位（移到顶层时；缺省为原单位） */
+      unit_id?: number | null;
+    };
+    type DepartmentNode = {
+      id: number;
+      unit_id: number;
+      parent_id: number | null;
+      name: string;
+      path: string;
+      sort: number;
+      status: "open" | "closed";
+      leader_id: number | null;
+      supervisor_id: number | null;
+      leader: Schemas.PersonRef | null;
+      supervisor: Schemas.PersonRef | null;
+      deputies: Array<Schemas.PersonRef>;
+      staff_count: number;
+      /** 下级部门（仅树形；平铺列表无此字段） */
+      children?: Array<Schemas.DepartmentNode>;
+      [key: string]: unknown;
+    };
+    type DepartmentOut = {
+      id: number;
+      unit_id: number;
+      parent_id: number | null;
+      name: string;
+      path: string;
+      sort: number;
+      status: "open" | "closed";
+      leader_id: number | null;
+      supervisor_id: number | null;
+      leader: Schemas.PersonRef | null;
+      supervisor: Schemas.PersonRef | null;
+      deputies: Array<Schemas.PersonRef>;
+      staff_count: number;
+      [key: string]: unknown;
+    };
+    type DepartmentUpdate = {
+      name?: string | null;
+      sort?: number | null;
+    };
+    type DeptBrief = {
+      id: number;
+      name: string;
+      [key: string]: unknown;
+    };
+    type DevLogin = {
+      employee_no: string;
     };
     type DeviceChangeCreate = {
       device_id: string;
@@ -99,6 +991,62 @@ declare namespace MingjingApi {
       decided_at: string | null;
       [key: string]: unknown;
     };
+    type DiffFieldOut = {
+      field: string;
+      label: string;
+      before: unknown;
+      after: unknown;
+      [key: string]: unknown;
+    };
+    type DiffItemOut = {
+      key: string;
+      change: "added" | "removed" | "changed" | "unchanged";
+      title: string;
+      fields: Array<Schemas.DiffFieldOut>;
+      [key: string]: unknown;
+    };
+    type DiffOut = {
+      goal_set_id: number;
+      from: Schemas.VersionBrief;
+      to: Schemas.VersionBrief;
+      summary: Schemas.DiffSummary;
+      items: Array<Schemas.DiffItemOut>;
+      [key: string]: unknown;
+    };
+    type DiffSummary = {
+      added: number;
+      removed: number;
+      changed: number;
+      unchanged: number;
+      [key: string]: unknown;
+    };
+    type DraftBody = {
+      items: Array<Schemas.GoalItemIn>;
+      /** 目标的 version（乐观锁） */
+      version: number;
+    };
+    type DraftOut = {
+      id: number;
+      cycle: Schemas.CycleBrief;
+      owner: Schemas.StaffBrief;
+      department: Schemas.DeptBrief | null;
+      status: "draft" | "submitted" | "returned" | "confirmed";
+      status_label: string;
+      change_pending: boolean;
+      version: number;
+      current_version_id: number | null;
+      confirmed_version_id: number | null;
+      /** 正在填写或审核的版本（无变更时即已确认版本） */
+      current: Schemas.VersionOut | null;
+      /** 已确认、正在执行的版本 */
+      confirmed: Schemas.VersionOut | null;
+      approval: Schemas.ApprovalPathOut | null;
+      rules: Schemas.RulesOut;
+      can: Schemas.CanOut;
+      updated_at: string;
+      check: Schemas.CheckOut;
+      [key: string]: unknown;
+    };
     type Error = {
       error: {
         /** 稳定的大写错误码，如 STAFF_NOT_FOUND */
@@ -109,18 +1057,525 @@ declare namespace MingjingApi {
         fields?: Record<string, unknown>;
       };
     };
-    type FenceIn = {
-      /** 纬度（GCJ-02，须在国内） */
-      lat: number;
-      /** 经度（GCJ-02） */
-      lng: number;
-      /** 半径（米） */
-      radius?: number;
+    type ExcludeIn = {
+      /** 考核期内休假累计达 N 天不参加 */
+      long_leave_days?: number | null;
+      /** 此日期之后入职的不参加 */
+      hired_after?: string | null;
+      /** 考核期内挂职（借调）在外的不参加 */
+      seconded_out?: boolean;
     };
-    type FenceOut = {
-      lat: number;
-      lng: number;
-      radius: number;
+    type FeedAcceptedOut = {
+      employee_no: string;
+      indicator_code: string;
+      reported_on: string;
+      goal_set_id: number;
+      item_keys: Array<string>;
+      [key: string]: unknown;
+    };
+    type FeedCreate = {
+      /** 业务系统名称，如 政务服务系统 */
+      name: string;
+      /** 允许推送的部门指标（须有编码） */
+      indicator_ids: Array<number>;
+    };
+    type FeedCreatedOut = {
+      id: number;
+      name: string;
+      cycle_id: number | null;
+      unit_id: number;
+      indicators: Array<Schemas.IndicatorRef>;
+      created_by: string | null;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+      status: "active" | "revoked";
+      /** 令牌，仅此一次显示 */
+      token: string;
+      [key: string]: unknown;
+    };
+    type FeedOut = {
+      id: number;
+      name: string;
+      cycle_id: number | null;
+      unit_id: number;
+      indicators: Array<Schemas.IndicatorRef>;
+      created_by: string | null;
+      created_at: string;
+      last_used_at: string | null;
+      revoked_at: string | null;
+      status: "active" | "revoked";
+      [key: string]: unknown;
+    };
+    type FeedPushOut = {
+      accepted: number;
+      written: number;
+      values: Array<Schemas.FeedAcceptedOut>;
+      [key: string]: unknown;
+    };
+    type FeedValueIn = {
+      /** 部门指标编码 */
+      indicator_code: string;
+      /** 工号 */
+      employee_no: string;
+      /** 数据日期，不晚于今天 */
+      reported_on: string;
+      /** 实际值 */
+      value: number;
+      note?: string;
+    };
+    type FeedValues = Schemas.FeedValueIn | Array<Schemas.FeedValueIn>;
+    type FlowCreate = {
+      kind: string;
+      name: string;
+      /** 环节：{name, approvers: [dept_leader | parent_dept_leader | supervisor | unit_head | role:<角色代码> | staff:<人员ID>], mode: any | all, when: [{field, op, value}]} */
+      steps: Array<Record<string, unknown>>;
+      /** 缺省为本单位 */
+      unit_id?: number | null;
+      /** 全国默认流程（unit_id 为空） */
+      national?: boolean;
+    };
+    type FlowOut = {
+      /** 系统默认流程为 null */
+      id: number | null;
+      unit_id: number | null;
+      kind: string;
+      name: string;
+      steps: Array<Record<string, unknown>>;
+      active: boolean;
+      version: number;
+      builtin: boolean;
+      updated_at: string | null;
+      [key: string]: unknown;
+    };
+    type FlowPreviewApproverOut = {
+      id: number;
+      name: string;
+      /** 委托期间实际审批的人 */
+      delegate: Schemas.ApprovalStaffRef | null;
+      [key: string]: unknown;
+    };
+    type FlowPreviewStepOut = {
+      index: number;
+      name: string;
+      mode: "any" | "all";
+      rules: Array<string>;
+      approvers: Array<Schemas.FlowPreviewApproverOut>;
+      skipped: boolean;
+      note: string | null;
+      [key: string]: unknown;
+    };
+    type FlowUpdate = {
+      name?: string | null;
+      steps?: Array<Record<string, unknown>> | null;
+      active?: boolean | null;
+      /** 乐观锁：与当前版本不符时返回 409 */
+      version?: number | null;
+    };
+    type Formula = {
+      type: "linear" | "capped" | "threshold";
+      floor?: number | null;
+      cap?: number | null;
+      steps?: Array<Record<string, number>> | null;
+    };
+    type FormulaIn = {
+      /** linear 线性（floor 得 0 分、目标值得 100 分）/ capped 线性封顶（最高 cap×100）/ threshold 阶梯 */
+      type: "linear" | "capped" | "threshold";
+      /** 下限（linear、capped），缺省 0 */
+      floor?: number | null;
+      /** 封顶系数（capped），如 1.2 */
+      cap?: number | null;
+      /** 阶梯（threshold），达到值从小到大 */
+      steps?: Array<Schemas.StepIn> | null;
+    };
+    type GoalItemIn = {
+      /** 目标项编号（跨版本不变）；新增项不填 */
+      key?: string | null;
+      title?: string;
+      description?: string;
+      /** 定量 / 定性 */
+      kind?: "quantitative" | "qualitative";
+      /** 目标值（定量） */
+      target?: number | null;
+      unit_of_measure?: string;
+      data_source?: string;
+      formula?: Schemas.FormulaIn | null;
+      /** 完成标准（定性） */
+      criteria?: string;
+      /** 权重；各项合计 100 */
+      weight?: number;
+      /** 完成时限，须在考核年度内 */
+      due_date?: string | null;
+      /** 关联的本部门部门指标 */
+      indicator_id?: number | null;
+    };
+    type GoalSetBrief = {
+      id: number;
+      status: string;
+      change_pending: boolean;
+      [key: string]: unknown;
+    };
+    type GoalSetOut = {
+      id: number;
+      cycle: Schemas.CycleBrief;
+      owner: Schemas.StaffBrief;
+      department: Schemas.DeptBrief | null;
+      status: "draft" | "submitted" | "returned" | "confirmed";
+      status_label: string;
+      change_pending: boolean;
+      version: number;
+      current_version_id: number | null;
+      confirmed_version_id: number | null;
+      /** 正在填写或审核的版本（无变更时即已确认版本） */
+      current: Schemas.VersionOut | null;
+      /** 已确认、正在执行的版本 */
+      confirmed: Schemas.VersionOut | null;
+      approval: Schemas.ApprovalPathOut | null;
+      rules: Schemas.RulesOut;
+      can: Schemas.CanOut;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type GoalSetRowOut = {
+      id: number;
+      cycle: Schemas.CycleBrief;
+      owner: Schemas.StaffBrief;
+      department: Schemas.DeptBrief | null;
+      status: string;
+      status_label: string;
+      change_pending: boolean;
+      version: number;
+      current_version: Schemas.CurrentVersionBrief | null;
+      confirmed_version_number: number | null;
+      item_count: number;
+      weight_total: number;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type GrantCreate = {
+      staff_id: number;
+      role_id: number;
+      /** all 全部；unit_tree 单位及下级；dept_tree 部门及下级；dept 本部门；self 本人；custom 指定部门 */
+      scope_type: "all" | "unit_tree" | "dept_tree" | "dept" | "self" | "custom";
+      scope_unit_id?: number | null;
+      scope_department_id?: number | null;
+      /** custom 范围的部门 */
+      department_ids?: Array<number>;
+    };
+    type GrantOut = {
+      id: number;
+      staff: Schemas.GrantStaffRef;
+      role: Schemas.GrantRoleRef;
+      scope: Schemas.GrantScopeOut;
+      granted_by: number | null;
+      created_at: string;
+      revoked_at: string | null;
+      revoked_by: number | null;
+      [key: string]: unknown;
+    };
+    type GrantRoleRef = {
+      id: number;
+      code: string;
+      name: string;
+      admin_tier: string | null;
+      [key: string]: unknown;
+    };
+    type GrantScopeOut = {
+      type: "all" | "unit_tree" | "dept_tree" | "dept" | "self" | "custom";
+      label: string | null;
+      unit: Schemas.MeOrgRef | null;
+      department: Schemas.MeOrgRef | null;
+      departments: Array<Schemas.MeOrgRef>;
+      [key: string]: unknown;
+    };
+    type GrantStaffRef = {
+      id: number;
+      name: string;
+      employee_no: string;
+      [key: string]: unknown;
+    };
+    type HistoryOut = {
+      goal_set_id: number;
+      cycle: Schemas.CycleBrief;
+      owner: Schemas.StaffBrief;
+      confirmed_version_id: number | null;
+      versions: Array<Schemas.HistoryVersionOut>;
+      [key: string]: unknown;
+    };
+    type HistoryVersionOut = {
+      id: number;
+      number: number;
+      kind: "initial" | "change";
+      kind_label: string;
+      status: "draft" | "submitted" | "returned" | "confirmed" | "rejected" | "withdrawn" | "superseded";
+      status_label: string;
+      reason: string;
+      based_on_id: number | null;
+      based_on_number: number | null;
+      instance_id: number | null;
+      created_by: Schemas.Person | null;
+      created_at: string;
+      submitted_at: string | null;
+      decided_at: string | null;
+      decided_by: Schemas.Person | null;
+      items: Array<Schemas.ItemOut>;
+      weight_total: number;
+      item_count: number;
+      /** 整体意见（逐项意见在各项的 comments 中） */
+      comments: Array<Schemas.CommentOut>;
+      approval: Schemas.ApprovalPathOut | null;
+      timeline: Array<Schemas.TimelineOut>;
+      decided_step: string;
+      [key: string]: unknown;
+    };
+    type HomeApprovalsCard = {
+      /** 待我审批的数量 */
+      waiting: number;
+      [key: string]: unknown;
+    };
+    type HomeAttendanceCard = {
+      /** 今日考勤状态，如 normal、late、pending、rest；none 为无需考勤 */
+      status: string;
+      text: string;
+      /** workday、rest、holiday 等 */
+      day_kind?: string | null;
+      /** 今日打卡次数 */
+      punches?: number | null;
+      last_at?: string | null;
+      [key: string]: unknown;
+    };
+    type HomeCards = {
+      attendance: Schemas.HomeAttendanceCard;
+      approvals: Schemas.HomeApprovalsCard;
+      /** 目标卡片（考核上线前为占位） */
+      goals: Record<string, unknown>;
+      messages: Schemas.HomeMessagesCard;
+      [key: string]: unknown;
+    };
+    type HomeMessagesCard = {
+      unread: number;
+      [key: string]: unknown;
+    };
+    type HomeOut = {
+      me: Schemas.MeOut;
+      cards: Schemas.HomeCards;
+      [key: string]: unknown;
+    };
+    type ImportResultOut = {
+      batch: string;
+      /** 文件中的数据行 */
+      rows: number;
+      /** 写入的进展记录（一行按指标编码可写入多项目标） */
+      imported: number;
+      goal_sets: number;
+      [key: string]: unknown;
+    };
+    type IndicatorCreate = {
+      department_id: number;
+      title: string;
+      /** 业务系统推送数据时使用的编码 */
+      code?: string;
+      description?: string;
+      target?: number | null;
+      unit_of_measure?: string;
+      weight?: number;
+      active?: boolean;
+    };
+    type IndicatorOut = {
+      id: number;
+      cycle_id: number;
+      department_id: number;
+      department: string | null;
+      code: string | null;
+      title: string;
+      description: string;
+      target: number | null;
+      unit_of_measure: string;
+      weight: number;
+      active: boolean;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type IndicatorRef = {
+      id: number;
+      code: string;
+      title: string;
+      [key: string]: unknown;
+    };
+    type IndicatorUpdate = {
+      department_id?: number | null;
+      title?: string | null;
+      code?: string | null;
+      description?: string | null;
+      target?: number | null;
+      unit_of_measure?: string | null;
+      weight?: number | null;
+      active?: boolean | null;
+    };
+    type InviteCreate = {
+      /** 有效天数 */
+      days?: number;
+    };
+    type InviteOut = {
+      invite: string;
+      expires_at: string;
+      png_url: string;
+      [key: string]: unknown;
+    };
+    type ItemOut = {
+      key: string;
+      sort: number;
+      title: string;
+      description: string;
+      kind: string;
+      kind_label: string;
+      target: number | null;
+      unit_of_measure: string;
+      data_source: string;
+      formula: Record<string, unknown> | null;
+      formula_text: string;
+      criteria: string;
+      weight: number;
+      due_date: string | null;
+      indicator_id: number | null;
+      indicator: Record<string, unknown> | null;
+      comments: Array<Schemas.CommentOut>;
+      [key: string]: unknown;
+    };
+    type LeadershipUpdate = {
+      /** 部门负责人；null 表示空缺 */
+      leader_id: number | null;
+      /** 副职 */
+      deputy_ids?: Array<number>;
+      /** 分管领导 */
+      supervisor_id?: number | null;
+    };
+    type LeaveCreate = {
+      /** 假期类型代码 */
+      type: string;
+      start: string;
+      start_half?: "am" | "pm";
+      end: string;
+      end_half?: "am" | "pm";
+      reason?: string;
+    };
+    type LeaveReportBack = {
+      /** 返岗日期 */
+      date: string;
+      /** 返岗的半天：am 上午、pm 下午 */
+      half: "am" | "pm";
+    };
+    type LeaveReportRow = {
+      department_id: number | null;
+      department_name: string;
+      year: number;
+      month: number;
+      type: string;
+      type_name: string;
+      requests: number;
+      people: number;
+      days: number;
+      [key: string]: unknown;
+    };
+    type LeaveRequestOut = {
+      id: number;
+      staff: Schemas.StaffRef;
+      unit_id: number;
+      department_id: number | null;
+      type: string;
+      type_name: string;
+      year: number;
+      start: string;
+      start_half: "am" | "pm";
+      end: string;
+      end_half: "am" | "pm";
+      days: number;
+      reason: string;
+      status: "pending" | "approved" | "rejected" | "withdrawn" | "returned" | "cancelled";
+      status_label: string;
+      instance_id: number | null;
+      warnings: Array<string>;
+      original_end: string | null;
+      original_end_half: "am" | "pm" | null;
+      original_days: number | null;
+      reported_back_at: string | null;
+      attachment_required: boolean;
+      /** 列表中为空：见详情 */
+      attachments: Array<Schemas.handlers__schemas__leave__AttachmentOut>;
+      created_at: string;
+      updated_at: string | null;
+      [key: string]: unknown;
+    };
+    type LeaveResubmit = {
+      type?: string | null;
+      start?: string | null;
+      start_half?: "am" | "pm" | null;
+      end?: string | null;
+      end_half?: "am" | "pm" | null;
+      reason?: string | null;
+    };
+    type LeaveTypeCreate = {
+      name?: string | null;
+      count_mode?: "working_days" | "calendar_days" | null;
+      paid?: boolean | null;
+      /** 超过该天数须上传证明材料 */
+      attachment_over_days?: number | null;
+      max_days_per_request?: number | null;
+      balance_tracked?: boolean | null;
+      /** 出差/外出类：考勤按在岗计 */
+      is_trip?: boolean | null;
+      quota_rule?: "annual" | "fixed" | "lieu" | "none" | null;
+      quota_days?: number | null;
+      settings?: Record<string, unknown> | null;
+      active?: boolean | null;
+      sort?: number | null;
+      /** 小写字母、数字、下划线；与全国默认类型同代码即覆盖 */
+      code: string;
+      /** 缺省为本人单位 */
+      unit_id?: number | null;
+    };
+    type LeaveTypeOut = {
+      id: number;
+      unit_id: number | null;
+      code: string;
+      name: string;
+      count_mode: "working_days" | "calendar_days";
+      paid: boolean;
+      attachment_over_days: number | null;
+      max_days_per_request: number | null;
+      balance_tracked: boolean;
+      quota_rule: "annual" | "fixed" | "lieu" | "none";
+      quota_days: number | null;
+      settings: Record<string, unknown> | null;
+      is_trip: boolean;
+      active: boolean;
+      sort: number;
+      national: boolean;
+      [key: string]: unknown;
+    };
+    type LeaveTypeUpdate = {
+      name?: string | null;
+      count_mode?: "working_days" | "calendar_days" | null;
+      paid?: boolean | null;
+      /** 超过该天数须上传证明材料 */
+      attachment_over_days?: number | null;
+      max_days_per_request?: number | null;
+      balance_tracked?: boolean | null;
+      /** 出差/外出类：考勤按在岗计 */
+      is_trip?: boolean | null;
+      quota_rule?: "annual" | "fixed" | "lieu" | "none" | null;
+      quota_days?: number | null;
+      settings?: Record<string, unknown> | null;
+      active?: boolean | null;
+      sort?: number | null;
+    };
+    type LieuCreditOut = {
+      id: number;
+      overtime_id: number | null;
+      days: number;
+      used: number;
+      reserved: number;
+      expires_on: string;
       [key: string]: unknown;
     };
     type MakeupCreate = {
@@ -141,6 +1596,123 @@ declare namespace MingjingApi {
       created_at: string;
       [key: string]: unknown;
     };
+    type MeOrgRef = {
+      id: number;
+      name: string | null;
+      [key: string]: unknown;
+    };
+    type MeOut = {
+      id: number;
+      employee_no: string;
+      name: string;
+      gender: "M" | "F" | null;
+      unit: Schemas.MeOrgRef;
+      department: Schemas.MeOrgRef | null;
+      position: string | null;
+      position_id: number | null;
+      rank: string | null;
+      rank_id: number | null;
+      hire_date: string | null;
+      first_employment_date: string | null;
+      status: string;
+      phone_masked: string | null;
+      id_no_masked: string | null;
+      wechat_bound: boolean;
+      updated_at: string | null;
+      posts: Array<Schemas.MePostOut>;
+      roles: Array<Schemas.MeRoleOut>;
+      permissions: Array<string>;
+      /** 我任负责人的部门 */
+      leads: Array<Schemas.MeOrgRef>;
+      [key: string]: unknown;
+    };
+    type MePostOut = {
+      department: Schemas.MeOrgRef;
+      /** concurrent 兼职；secondment 挂职 */
+      kind: "concurrent" | "secondment";
+      start_date: string | null;
+      end_date: string | null;
+      [key: string]: unknown;
+    };
+    type MeRoleOut = {
+      code: string;
+      name: string;
+      grant_id: number;
+      scope: Schemas.MeScopeOut;
+      [key: string]: unknown;
+    };
+    type MeScopeOut = {
+      type: "all" | "unit_tree" | "dept_tree" | "dept" | "self" | "custom";
+      label: string | null;
+      unit_id: number | null;
+      department_id: number | null;
+      department_ids: Array<number>;
+      [key: string]: unknown;
+    };
+    type MeStaffOut = {
+      id: number;
+      employee_no: string;
+      name: string;
+      gender: "M" | "F" | null;
+      unit: Schemas.MeOrgRef;
+      department: Schemas.MeOrgRef | null;
+      position: string | null;
+      position_id: number | null;
+      rank: string | null;
+      rank_id: number | null;
+      hire_date: string | null;
+      first_employment_date: string | null;
+      status: string;
+      phone_masked: string | null;
+      id_no_masked: string | null;
+      wechat_bound: boolean;
+      updated_at: string | null;
+      [key: string]: unknown;
+    };
+    type MessageOut = {
+      id: number;
+      /** 消息类别，如 approval.pending、binding.request */
+      kind: string;
+      title: string;
+      body: string;
+      link: string;
+      data: Record<string, unknown> | null;
+      read: boolean;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type MonitorDept = {
+      department_id: number | null;
+      department: string;
+      total: number;
+      counts: Record<string, number>;
+      [key: string]: unknown;
+    };
+    type MonitorOut = {
+      cycle_id: number;
+      cycle_name: string;
+      today: string;
+      current_phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals" | null;
+      current_phase_label: string | null;
+      total: number;
+      totals: Record<string, number>;
+      labels: Record<string, string>;
+      departments: Array<Schemas.MonitorDept>;
+      buckets: Record<string, Array<Schemas.MonitorPerson>>;
+      [key: string]: unknown;
+    };
+    type MonitorPerson = {
+      staff_id: number;
+      name: string;
+      employee_no: string;
+      department_id: number | null;
+      department: string | null;
+      goal_set_id: number | null;
+      status: string;
+      /** 待审核时：当前审核人 */
+      waiting_for?: string | null;
+      [key: string]: unknown;
+    };
     type MonthDayOut = {
       date: string;
       status: string | null;
@@ -155,14 +1727,200 @@ declare namespace MingjingApi {
       warnings: Array<unknown>;
       [key: string]: unknown;
     };
+    type MyCycleOut = {
+      id: number;
+      name: string;
+      kind: "annual" | "periodic" | "special";
+      kind_label: string;
+      year: number;
+      status: "draft" | "launched" | "closed";
+      status_label: string;
+      current_phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals" | null;
+      current_phase_label: string | null;
+      phases: Array<Schemas.handlers__schemas__appraisal__cycles__PhaseOut>;
+      goal_set: Schemas.GoalSetBrief | null;
+      link: string;
+      [key: string]: unknown;
+    };
+    type MyGoalsOut = {
+      cycle: Schemas.CycleBrief;
+      goal_setting: Schemas.PhaseWindow;
+      goal_set: Schemas.GoalSetOut | null;
+      [key: string]: unknown;
+    };
+    type NoBody = Record<string, unknown>;
     type Ok = {
       ok?: boolean;
       [key: string]: unknown;
     };
-    type Page_ReviewPunchOutList = {
-      data: Array<Schemas.ReviewPunchOut>;
+    type OvertimeCreate = {
+      /** 加班日期 */
+      date: string;
+      /** 加班时长（小时），0.5 至 24，以半小时计 */
+      hours: number;
+      reason: string;
+    };
+    type OvertimeOut = {
+      id: number;
+      staff: Schemas.ApprovalStaffRef;
+      unit_id: number;
+      department_id: number | null;
+      date: string;
+      hours: number;
+      reason: string;
+      status: "pending" | "approved" | "rejected" | "withdrawn" | "returned";
+      instance_id: number | null;
+      created_at: string;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type OwnerOut = {
+      id: number;
+      name: string;
+      employee_no: string;
+      [key: string]: unknown;
+    };
+    type Page_ApprovalOutList = {
+      data: Array<Schemas.ApprovalOut>;
       page: number;
       total: number;
+    };
+    type Page_AuditEntryOutList = {
+      data: Array<Schemas.AuditEntryOut>;
+      page: number;
+      total: number;
+    };
+    type Page_CheckerRequestOutList = {
+      data: Array<Schemas.CheckerRequestOut>;
+      page: number;
+      total: number;
+    };
+    type Page_CycleOutList = {
+      data: Array<Schemas.CycleOut>;
+      page: number;
+      total: number;
+    };
+    type Page_GoalSetRowOutList = {
+      data: Array<Schemas.GoalSetRowOut>;
+      page: number;
+      total: number;
+    };
+    type Page_GrantOutList = {
+      data: Array<Schemas.GrantOut>;
+      page: number;
+      total: number;
+    };
+    type Page_LeaveRequestOutList = {
+      data: Array<Schemas.LeaveRequestOut>;
+      page: number;
+      total: number;
+    };
+    type Page_MeStaffOutList = {
+      data: Array<Schemas.MeStaffOut>;
+      page: number;
+      total: number;
+    };
+    type Page_MessageOutList = {
+      data: Array<Schemas.MessageOut>;
+      page: number;
+      total: number;
+      unread?: unknown;
+    };
+    type Page_OvertimeOutList = {
+      data: Array<Schemas.OvertimeOut>;
+      page: number;
+      total: number;
+    };
+    type Page_ParticipantOutList = {
+      data: Array<Schemas.ParticipantOut>;
+      page: number;
+      total: number;
+      counts?: unknown;
+    };
+    type Page_PunchReviewOutList = {
+      data: Array<Schemas.PunchReviewOut>;
+      page: number;
+      total: number;
+    };
+    type Page_ReviewRowOutList = {
+      data: Array<Schemas.ReviewRowOut>;
+      page: number;
+      total: number;
+    };
+    type ParticipantAdd = {
+      staff_id: number;
+      reason: string;
+    };
+    type ParticipantCounts = {
+      active: number;
+      excluded: number;
+      removed: number;
+      [key: string]: unknown;
+    };
+    type ParticipantOut = {
+      staff_id: number;
+      name: string;
+      employee_no: string;
+      department_id: number | null;
+      department: string | null;
+      position?: string | null;
+      rank?: string | null;
+      status: "active" | "excluded" | "removed";
+      status_label: string;
+      source: "launch" | "added";
+      exclusion: "long_leave" | "hired_after" | "seconded_out" | null;
+      exclusion_label: string | null;
+      reason: string;
+      changed_by: string | null;
+      changed_at: string | null;
+      [key: string]: unknown;
+    };
+    type ParticipantRemove = {
+      reason: string;
+    };
+    type ParticipantRuleIn = {
+      /** 参加部门（含下级部门）；空为全单位 */
+      department_ids?: Array<number>;
+      /** 职级；空为不限 */
+      rank_ids?: Array<number>;
+      exclude?: Schemas.ExcludeIn;
+    };
+    type PermissionOut = {
+      code: string;
+      name: string;
+      /** 仅安全审计员可持有 */
+      reserved: boolean;
+      [key: string]: unknown;
+    };
+    type Person = {
+      id: number;
+      name: string;
+      [key: string]: unknown;
+    };
+    type PersonRef = {
+      id: number;
+      name: string | null;
+      [key: string]: unknown;
+    };
+    type PhaseIn = {
+      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
+      /** 开始日期（北京时间当天 00:00 开放） */
+      opens_on: string;
+      /** 截止日期（须为工作日，当天 24:00 截止） */
+      closes_on?: string | null;
+      /** 不填截止日期时：自开始日起第 N 个工作日截止 */
+      working_days?: number | null;
+    };
+    type PhaseMove = {
+      opens_on: string;
+      closes_on: string;
+      reason: string;
+    };
+    type PhaseWindow = {
+      state: "not_started" | "open" | "closed";
+      opens_on: string | null;
+      closes_on: string | null;
+      [key: string]: unknown;
     };
     type PlaceBrief = {
       id: number;
@@ -177,18 +1935,32 @@ declare namespace MingjingApi {
       /** 仅该部门使用；缺省为全单位 */
       department_id?: number | null;
       name: string;
-      fences?: Array<Schemas.FenceIn>;
+      fences?: Array<Schemas.PlaceFenceIn>;
       /** aa:bb:cc:dd:ee:ff */
       wifi_bssids?: Array<string>;
       qr_enabled?: boolean;
       active?: boolean;
+    };
+    type PlaceFenceIn = {
+      /** 纬度（GCJ-02，须在国内） */
+      lat: number;
+      /** 经度（GCJ-02） */
+      lng: number;
+      /** 半径（米） */
+      radius?: number;
+    };
+    type PlaceFenceOut = {
+      lat: number;
+      lng: number;
+      radius: number;
+      [key: string]: unknown;
     };
     type PlaceOut = {
       id: number;
       unit_id: number;
       department_id: number | null;
       name: string;
-      fences: Array<Schemas.FenceOut>;
+      fences: Array<Schemas.PlaceFenceOut>;
       wifi_bssids: Array<string>;
       qr_enabled: boolean;
       active: boolean;
@@ -205,11 +1977,106 @@ declare namespace MingjingApi {
     };
     type PlaceUpdate = {
       name?: string | null;
-      fences?: Array<Schemas.FenceIn> | null;
+      fences?: Array<Schemas.PlaceFenceIn> | null;
       /** aa:bb:cc:dd:ee:ff */
       wifi_bssids?: Array<string> | null;
       qr_enabled?: boolean | null;
       active?: boolean | null;
+    };
+    type PositionCreate = {
+      unit_id: number;
+      name: string;
+      /** 是否领导职务 */
+      is_leading?: boolean;
+    };
+    type PositionOut = {
+      id: number;
+      unit_id: number;
+      name: string;
+      is_leading: boolean;
+      [key: string]: unknown;
+    };
+    type ProgressIn = {
+      /** 已确认目标中的目标项编号 */
+      item_key: string;
+      /** 进展日期，不晚于今天 */
+      reported_on: string;
+      /** 完成百分比（定性目标） */
+      percent?: number | null;
+      /** 实际值（定量目标） */
+      actual_value?: number | null;
+      /** 进展说明 */
+      note?: string;
+    };
+    type ProgressItemOut = {
+      key: string;
+      title: string;
+      kind: "quantitative" | "qualitative";
+      kind_label: string;
+      weight: number;
+      target: number | null;
+      unit_of_measure: string;
+      formula: Record<string, unknown> | null;
+      formula_text: string;
+      criteria: string;
+      due_date: string | null;
+      indicator: Record<string, unknown> | null;
+      /** 当前值：最新一条进展 */
+      current: Schemas.ProgressRowOut | null;
+      last_reported_on: string | null;
+      /** 当前值来自人事导入或业务系统，本人与评分人不能修改 */
+      locked_by_source: boolean;
+      /** 过程跟踪阶段内超过规定天数未更新 */
+      overdue: boolean;
+      can_report: boolean;
+      [key: string]: unknown;
+    };
+    type ProgressOut = {
+      goal_set_id: number;
+      cycle: Schemas.CycleRef;
+      owner: Schemas.OwnerOut;
+      confirmed_version_id: number | null;
+      phase: Schemas.handlers__schemas__appraisal__progress__PhaseOut;
+      stale_days: number;
+      today: string;
+      items: Array<Schemas.ProgressItemOut>;
+      /** 全部进展，最新在前 */
+      rows: Array<Schemas.ProgressRowOut>;
+      can: Record<string, boolean>;
+      [key: string]: unknown;
+    };
+    type ProgressRowOut = {
+      id: number;
+      item_key: string;
+      item_title: string;
+      reported_on: string;
+      percent: number | null;
+      actual_value: number | null;
+      /** 定量目标按计分公式的预估得分 */
+      score_preview: number | null;
+      note: string;
+      source: "owner" | "import" | "system";
+      source_label: string;
+      recorded_by: Schemas.Person | null;
+      /** 推送数据的业务系统 */
+      feed: string | null;
+      /** 导入批次 */
+      batch: string | null;
+      created_at: string;
+      attachments: Array<Schemas.handlers__schemas__appraisal__progress__AttachmentOut>;
+      [key: string]: unknown;
+    };
+    type ProofOut = {
+      id: number;
+      kind: "invite" | "hr_confirmed";
+      label: string;
+      staff_id: number;
+      invite_id: number | null;
+      confirmed_by: Schemas.MeOrgRef | null;
+      note: string;
+      created_at: string;
+      used: boolean;
+      [key: string]: unknown;
     };
     type PunchCreate = {
       /** 纬度（GCJ-02） */
@@ -244,31 +2111,11 @@ declare namespace MingjingApi {
       repeat?: boolean | null;
       [key: string]: unknown;
     };
-    type PunchReview = {
+    type PunchReviewBody = {
       decision: "accept" | "reject";
       note?: string;
     };
-    type RecomputeCreate = {
-      start: string;
-      /** 与 start 相距不超过 3 个月 */
-      end: string;
-      department_id?: number | null;
-      staff_id?: number | null;
-    };
-    type RecomputeOut = {
-      /** 重算的人数 */
-      staff: number;
-      /** 重算的人日数 */
-      days: number;
-      [key: string]: unknown;
-    };
-    type ReportOut = {
-      month: string;
-      people: Array<Record<string, unknown>>;
-      departments: Array<Record<string, unknown>>;
-      [key: string]: unknown;
-    };
-    type ReviewPunchOut = {
+    type PunchReviewOut = {
       id: number;
       staff_id: number;
       /** 服务器记录的打卡时间（北京时间 ISO） */
@@ -289,27 +2136,158 @@ declare namespace MingjingApi {
       employee_no: string;
       [key: string]: unknown;
     };
-    type RuleOut = {
-      unit_id: number;
-      proofs: Array<Array<string>>;
-      proofs_expr: string;
-      outside_policy: "field" | "refuse";
-      accuracy_limit_m: number;
-      max_speed_kmh: number;
-      bind_device: boolean;
-      makeup_monthly_limit: number;
-      makeup_deadline_days: number;
+    type QrScanOut = {
+      sid: string;
+      expires_at: string;
+      ip: string;
+      user_agent: string;
       [key: string]: unknown;
     };
-    type RuleUpdate = {
-      proofs?: string | Array<Array<"geofence" | "wifi" | "qr">> | null;
-      /** 范围外：field 记外勤；refuse 拒绝 */
-      outside_policy?: "field" | "refuse" | null;
-      accuracy_limit_m?: number | null;
-      max_speed_kmh?: number | null;
-      bind_device?: boolean | null;
-      makeup_monthly_limit?: number | null;
-      makeup_deadline_days?: number | null;
+    type QrSid = {
+      sid: string;
+    };
+    type QrStateOut = {
+      sid: string;
+      state: "confirmed" | "cancelled";
+      [key: string]: unknown;
+    };
+    type QuoteBalance = {
+      type_code: string;
+      entitled: number;
+      adjusted: number;
+      used: number;
+      pending: number;
+      remaining: number;
+      [key: string]: unknown;
+    };
+    type QuoteOut = {
+      type: string;
+      type_name: string;
+      count_mode: "working_days" | "calendar_days";
+      days: number;
+      balance: Schemas.QuoteBalance | null;
+      remaining_after: number | null;
+      sufficient: boolean;
+      attachment_required: boolean;
+      warnings: Array<string>;
+      calendar: Array<Schemas.CalendarDay>;
+      [key: string]: unknown;
+    };
+    type RankOut = {
+      id: number;
+      name: string;
+      level: number;
+      [key: string]: unknown;
+    };
+    type RecomputeCreate = {
+      start: string;
+      /** 与 start 相距不超过 3 个月 */
+      end: string;
+      department_id?: number | null;
+      staff_id?: number | null;
+    };
+    type RecomputeOut = {
+      /** 重算的人数 */
+      staff: number;
+      /** 重算的人日数 */
+      days: number;
+      [key: string]: unknown;
+    };
+    type ReopeningCreate = {
+      staff_id: number;
+      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
+      until: string;
+      reason: string;
+    };
+    type ReopeningOut = {
+      id: number;
+      staff_id: number;
+      name: string;
+      employee_no: string;
+      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
+      phase_label: string;
+      until: string;
+      reason: string;
+      granted_by: string;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type ReportOut = {
+      month: string;
+      people: Array<Record<string, unknown>>;
+      departments: Array<Record<string, unknown>>;
+      [key: string]: unknown;
+    };
+    type ReviewBody = {
+      /** 同意 / 退回修改 / 驳回 */
+      decision: "approve" | "return" | "reject";
+      comment?: string;
+      /** 逐项意见 */
+      items?: Array<Schemas.ReviewItemIn>;
+      version?: number | null;
+    };
+    type ReviewItemIn = {
+      key: string;
+      comment?: string;
+    };
+    type ReviewRowOut = {
+      id: number;
+      cycle: Schemas.CycleBrief;
+      owner: Schemas.StaffBrief;
+      department: Schemas.DeptBrief | null;
+      status: string;
+      status_label: string;
+      change_pending: boolean;
+      version: number;
+      current_version: Schemas.CurrentVersionBrief | null;
+      confirmed_version_number: number | null;
+      item_count: number;
+      weight_total: number;
+      updated_at: string;
+      review_version: Schemas.ReviewVersionOut;
+      approval: Schemas.ApprovalPathOut | null;
+      [key: string]: unknown;
+    };
+    type ReviewVersionOut = {
+      id: number;
+      number: number;
+      kind: string;
+      kind_label: string;
+      reason: string;
+      status: string;
+      submitted_at: string | null;
+      [key: string]: unknown;
+    };
+    type RoleCreate = {
+      code: string;
+      name: string;
+      description?: string;
+      /** 权限代码（见 /api/permissions） */
+      permissions: Array<string>;
+    };
+    type RoleOut = {
+      id: number;
+      code: string;
+      name: string;
+      description: string;
+      builtin: boolean;
+      admin_tier: string | null;
+      unit_id: number | null;
+      grantable: boolean;
+      permissions: Array<string>;
+      [key: string]: unknown;
+    };
+    type RoleUpdate = {
+      name?: string | null;
+      description?: string | null;
+      permissions?: Array<string> | null;
+    };
+    type RulesOut = {
+      min_items: number;
+      max_items: number;
+      weight_total: number;
+      year: number;
+      [key: string]: unknown;
     };
     type ScheduleCreate = {
       unit_id: number;
@@ -317,7 +2295,7 @@ declare namespace MingjingApi {
       department_id?: number | null;
       name: string;
       kind?: "fixed" | "flexible";
-      sessions?: Array<Schemas.SessionIn>;
+      sessions?: Array<Schemas.ScheduleSessionIn>;
       grace_late?: number;
       grace_early?: number;
       core_start?: string;
@@ -335,7 +2313,7 @@ declare namespace MingjingApi {
       department_id: number | null;
       name: string;
       kind: "fixed" | "flexible";
-      sessions: Array<Schemas.SessionOut>;
+      sessions: Array<Schemas.ScheduleSessionOut>;
       grace_late: number;
       grace_early: number;
       core_start: string;
@@ -346,11 +2324,22 @@ declare namespace MingjingApi {
       active: boolean;
       [key: string]: unknown;
     };
+    type ScheduleSessionIn = {
+      /** HH:MM */
+      start: string;
+      /** HH:MM */
+      end: string;
+    };
+    type ScheduleSessionOut = {
+      start: string;
+      end: string;
+      [key: string]: unknown;
+    };
     type ScheduleUpdate = {
       name?: string | null;
       /** fixed 固定班制；flexible 弹性 */
       kind?: "fixed" | "flexible" | null;
-      sessions?: Array<Schemas.SessionIn> | null;
+      sessions?: Array<Schemas.ScheduleSessionIn> | null;
       /** 迟到宽限（分钟） */
       grace_late?: number | null;
       /** 早退宽限（分钟） */
@@ -364,15 +2353,330 @@ declare namespace MingjingApi {
       season_end?: string | null;
       active?: boolean | null;
     };
-    type SessionIn = {
-      /** HH:MM */
-      start: string;
-      /** HH:MM */
-      end: string;
+    type SelfAssessmentIn = {
+      /** 各目标项的自评 */
+      items: Array<Schemas.SummaryIn>;
+    };
+    type SelfAssessmentItemOut = {
+      key: string;
+      title: string;
+      kind: string;
+      weight: number;
+      target: number | null;
+      unit_of_measure: string;
+      criteria: string;
+      summary: string;
+      attachments: Array<Schemas.handlers__schemas__appraisal__progress__AttachmentOut>;
+      [key: string]: unknown;
+    };
+    type SelfAssessmentOut = {
+      goal_set_id: number;
+      cycle: Schemas.CycleRef;
+      owner: Schemas.OwnerOut;
+      status: "none" | "draft" | "submitted";
+      status_label: string;
+      submitted_at: string | null;
+      phase: Schemas.handlers__schemas__appraisal__progress__PhaseOut;
+      items: Array<Schemas.SelfAssessmentItemOut>;
+      can: Record<string, boolean>;
+      [key: string]: unknown;
     };
     type SessionOut = {
-      start: string;
-      end: string;
+      /** Authorization: Bearer <token> */
+      token: string;
+      expires_at: string;
+      me: Schemas.MeOut;
+      [key: string]: unknown;
+    };
+    type SettingsIn = {
+      /** 每人目标条数下限（默认 3） */
+      min_items?: number | null;
+      /** 每人目标条数上限（默认 10） */
+      max_items?: number | null;
+      /** 进度超过 N 天未更新视为逾期（默认 30） */
+      progress_stale_days?: number | null;
+    };
+    type SettingsOut = {
+      clock_in: boolean;
+      wechat: boolean;
+      /** 是否已绑定微信（未绑定时只能收到站内信） */
+      bound: boolean;
+      templates: Array<Schemas.TemplateBrief>;
+      subscriptions: Array<Schemas.SubscriptionOut>;
+      [key: string]: unknown;
+    };
+    type SettingsUpdate = {
+      /** 上班打卡提醒（工作日） */
+      clock_in?: boolean | null;
+      /** 通过微信订阅消息提醒（关闭后仅站内信） */
+      wechat?: boolean | null;
+    };
+    type SignedIn = {
+      /** Authorization: Bearer <token> */
+      token: string;
+      expires_at: string;
+      me: Schemas.MeOut;
+      status: "bound";
+      [key: string]: unknown;
+    };
+    type StaffBrief = {
+      id: number;
+      name: string;
+      employee_no: string;
+      department_id: number | null;
+      department_name: string | null;
+      [key: string]: unknown;
+    };
+    type StaffCreate = {
+      position_id?: number | null;
+      rank_id?: number | null;
+      gender?: "M" | "F" | null;
+      /** 11 位手机号 */
+      phone?: string | null;
+      /** 18 位身份证号 */
+      id_no?: string | null;
+      hire_date?: string | null;
+      first_employment_date?: string | null;
+      employee_no: string;
+      name: string;
+      department_id: number;
+    };
+    type StaffHistoryOut = {
+      id: number;
+      kind: "transfer" | "retire";
+      effective_date: string;
+      reason: string | null;
+      from_unit: Schemas.MeOrgRef | null;
+      from_department: Schemas.MeOrgRef | null;
+      to_unit: Schemas.MeOrgRef | null;
+      to_department: Schemas.MeOrgRef | null;
+      actor_id: number | null;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type StaffImportOut = {
+      imported: number;
+      ids: Array<number>;
+      [key: string]: unknown;
+    };
+    type StaffOut = {
+      id: number;
+      employee_no: string;
+      name: string;
+      gender: "M" | "F" | null;
+      unit: Schemas.MeOrgRef;
+      department: Schemas.MeOrgRef | null;
+      position: string | null;
+      position_id: number | null;
+      rank: string | null;
+      rank_id: number | null;
+      hire_date: string | null;
+      first_employment_date: string | null;
+      status: string;
+      phone_masked: string | null;
+      id_no_masked: string | null;
+      wechat_bound: boolean;
+      updated_at: string | null;
+      posts: Array<Schemas.StaffPostOut>;
+      roles: Array<Schemas.StaffRoleOut>;
+      [key: string]: unknown;
+    };
+    type StaffPostCreate = {
+      department_id: number;
+      /** concurrent 兼职；secondment 挂职 */
+      kind: "concurrent" | "secondment";
+      start_date: string;
+      end_date?: string | null;
+    };
+    type StaffPostEndOut = {
+      id: number;
+      active: boolean;
+      end_date: string | null;
+      grants_ended: Array<number>;
+      [key: string]: unknown;
+    };
+    type StaffPostOut = {
+      id: number;
+      staff_id: number;
+      department: Schemas.MeOrgRef;
+      kind: "concurrent" | "secondment";
+      start_date: string | null;
+      end_date: string | null;
+      active: boolean;
+      [key: string]: unknown;
+    };
+    type StaffRef = {
+      id: number;
+      name: string;
+      [key: string]: unknown;
+    };
+    type StaffRetire = {
+      effective_date: string;
+      reason?: string;
+    };
+    type StaffRoleOut = {
+      grant_id: number;
+      code: string;
+      name: string;
+      scope: Schemas.StaffScopeOut;
+      [key: string]: unknown;
+    };
+    type StaffScopeOut = {
+      type: "all" | "unit_tree" | "dept_tree" | "dept" | "self" | "custom";
+      label: string | null;
+      [key: string]: unknown;
+    };
+    type StaffTransfer = {
+      department_id: number;
+      effective_date: string;
+      reason?: string;
+    };
+    type StaffTransferOut = {
+      id: number;
+      employee_no: string;
+      name: string;
+      gender: "M" | "F" | null;
+      unit: Schemas.MeOrgRef;
+      department: Schemas.MeOrgRef | null;
+      position: string | null;
+      position_id: number | null;
+      rank: string | null;
+      rank_id: number | null;
+      hire_date: string | null;
+      first_employment_date: string | null;
+      status: string;
+      phone_masked: string | null;
+      id_no_masked: string | null;
+      wechat_bound: boolean;
+      updated_at: string | null;
+      posts: Array<Schemas.StaffPostOut>;
+      roles: Array<Schemas.StaffRoleOut>;
+      /** 因离开原部门而收回的授权 */
+      grants_ended: Array<number>;
+      [key: string]: unknown;
+    };
+    type StaffUpdate = {
+      employee_no?: string;
+      name?: string;
+      position_id?: number | null;
+      rank_id?: number | null;
+      gender?: "M" | "F" | null;
+      phone?: string | null;
+      id_no?: string | null;
+      hire_date?: string | null;
+      first_employment_date?: string | null;
+    };
+    type Step = {
+      at: string;
+      text: string;
+      [key: string]: unknown;
+    };
+    type StepIn = {
+      /** 达到值 */
+      at: number;
+      /** 得分 */
+      score: number;
+    };
+    type StepOut = {
+      index: number;
+      name: string;
+      state: "done" | "current" | "waiting" | "skipped" | "stopped";
+      note: string;
+      approvers: Array<Schemas.Person>;
+      tasks: Array<Schemas.TaskOut>;
+      [key: string]: unknown;
+    };
+    type SubmitBody = {
+      version?: number | null;
+    };
+    type SubscriptionOut = {
+      template_id: string;
+      /** 一次性订阅剩余可发送次数 */
+      one_time: number;
+      long_term: boolean;
+      rejected: boolean;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type SubscriptionsCreate = {
+      /** wx.requestSubscribeMessage 的结果：模板 ID → accept/reject/ban/filter */
+      results: Record<string, "accept" | "reject" | "ban" | "filter">;
+    };
+    type SummaryIn = {
+      key: string;
+      summary?: string;
+    };
+    type TaskOut = {
+      assignee: Schemas.Person | null;
+      status: string;
+      comment: string;
+      acted_at: string | null;
+      [key: string]: unknown;
+    };
+    type TemplateBrief = {
+      event: string;
+      label: string;
+      template_id: string;
+      /** 长期订阅模板（一次同意可多次发送） */
+      long_term: boolean;
+      [key: string]: unknown;
+    };
+    type TemplateCreate = {
+      name: string;
+      /** 职务；空为本周期通用模板 */
+      position_id?: number | null;
+      items: Array<Schemas.TemplateItem>;
+    };
+    type TemplateItem = {
+      title: string;
+      description?: string;
+      kind: "quantitative" | "qualitative";
+      target?: number | null;
+      unit_of_measure?: string;
+      data_source?: string;
+      formula?: Schemas.Formula | null;
+      criteria?: string;
+      weight: number;
+      indicator_id?: number | null;
+    };
+    type TemplateOut = {
+      id: number;
+      cycle_id: number;
+      position_id: number | null;
+      position: string | null;
+      name: string;
+      items: Array<Record<string, unknown>>;
+      weight_total: number;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type TemplateUpdate = {
+      name?: string | null;
+      position_id?: number | null;
+      items?: Array<Schemas.TemplateItem> | null;
+    };
+    type TickBody = {
+      /** 只运行这些任务来源（缺省全部） */
+      sources?: Array<string> | null;
+      /** XAUTOCLAIM 的最短空闲毫秒（测试用 0） */
+      idle_ms?: number | null;
+    };
+    type TickOut = {
+      /** 本次运行的任务键；null 表示租约在其他进程 */
+      ran: Array<string> | null;
+      published: number;
+      handled: number;
+      [key: string]: unknown;
+    };
+    type TimelineOut = {
+      action: string;
+      action_label: string;
+      actor: Schemas.Person | null;
+      on_behalf_of: Schemas.Person | null;
+      step_index: number | null;
+      step_name: string;
+      comment: string;
+      created_at: string;
       [key: string]: unknown;
     };
     type TodayOut = {
@@ -387,36 +2691,249 @@ declare namespace MingjingApi {
       inside: boolean | null;
       [key: string]: unknown;
     };
+    type UnbindOut = {
+      ok: boolean;
+      was_bound: boolean;
+      [key: string]: unknown;
+    };
+    type Unbound = {
+      status: "unbound";
+      /** 绑定凭证：用于手机号绑定、邀请码绑定或提交绑定申请 */
+      ticket: string;
+      expires_at: string;
+      [key: string]: unknown;
+    };
+    type UnitCreate = {
+      name: string;
+      /** 单位代码（全局唯一） */
+      code: string;
+      /** 上级单位；缺省为顶级单位（仅全局管理员） */
+      parent_id?: number | null;
+    };
+    type UnitNode = {
+      id: number;
+      name: string;
+      code: string;
+      parent_id: number | null;
+      path: string;
+      head_id: number | null;
+      crypto_algorithm: string;
+      children: Array<Schemas.UnitNode>;
+      [key: string]: unknown;
+    };
+    type UnitOut = {
+      id: number;
+      name: string;
+      code: string;
+      parent_id: number | null;
+      path: string;
+      head_id: number | null;
+      crypto_algorithm: string;
+      [key: string]: unknown;
+    };
+    type UnitUpdate = {
+      name?: string | null;
+      code?: string | null;
+    };
+    type VersionBrief = {
+      id: number;
+      number: number;
+      kind: string;
+      status: string;
+      status_label: string;
+      [key: string]: unknown;
+    };
+    type VersionOut = {
+      id: number;
+      number: number;
+      kind: "initial" | "change";
+      kind_label: string;
+      status: "draft" | "submitted" | "returned" | "confirmed" | "rejected" | "withdrawn" | "superseded";
+      status_label: string;
+      reason: string;
+      based_on_id: number | null;
+      based_on_number: number | null;
+      instance_id: number | null;
+      created_by: Schemas.Person | null;
+      created_at: string;
+      submitted_at: string | null;
+      decided_at: string | null;
+      decided_by: Schemas.Person | null;
+      items: Array<Schemas.ItemOut>;
+      weight_total: number;
+      item_count: number;
+      /** 整体意见（逐项意见在各项的 comments 中） */
+      comments: Array<Schemas.CommentOut>;
+      [key: string]: unknown;
+    };
+    type WeChatLogin = {
+      /** wx.login 返回的 code */
+      code: string;
+    };
+    type WithdrawBody = {
+      comment?: string;
+    };
+    type handlers__contract__Data_AttachmentOut__1 = {
+      data: Schemas.handlers__schemas__appraisal__progress__AttachmentOut;
+    };
+    type handlers__contract__Data_AttachmentOut__2 = {
+      data: Schemas.handlers__schemas__leave__AttachmentOut;
+    };
+    type handlers__schemas__appraisal__cycles__PhaseOut = {
+      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
+      label: string;
+      opens_on: string;
+      closes_on: string;
+      state: "not_started" | "open" | "closed" | null;
+      [key: string]: unknown;
+    };
+    type handlers__schemas__appraisal__progress__AttachmentOut = {
+      id: number;
+      filename: string;
+      content_type: string;
+      size: number;
+      /** 下载地址 /api/attachments/{id} */
+      url: string;
+      created_at: string;
+      [key: string]: unknown;
+    };
+    type handlers__schemas__appraisal__progress__PhaseOut = {
+      state: "not_started" | "open" | "closed";
+      opens_on: string | null;
+      closes_on: string | null;
+      [key: string]: unknown;
+    };
+    type handlers__schemas__leave__AttachmentOut = {
+      id: number;
+      filename: string;
+      content_type: string;
+      size: number;
+      url: string;
+      created_at: string;
+      [key: string]: unknown;
+    };
   }
 
   /** 每个接口：路径参数、查询参数、请求体与成功响应（均为 {data: ...} 信封）。 */
   interface Operations {
+    /** 考核周期列表（人事：管理范围内；参与人员：本人参加的）；新建考核周期（草稿）。 */
+    "GET /api/appraisal/cycles": { query: { page?: number; page_size?: number; status?: "draft" | "launched" | "closed" | null; year?: number | null }; response: Schemas.Page_CycleOutList };
+    /** 考核周期列表（人事：管理范围内；参与人员：本人参加的）；新建考核周期（草稿）。 */
+    "POST /api/appraisal/cycles": { body: Schemas.CycleCreate; response: Schemas.Data_CycleOut };
+    /** 考核周期详情（阶段、人数）；修改（筹备中：全部；进行中：仅名称与设置）。 */
+    "GET /api/appraisal/cycles/{id}": { path: { id: number }; response: Schemas.Data_CycleOut };
+    /** 考核周期详情（阶段、人数）；修改（筹备中：全部；进行中：仅名称与设置）。 */
+    "PATCH /api/appraisal/cycles/{id}": { path: { id: number }; body: Schemas.CycleUpdate; response: Schemas.Data_CycleOut };
+    /** 启动考核周期：按范围与排除条件生成并冻结参与人员名单，通知参与人员。 */
+    "POST /api/appraisal/cycles/{id}/launch": { path: { id: number }; response: Schemas.Data_CycleOut };
+    /** 结束考核周期。 */
+    "POST /api/appraisal/cycles/{id}/close": { path: { id: number }; response: Schemas.Data_CycleOut };
+    /** 调整某一阶段的起止日期（须填写原因，记入审计）。 */
+    "PUT /api/appraisal/cycles/{cycle_id}/phases/{phase}": { path: { cycle_id: number; phase: string }; body: Schemas.PhaseMove; response: Schemas.Data_CycleOut };
+    /** 参与人员名单（启动时冻结，含不参加人员及原因）；追加参与人员（须填写原因）。 */
+    "GET /api/appraisal/cycles/{id}/participants": { path: { id: number }; query: { page?: number; page_size?: number; status?: "active" | "excluded" | "removed" | null; department_id?: number | null; q?: string | null }; response: Schemas.Page_ParticipantOutList };
+    /** 参与人员名单（启动时冻结，含不参加人员及原因）；追加参与人员（须填写原因）。 */
+    "POST /api/appraisal/cycles/{id}/participants": { path: { id: number }; body: Schemas.ParticipantAdd; response: Schemas.Data_ParticipantOut };
+    /** 移出参与人员（须填写原因，记入审计）。 */
+    "DELETE /api/appraisal/cycles/{cycle_id}/participants/{staff_id}": { path: { cycle_id: number; staff_id: number }; body: Schemas.ParticipantRemove; response: Schemas.Data_ParticipantOut };
+    /** 为某人重新开放已结束的阶段（至某日，须填写原因）；已重新开放的记录。 */
+    "GET /api/appraisal/cycles/{id}/reopenings": { path: { id: number }; response: Schemas.Data_ReopeningOutList };
+    /** 为某人重新开放已结束的阶段（至某日，须填写原因）；已重新开放的记录。 */
+    "POST /api/appraisal/cycles/{id}/reopenings": { path: { id: number }; body: Schemas.ReopeningCreate; response: Schemas.Data_ReopeningOut };
+    /** 岗位目标模板：列表与新增。 */
+    "GET /api/appraisal/cycles/{id}/templates": { path: { id: number }; response: Schemas.Data_TemplateOutList };
+    /** 岗位目标模板：列表与新增。 */
+    "POST /api/appraisal/cycles/{id}/templates": { path: { id: number }; body: Schemas.TemplateCreate; response: Schemas.Data_TemplateOut };
+    /** 修改或删除目标模板。 */
+    "PUT /api/appraisal/templates/{id}": { path: { id: number }; body: Schemas.TemplateUpdate; response: Schemas.Data_TemplateOut };
+    /** 修改或删除目标模板。 */
+    "DELETE /api/appraisal/templates/{id}": { path: { id: number }; response: Schemas.Data_Ok };
+    /** 部门指标：列表（部门负责人可看本部门）与新增。 */
+    "GET /api/appraisal/cycles/{id}/indicators": { path: { id: number }; query: { department_id?: number | null }; response: Schemas.Data_IndicatorOutList };
+    /** 部门指标：列表（部门负责人可看本部门）与新增。 */
+    "POST /api/appraisal/cycles/{id}/indicators": { path: { id: number }; body: Schemas.IndicatorCreate; response: Schemas.Data_IndicatorOut };
+    /** 部门指标的覆盖情况：关联的个人目标人数、权重合计、是否已确认。 */
+    "GET /api/appraisal/cycles/{id}/indicators/coverage": { path: { id: number }; response: Schemas.Data_CoverageOutList };
+    /** 修改部门指标。 */
+    "PATCH /api/appraisal/indicators/{id}": { path: { id: number }; body: Schemas.IndicatorUpdate; response: Schemas.Data_IndicatorOut };
+    /** 进度监控：按部门统计未填报、草稿、待审核、退回、已确认、变更中、进度逾期、未自评，并列出人员。 */
+    "GET /api/appraisal/cycles/{id}/monitor": { path: { id: number }; query: { department_id?: number | null }; response: Schemas.Data_MonitorOut };
+    /** 我参加的考核：当前阶段、各阶段状态、我的目标状态。 */
+    "GET /api/appraisal/my/cycles": { response: Schemas.Data_MyCycleOutList };
+    /** 我的目标：本周期的目标（目标设定阶段首次打开时按岗位模板创建草稿）。 */
+    "GET /api/appraisal/cycles/{id}/my-goals": { path: { id: number }; response: Schemas.Data_MyGoalsOut };
+    /** 导出本周期的目标明细或版本历史（XLSX）。 */
+    "GET /api/appraisal/cycles/{id}/export": { path: { id: number }; query: { what?: "goals" | "history" }; response: ArrayBuffer | string };
+    /** 团队目标列表：部门负责人看本部门（含下级），人事与纪检看管理范围内。 */
+    "GET /api/appraisal/goal-sets": { query: { page?: number; page_size?: number; cycle_id?: number | null; department_id?: number | null; status?: "draft" | "submitted" | "returned" | "confirmed" | "change_pending" | null; q?: string | null }; response: Schemas.Page_GoalSetRowOutList };
+    /** 目标详情：正在填写或审核的版本、已确认版本、审核进度与可执行的操作。 */
+    "GET /api/appraisal/goal-sets/{id}": { path: { id: number }; response: Schemas.Data_GoalSetOut };
+    /** 保存目标草稿（整体替换各项，返回实时权重合计与待补充项）。 */
+    "PUT /api/appraisal/goal-sets/{id}/draft": { path: { id: number }; body: Schemas.DraftBody; response: Schemas.Data_DraftOut };
+    /** 提交目标（或退回后重新提交），进入部门负责人审核、单位确认。 */
+    "POST /api/appraisal/goal-sets/{id}/submit": { path: { id: number }; body: Schemas.SubmitBody; response: Schemas.Data_GoalSetOut };
+    /** 撤回审核中的目标。 */
+    "POST /api/appraisal/goal-sets/{id}/withdraw": { path: { id: number }; body: Schemas.WithdrawBody; response: Schemas.Data_GoalSetOut };
+    /** 申请变更已确认的目标：生成新版本草稿，审核通过前原目标继续有效。 */
+    "POST /api/appraisal/goal-sets/{id}/change-requests": { path: { id: number }; body: Schemas.ChangeRequestBody; response: Schemas.Data_GoalSetOut };
+    /** 目标历史：每个版本的内容、审批过程与逐项意见。 */
+    "GET /api/appraisal/goal-sets/{id}/history": { path: { id: number }; response: Schemas.Data_HistoryOut };
+    /** 两个版本逐字段比较。 */
+    "GET /api/appraisal/goal-sets/{id}/diff": { path: { id: number }; query: { from: number; to: number }; response: Schemas.Data_DiffOut };
+    /** 审核目标：同意、退回修改或驳回，可逐项填写意见（仅当前环节审核人）。 */
+    "POST /api/appraisal/goal-sets/{id}/review": { path: { id: number }; body: Schemas.ReviewBody; response: Schemas.Data_GoalSetOut };
+    /** 目标审核待办（waiting）与已办（done）。 */
+    "GET /api/appraisal/reviews": { query: { page?: number; page_size?: number; box?: "waiting" | "done"; cycle_id?: number | null }; response: Schemas.Page_ReviewRowOutList };
+    /** 目标进展：各项当前值（定量目标附预估得分）、是否逾期未更新、全部进展记录。 */
+    "GET /api/appraisal/goal-sets/{id}/progress": { path: { id: number }; response: Schemas.Data_ProgressOut };
+    /** 本人填报进展（定性填完成百分比，定量填实际值）。 */
+    "POST /api/appraisal/goal-sets/{id}/progress": { path: { id: number }; body: Schemas.ProgressIn; response: Schemas.Data_ProgressRowOut };
+    /** 上传进展佐证材料（JPG/PNG/PDF，multipart 字段 file）。 */
+    "POST /api/appraisal/progress/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__1 };
+    /** 导入实际值（XLSX：工号、目标项编号或指标编码、日期、数值），任一行有误则全部不导入。 */
+    "POST /api/appraisal/cycles/{id}/values/import": { path: { id: number }; response: Schemas.Data_ImportResultOut };
+    /** 数据接口令牌：业务系统按部门指标推送实际值。 */
+    "GET /api/appraisal/cycles/{id}/feeds": { path: { id: number }; response: Schemas.Data_FeedOutList };
+    /** 创建令牌（令牌仅此一次显示，系统只保存其摘要）。 */
+    "POST /api/appraisal/cycles/{id}/feeds": { path: { id: number }; body: Schemas.FeedCreate; response: Schemas.Data_FeedCreatedOut };
+    /** 撤销数据接口令牌。 */
+    "DELETE /api/appraisal/feeds/{id}": { path: { id: number }; response: Schemas.Data_FeedOut };
+    /** 业务系统推送实际值（Authorization: Bearer 数据接口令牌；不是人员登录）。 */
+    "POST /api/appraisal/feeds/values": { body: Schemas.FeedValues; response: Schemas.Data_FeedPushOut };
+    /** 个人自评：各目标项的自评与佐证材料（本人可见草稿，提交后他人可见）。 */
+    "GET /api/appraisal/goal-sets/{id}/self-assessment": { path: { id: number }; response: Schemas.Data_SelfAssessmentOut };
+    /** 保存自评草稿。 */
+    "PUT /api/appraisal/goal-sets/{id}/self-assessment": { path: { id: number }; body: Schemas.SelfAssessmentIn; response: Schemas.Data_SelfAssessmentOut };
+    /** 提交自评（截止前一次提交，提交后锁定）。 */
+    "POST /api/appraisal/goal-sets/{id}/self-assessment/submit": { path: { id: number }; response: Schemas.Data_SelfAssessmentOut };
+    /** 上传自评佐证材料（JPG/PNG/PDF，multipart 字段 file）。 */
+    "POST /api/appraisal/goal-sets/{id}/self-assessment/items/{item_id}/attachments": { path: { id: number; item_id: string }; response: Schemas.handlers__contract__Data_AttachmentOut__1 };
     /** 审批列表：待我审批 / 我已审批 / 抄送我的 / 我发起的。 */
-    "GET /api/approvals": { response: ArrayBuffer | string };
+    "GET /api/approvals": { query: { page?: number; page_size?: number; box?: "waiting" | "done" | "cc" | "mine"; kind?: string | null }; response: Schemas.Page_ApprovalOutList };
     /** 待我审批的数量（首页卡片）。 */
-    "GET /api/approvals/count": { response: ArrayBuffer | string };
+    "GET /api/approvals/count": { response: Schemas.Data_ApprovalCountOut };
     /** 批量同意：逐条返回处理结果。 */
-    "POST /api/approvals/batch": { body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 我的审批委托（委托他人与受托）；新建委托。 */
-    "GET /api/approvals/delegations": { response: ArrayBuffer | string };
-    /** 我的审批委托（委托他人与受托）；新建委托。 */
-    "POST /api/approvals/delegations": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/approvals/batch": { body: Schemas.ApprovalBatch; response: Schemas.Data_ApprovalBatchResultOutList };
+    /** 我的审批委托（委托他人与受托）。 */
+    "GET /api/approvals/delegations": { response: Schemas.Data_DelegationOutList };
+    /** 新建审批委托（覆盖今天时，已在等待的审批一并转给受托人）。 */
+    "POST /api/approvals/delegations": { body: Schemas.DelegationCreate; response: Schemas.Data_DelegationCreatedOut };
     /** 撤销审批委托。 */
-    "DELETE /api/approvals/delegations/{id}": { path: { id: number }; response: ArrayBuffer | string };
+    "DELETE /api/approvals/delegations/{id}": { path: { id: number }; response: Schemas.Data_DelegationRevokedOut };
     /** 审批详情（含完整审批时间线）。 */
-    "GET /api/approvals/{id}": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/approvals/{id}": { path: { id: number }; response: Schemas.Data_ApprovalDetailOut };
     /** 审批操作：同意、驳回、退回修改、撤回、转交、评论、抄送。 */
-    "POST /api/approvals/{id}/actions": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/approvals/{id}/actions": { path: { id: number }; body: Schemas.ApprovalAction; response: Schemas.Data_ApprovalDetailOut };
     /** 被退回的申请重新提交。 */
-    "POST /api/approvals/{id}/resubmit": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 审批流程列表（按类型、单位）；新建流程。 */
-    "GET /api/approval-flows": { response: ArrayBuffer | string };
-    /** 审批流程列表（按类型、单位）；新建流程。 */
-    "POST /api/approval-flows": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/approvals/{id}/resubmit": { path: { id: number }; response: Schemas.Data_ApprovalDetailOut };
+    /** 审批流程列表（含未自定义类型的系统默认流程）。 */
+    "GET /api/approval-flows": { query: { kind?: string | null }; response: Schemas.Data_FlowOutList };
+    /** 新建审批流程（替换同类型、同单位的现行流程）。 */
+    "POST /api/approval-flows": { body: Schemas.FlowCreate; response: Schemas.Data_FlowOut };
     /** 预览某人某类申请将经过的审批环节与审批人。 */
-    "GET /api/approval-flows/preview": { response: ArrayBuffer | string };
+    "GET /api/approval-flows/preview": { query: { kind?: string; applicant_id?: number | null; days?: number | null; leave_type?: string | null; type?: string | null }; response: Schemas.Data_FlowPreviewStepOutList };
     /** 修改审批流程（名称、环节、启用状态）。 */
-    "PUT /api/approval-flows/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "PUT /api/approval-flows/{id}": { path: { id: number }; body: Schemas.FlowUpdate; response: Schemas.Data_FlowOut };
     /** 打卡：服务器记录时间，校验位置、Wi-Fi、现场二维码与设备。 */
     "POST /api/attendance/punch": { body: Schemas.PunchCreate; response: Schemas.Data_PunchOut };
     /** 今日考勤：作息、打卡记录、地点、是否在范围内。 */
@@ -454,13 +2971,13 @@ declare namespace MingjingApi {
     /** 删除作息时间。 */
     "DELETE /api/attendance/schedules/{id}": { path: { id: number }; response: Schemas.Data_Ok };
     /** 单位考勤规则（未设置时为默认值）。 */
-    "GET /api/attendance/rules/{id}": { path: { id: number }; response: Schemas.Data_RuleOut };
+    "GET /api/attendance/rules/{id}": { path: { id: number }; response: Schemas.Data_AttendanceRuleOut };
     /** 修改单位考勤规则（只改传入的字段）。 */
-    "PUT /api/attendance/rules/{id}": { path: { id: number }; body: Schemas.RuleUpdate; response: Schemas.Data_RuleOut };
+    "PUT /api/attendance/rules/{id}": { path: { id: number }; body: Schemas.AttendanceRuleUpdate; response: Schemas.Data_AttendanceRuleOut };
     /** 待复核的异常打卡。 */
-    "GET /api/attendance/review": { query: { page?: number; page_size?: number; status?: "pending" | "accepted" | "rejected" }; response: Schemas.Page_ReviewPunchOutList };
+    "GET /api/attendance/review": { query: { page?: number; page_size?: number; status?: "pending" | "accepted" | "rejected" }; response: Schemas.Page_PunchReviewOutList };
     /** 复核一条异常打卡（认可或不认可）。 */
-    "POST /api/attendance/punches/{id}/review": { path: { id: number }; body: Schemas.PunchReview; response: Schemas.Data_PunchOut };
+    "POST /api/attendance/punches/{id}/review": { path: { id: number }; body: Schemas.PunchReviewBody; response: Schemas.Data_PunchOut };
     /** 待处理的换机申请。 */
     "GET /api/attendance/device-changes": { response: Schemas.Data_DeviceChangeOutList };
     /** 处理换机申请。 */
@@ -468,165 +2985,175 @@ declare namespace MingjingApi {
     /** 重新计算考勤日状态。 */
     "POST /api/attendance/recompute": { body: Schemas.RecomputeCreate; response: Schemas.Data_RecomputeOut };
     /** 审计日志（?actor=&action=&target_type=&target_id=&since=&until=&page=），限本人管辖单位。 */
-    "GET /api/audit": { response: ArrayBuffer | string };
+    "GET /api/audit": { query: { page?: number; page_size?: number; actor?: number | null; action?: string | null; target_type?: string | null; target_id?: string | null; since?: string | null; until?: string | null }; response: Schemas.Page_AuditEntryOutList };
     /** 校验审计日志哈希链，报告第一处断裂。 */
-    "POST /api/audit/verify": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/audit/verify": { response: Schemas.Data_AuditVerifyOut };
     /** 导出审计日志（?format=csv，筛选条件同列表）。 */
-    "GET /api/audit/export": { response: ArrayBuffer | string };
+    "GET /api/audit/export": { query: { actor?: number | null; action?: string | null; target_type?: string | null; target_id?: string | null; since?: string | null; until?: string | null; format?: "csv" }; response: ArrayBuffer | string };
     /** 退出登录：吊销当前会话。 */
-    "POST /api/auth/logout": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/logout": { response: Schemas.Data_Ok };
     /** 开发登录（仅 fake 模式）：按工号登录。 */
-    "POST /api/auth/dev": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/dev": { body: Schemas.DevLogin; response: Schemas.Data_SessionOut };
     /** 手机号绑定：用微信手机号授权凭证匹配人员记录并绑定。 */
-    "POST /api/binding/phone": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/binding/phone": { body: Schemas.BindPhone; response: Schemas.Data_SignedIn };
     /** 邀请码绑定：扫描管理员打印的一次性邀请二维码完成绑定。 */
-    "POST /api/binding/invite": { body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 绑定申请：提交申请（POST）与查看本微信提交的申请进度（GET ?ticket=）。 */
-    "GET /api/binding/requests": { response: ArrayBuffer | string };
-    /** 绑定申请：提交申请（POST）与查看本微信提交的申请进度（GET ?ticket=）。 */
-    "POST /api/binding/requests": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/binding/invite": { body: Schemas.BindInvite; response: Schemas.Data_SignedIn };
+    /** 本微信提交的绑定申请及进度。 */
+    "GET /api/binding/requests": { query: { ticket: string }; response: Schemas.Data_ApplicantRequestOutList };
+    /** 提交绑定申请（由数据核验员处理）。 */
+    "POST /api/binding/requests": { body: Schemas.BindingRequestCreate; response: Schemas.Data_ApplicantRequestOut };
     /** 绑定申请待办（数据核验员）：?status=open|resolved|rejected|all，含超时标记。 */
-    "GET /api/binding/requests/queue": { response: ArrayBuffer | string };
+    "GET /api/binding/requests/queue": { query: { page?: number; page_size?: number; status?: "open" | "resolved" | "rejected" | "all" }; response: Schemas.Page_CheckerRequestOutList };
     /** 绑定申请详情（数据核验员）。 */
-    "GET /api/binding/requests/{id}": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/binding/requests/{id}": { path: { id: number }; response: Schemas.Data_CheckerRequestDetailOut };
     /** 处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）。 */
-    "POST /api/binding/requests/{id}/resolve": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/binding/requests/{id}/resolve": { path: { id: number }; body: Schemas.BindingResolve; response: Schemas.Data_CheckerRequestDetailOut };
     /** 人事核实绑定申请：记录申请人确为某人员（供未验证申请改绑时作为第二证明）。 */
-    "POST /api/binding/requests/{id}/confirm": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/binding/requests/{id}/confirm": { path: { id: number }; body: Schemas.BindingConfirm; response: Schemas.Data_CheckerRequestDetailOut };
     /** 生成人员绑定邀请码（一次性，默认 7 天有效，可传 days；生成新码即作废旧码）。 */
-    "POST /api/staff/{id}/invite": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/staff/{id}/invite": { path: { id: number }; body: Schemas.InviteCreate; response: Schemas.Data_InviteOut };
     /** 绑定邀请二维码图片（PNG，供打印）。 */
-    "GET /api/staff/{id}/invite.png": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/staff/{id}/invite.png": { path: { id: number }; query: { invite: string }; response: ArrayBuffer | string };
     /** 解除本人微信绑定：清除绑定并退出全部登录。 */
-    "POST /api/me/unbind": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/me/unbind": { body: Schemas.NoBody; response: Schemas.Data_UnbindOut };
     /** 节假日日历：按日期范围查询每天的类型（工作日、休息日、法定节假日、调休上班）。 */
-    "GET /api/calendar": { response: ArrayBuffer | string };
+    "GET /api/calendar": { query: { start: string; end: string }; response: Schemas.Data_CalendarDayOutList };
     /** 设置某天的类型（管理员录入或更正节假日安排）。 */
-    "PUT /api/calendar/days/{id}": { path: { id: string }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "PUT /api/calendar/days/{id}": { path: { id: string }; body: Schemas.CalendarDaySet; response: Schemas.Data_CalendarDayOut };
     /** 某年的日历来源（package/admin/missing）与提示。 */
-    "GET /api/calendar/years/{id}": { path: { id: string }; response: ArrayBuffer | string };
+    "GET /api/calendar/years/{id}": { path: { id: string }; response: Schemas.Data_CalendarYearOut };
     /** 发布某年的节假日安排（unit_id 为空即全国，仅系统管理员；录入完成后不再按周一至周五推算）。 */
-    "POST /api/calendar/years/{id}/publish": { path: { id: string }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/calendar/years/{id}/publish": { path: { id: string }; body: Schemas.CalendarPublish; response: Schemas.Data_CalendarYearOut };
     /** 首页：本人信息与考勤、审批、目标、消息摘要卡片。 */
-    "GET /api/home": { response: ArrayBuffer | string };
+    "GET /api/home": { response: Schemas.Data_HomeOut };
     /** 请假试算：将扣除的天数、剩余余额与日历提示。 */
-    "GET /api/leave/quote": { response: ArrayBuffer | string };
-    /** 请假申请：我的（mine=1）或管理范围内的列表；提交请假。 */
-    "GET /api/leave/requests": { response: ArrayBuffer | string };
-    /** 请假申请：我的（mine=1）或管理范围内的列表；提交请假。 */
-    "POST /api/leave/requests": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "GET /api/leave/quote": { query: { type: string; start: string; start_half?: "am" | "pm"; end: string; end_half?: "am" | "pm" }; response: Schemas.Data_QuoteOut };
+    /** 请假申请列表：我的（mine=1，缺省）或管理范围内的（mine=0）。 */
+    "GET /api/leave/requests": { query: { page?: number; page_size?: number; mine?: boolean; staff_id?: number | null; status?: "pending" | "approved" | "rejected" | "withdrawn" | "returned" | "cancelled" | null; year?: number | null }; response: Schemas.Page_LeaveRequestOutList };
+    /** 提交请假（进入审批，预占余额）。 */
+    "POST /api/leave/requests": { body: Schemas.LeaveCreate; response: Schemas.Data_LeaveRequestOut };
     /** 请假申请详情。 */
-    "GET /api/leave/requests/{id}": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/leave/requests/{id}": { path: { id: number }; response: Schemas.Data_LeaveRequestOut };
     /** 退回修改后重新提交：可改假期类型、日期、上下午与事由（未填的保持不变）。 */
-    "POST /api/leave/requests/{id}/resubmit": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/leave/requests/{id}/resubmit": { path: { id: number }; body: Schemas.LeaveResubmit; response: Schemas.Data_LeaveRequestOut };
     /** 销假：提前返岗，未休天数退回余额。 */
-    "POST /api/leave/requests/{id}/report-back": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/leave/requests/{id}/report-back": { path: { id: number }; body: Schemas.LeaveReportBack; response: Schemas.Data_LeaveRequestOut };
     /** 上传请假附件（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__2 };
     /** 假期余额（本人或管理范围内的某人）。 */
-    "GET /api/leave/balances": { response: ArrayBuffer | string };
+    "GET /api/leave/balances": { query: { year?: number | null; staff_id?: number | null }; response: Schemas.Data_BalanceOutList };
     /** 人事调整假期余额（须填写原因，留痕）。 */
-    "POST /api/leave/balances/{id}/adjust": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 本单位可用的假期类型；新建（覆盖）本单位假期类型。 */
-    "GET /api/leave/types": { response: ArrayBuffer | string };
-    /** 本单位可用的假期类型；新建（覆盖）本单位假期类型。 */
-    "POST /api/leave/types": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/leave/balances/{id}/adjust": { path: { id: number }; body: Schemas.BalanceAdjust; response: Schemas.Data_BalanceOut };
+    /** 本单位可用的假期类型（?all=1 含已停用）。 */
+    "GET /api/leave/types": { query: { all?: boolean }; response: Schemas.Data_LeaveTypeOutList };
+    /** 新建（覆盖）本单位假期类型。 */
+    "POST /api/leave/types": { body: Schemas.LeaveTypeCreate; response: Schemas.Data_LeaveTypeOut };
     /** 修改假期类型。 */
-    "PATCH /api/leave/types/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "PATCH /api/leave/types/{id}": { path: { id: number }; body: Schemas.LeaveTypeUpdate; response: Schemas.Data_LeaveTypeOut };
     /** 请假统计（按部门、月份、假期类型），可导出 CSV / XLSX。 */
-    "GET /api/leave/report": { response: ArrayBuffer | string };
+    "GET /api/leave/report": { query: { year: number; month?: number | null; department_id?: number | null; format?: "json" | "csv" | "xlsx" }; response: Schemas.Data_LeaveReportRowList };
     /** 下载附件（仅限可查看该申请的人员）。 */
     "GET /api/attachments/{id}": { path: { id: number }; response: ArrayBuffer | string };
     /** 当前登录人：基本信息（手机号、身份证号脱敏）、部门、角色与数据范围。 */
-    "GET /api/me": { response: ArrayBuffer | string };
+    "GET /api/me": { response: Schemas.Data_MeOut };
     /** 我的消息列表（?unread=1 仅未读）。 */
-    "GET /api/messages": { response: ArrayBuffer | string };
+    "GET /api/messages": { query: { page?: number; page_size?: number; unread?: boolean }; response: Schemas.Page_MessageOutList };
     /** 全部标记为已读。 */
-    "POST /api/messages/read-all": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/messages/read-all": { response: Schemas.Data_Ok };
     /** 标记一条消息为已读。 */
-    "POST /api/messages/{id}/read": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/messages/{id}/read": { path: { id: number }; response: Schemas.Data_Ok };
     /** OpenAPI 3.1 接口文档（由各接口的声明生成）。 */
     "GET /api/openapi.json": { response: string };
     /** 接口参考页面（Swagger UI，本地静态文件，不依赖 CDN）。 */
     "GET /api/docs": { response: ArrayBuffer | string };
-    /** 单位树（在组织机构查看范围内）；新建单位。 */
-    "GET /api/units": { response: ArrayBuffer | string };
-    /** 单位树（在组织机构查看范围内）；新建单位。 */
-    "POST /api/units": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    /** 单位树（在组织机构查看范围内）。 */
+    "GET /api/units": { response: Schemas.Data_UnitNodeList };
+    /** 新建单位。 */
+    "POST /api/units": { body: Schemas.UnitCreate; response: Schemas.Data_UnitOut };
     /** 修改单位名称或代码。 */
-    "PATCH /api/units/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 部门树或平铺列表（?unit_id=&flat=1）；新建部门。 */
-    "GET /api/departments": { response: ArrayBuffer | string };
-    /** 部门树或平铺列表（?unit_id=&flat=1）；新建部门。 */
-    "POST /api/departments": { body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 部门详情（负责人、分管领导、副职）；改名或调整排序。 */
-    "GET /api/departments/{id}": { path: { id: number }; response: ArrayBuffer | string };
-    /** 部门详情（负责人、分管领导、副职）；改名或调整排序。 */
-    "PATCH /api/departments/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "PATCH /api/units/{id}": { path: { id: number }; body: Schemas.UnitUpdate; response: Schemas.Data_UnitOut };
+    /** 部门树或平铺列表（?unit_id=&flat=1）。 */
+    "GET /api/departments": { query: { unit_id?: number | null; flat?: boolean }; response: Schemas.Data_DepartmentNodeList };
+    /** 新建部门。 */
+    "POST /api/departments": { body: Schemas.DepartmentCreate; response: Schemas.Data_DepartmentOutOrDepartmentBrief };
+    /** 部门详情（负责人、分管领导、副职）。 */
+    "GET /api/departments/{id}": { path: { id: number }; response: Schemas.Data_DepartmentOut };
+    /** 部门改名或调整排序。 */
+    "PATCH /api/departments/{id}": { path: { id: number }; body: Schemas.DepartmentUpdate; response: Schemas.Data_DepartmentBrief };
     /** 移动部门到新的上级部门（或单位顶层），整棵子树随之移动。 */
-    "POST /api/departments/{id}/move": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/departments/{id}/move": { path: { id: number }; body: Schemas.DepartmentMove; response: Schemas.Data_DepartmentBrief };
     /** 撤销部门（须无在职人员、无兼职、无下级部门）。 */
-    "POST /api/departments/{id}/close": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/departments/{id}/close": { path: { id: number }; response: Schemas.Data_DepartmentBrief };
     /** 设置部门负责人、副职与分管领导。 */
-    "PUT /api/departments/{id}/leadership": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 职务列表（?unit_id=）；新建职务。 */
-    "GET /api/positions": { response: ArrayBuffer | string };
-    /** 职务列表（?unit_id=）；新建职务。 */
-    "POST /api/positions": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "PUT /api/departments/{id}/leadership": { path: { id: number }; body: Schemas.LeadershipUpdate; response: Schemas.Data_DepartmentOut };
+    /** 职务列表（?unit_id=）。 */
+    "GET /api/positions": { query: { unit_id?: number | null }; response: Schemas.Data_PositionOutList };
+    /** 新建职务。 */
+    "POST /api/positions": { body: Schemas.PositionCreate; response: Schemas.Data_PositionOut };
     /** 职级列表。 */
-    "GET /api/ranks": { response: ArrayBuffer | string };
-    /** 加班申请：我的（mine=1）或管理范围内的列表；提交加班。 */
-    "GET /api/overtime/requests": { response: ArrayBuffer | string };
-    /** 加班申请：我的（mine=1）或管理范围内的列表；提交加班。 */
-    "POST /api/overtime/requests": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "GET /api/ranks": { response: Schemas.Data_RankOutList };
+    /** 我的加班申请（mine=true，缺省）或管理范围内的加班申请。 */
+    "GET /api/overtime/requests": { query: { page?: number; page_size?: number; mine?: boolean }; response: Schemas.Page_OvertimeOutList };
+    /** 提交加班申请（进入审批，通过后计入调休）。 */
+    "POST /api/overtime/requests": { body: Schemas.OvertimeCreate; response: Schemas.Data_OvertimeOut };
     /** 加班申请详情。 */
-    "GET /api/overtime/requests/{id}": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/overtime/requests/{id}": { path: { id: number }; response: Schemas.Data_OvertimeOut };
     /** 扫码登录管理后台：扫描二维码，查看待登录的浏览器信息。 */
-    "POST /api/auth/qr-login/scan": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/qr-login/scan": { body: Schemas.QrSid; response: Schemas.Data_QrScanOut };
     /** 扫码登录管理后台：确认登录。 */
-    "POST /api/auth/qr-login/confirm": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/qr-login/confirm": { body: Schemas.QrSid; response: Schemas.Data_QrStateOut };
     /** 扫码登录管理后台：取消登录。 */
-    "POST /api/auth/qr-login/cancel": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/qr-login/cancel": { body: Schemas.QrSid; response: Schemas.Data_QrStateOut };
+    /** 我的提醒设置：打卡提醒、微信订阅消息、各模板的订阅额度。 */
+    "GET /api/reminders/settings": { response: Schemas.Data_SettingsOut };
+    /** 我的提醒设置：打卡提醒、微信订阅消息、各模板的订阅额度。 */
+    "PUT /api/reminders/settings": { body: Schemas.SettingsUpdate; response: Schemas.Data_SettingsOut };
+    /** 某个时机应申请订阅的消息模板（每次最多 3 个）。 */
+    "GET /api/reminders/templates": { query: { moment?: "leave_submitted" | "overtime_submitted" | "goals_submitted" | "approval" | "attendance" | "profile" }; response: Schemas.Data_TemplateBriefList };
+    /** 记录 wx.requestSubscribeMessage 的结果（一次性订阅加一次额度，长期订阅持续有效）。 */
+    "POST /api/reminders/subscriptions": { body: Schemas.SubscriptionsCreate; response: Schemas.Data_SubscriptionOutList };
+    /** （仅 fake 模式）立即运行一次调度与投递，时间取 X-Mingjing-Now。 */
+    "POST /api/test/scheduler/tick": { body: Schemas.TickBody; response: Schemas.Data_TickOut };
     /** 权限目录。 */
-    "GET /api/permissions": { response: ArrayBuffer | string };
-    /** 角色列表（含权限）；新建自定义角色。 */
-    "GET /api/roles": { response: ArrayBuffer | string };
-    /** 角色列表（含权限）；新建自定义角色。 */
-    "POST /api/roles": { body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 角色详情；修改自定义角色（内置角色只读）。 */
-    "GET /api/roles/{id}": { path: { id: number }; response: ArrayBuffer | string };
-    /** 角色详情；修改自定义角色（内置角色只读）。 */
-    "PATCH /api/roles/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 授权列表（?staff_id=&role_id=，谁持有什么角色）；授予角色。 */
-    "GET /api/grants": { response: ArrayBuffer | string };
-    /** 授权列表（?staff_id=&role_id=，谁持有什么角色）；授予角色。 */
-    "POST /api/grants": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "GET /api/permissions": { response: Schemas.Data_PermissionOutList };
+    /** 角色列表（含权限）。 */
+    "GET /api/roles": { response: Schemas.Data_RoleOutList };
+    /** 新建自定义角色。 */
+    "POST /api/roles": { body: Schemas.RoleCreate; response: Schemas.Data_RoleOut };
+    /** 角色详情。 */
+    "GET /api/roles/{id}": { path: { id: number }; response: Schemas.Data_RoleOut };
+    /** 修改自定义角色（内置角色只读）。 */
+    "PATCH /api/roles/{id}": { path: { id: number }; body: Schemas.RoleUpdate; response: Schemas.Data_RoleOut };
+    /** 授权列表（谁持有什么角色，限本人数据范围）。 */
+    "GET /api/grants": { query: { page?: number; page_size?: number; staff_id?: number | null; role_id?: number | null; include_revoked?: boolean }; response: Schemas.Page_GrantOutList };
+    /** 授予角色（范围不能超出本人的授权范围）。 */
+    "POST /api/grants": { body: Schemas.GrantCreate; response: Schemas.Data_GrantOut };
     /** 收回授权。 */
-    "DELETE /api/grants/{id}": { path: { id: number }; response: ArrayBuffer | string };
-    /** 人员列表（?q=姓名/工号/手机号/身份证号&department_id=&status=&page=）；新建人员。 */
-    "GET /api/staff": { response: ArrayBuffer | string };
-    /** 人员列表（?q=姓名/工号/手机号/身份证号&department_id=&status=&page=）；新建人员。 */
-    "POST /api/staff": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "DELETE /api/grants/{id}": { path: { id: number }; response: Schemas.Data_GrantOut };
+    /** 人员列表（按姓名、工号、手机号、身份证号搜索，限本人数据范围）。 */
+    "GET /api/staff": { query: { page?: number; page_size?: number; q?: string | null; department_id?: number | null; status?: "active" | "transferred" | "retired" | null }; response: Schemas.Page_MeStaffOutList };
+    /** 新建人员。 */
+    "POST /api/staff": { body: Schemas.StaffCreate; response: Schemas.Data_StaffOut };
     /** 导出人员（?format=csv|xlsx，手机号、身份证号脱敏）。 */
-    "GET /api/staff/export": { response: ArrayBuffer | string };
-    /** 批量导入人员（multipart 字段 file：.csv 或 .xlsx）；任一行有误则全部不导入。 */
-    "POST /api/staff/import": { body: Record<string, unknown>; response: ArrayBuffer | string };
-    /** 人员详情（手机号、身份证号脱敏）；修改人员信息。 */
-    "GET /api/staff/{id}": { path: { id: number }; response: ArrayBuffer | string };
-    /** 人员详情（手机号、身份证号脱敏）；修改人员信息。 */
-    "PATCH /api/staff/{id}": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "GET /api/staff/export": { query: { q?: string | null; department_id?: number | null; status?: "active" | "transferred" | "retired" | null; format?: "csv" | "xlsx" }; response: ArrayBuffer | string };
+    /** 批量导入人员（multipart 字段 file：.csv 或 .xlsx；可选 unit_id）；任一行有误则全部不导入。 */
+    "POST /api/staff/import": { response: Schemas.Data_StaffImportOut };
+    /** 人员详情（手机号、身份证号脱敏）。 */
+    "GET /api/staff/{id}": { path: { id: number }; response: Schemas.Data_StaffOut };
+    /** 修改人员信息（只改传入的字段；调动请用 transfer）。 */
+    "PATCH /api/staff/{id}": { path: { id: number }; body: Schemas.StaffUpdate; response: Schemas.Data_StaffOut };
     /** 调动：更换主部门（可跨单位），保留调动记录。 */
-    "POST /api/staff/{id}/transfer": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/staff/{id}/transfer": { path: { id: number }; body: Schemas.StaffTransfer; response: Schemas.Data_StaffTransferOut };
     /** 办理退休：状态改为退休，结束兼职，注销其全部登录会话。 */
-    "POST /api/staff/{id}/retire": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/staff/{id}/retire": { path: { id: number }; body: Schemas.StaffRetire; response: Schemas.Data_StaffOut };
     /** 调动与退休记录。 */
-    "GET /api/staff/{id}/history": { path: { id: number }; response: ArrayBuffer | string };
+    "GET /api/staff/{id}/history": { path: { id: number }; response: Schemas.Data_StaffHistoryOutList };
     /** 新增兼职或挂职。 */
-    "POST /api/staff/{id}/posts": { path: { id: number }; body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/staff/{id}/posts": { path: { id: number }; body: Schemas.StaffPostCreate; response: Schemas.Data_StaffPostOut };
     /** 结束兼职或挂职（保留为历史）。 */
-    "DELETE /api/staff/{id}/posts/{post_id}": { path: { id: number; post_id: number }; response: ArrayBuffer | string };
+    "DELETE /api/staff/{id}/posts/{post_id}": { path: { id: number; post_id: number }; response: Schemas.Data_StaffPostEndOut };
     /** 微信登录：已绑定返回会话，未绑定返回绑定凭证。 */
-    "POST /api/auth/wechat": { body: Record<string, unknown>; response: ArrayBuffer | string };
+    "POST /api/auth/wechat": { body: Schemas.WeChatLogin; response: Schemas.Data_SignedInOrUnbound };
   }
 
   /** The error envelope every 4xx answers with. */
