@@ -1,9 +1,12 @@
 """Binding requests page (绑定申请): the data checkers' queue with deadline colours, and resolve."""
 import math
+from typing import Literal
 
 from admin.base import AdminHandler
+from admin.forms import Form, parse_form
+from handlers.contract import Id
+from handlers.schemas.textrules import text
 from server.errors import ApiError
-from server.validate import Int, Str, validate
 from services import admin_auth
 from services import binding as binding_service
 
@@ -16,6 +19,19 @@ CONFLICT_LABELS = {
 ACTION_LABELS = {"rebind": "改绑到本微信", "unbind": "解除原绑定", "correct_record": "更正手机号并绑定",
                  "reject": "驳回"}
 PROOF_LABELS = {"invite": "申请人已当面扫描该人员的绑定邀请码", "hr_confirmed": "人事专员已核实确认"}
+
+
+class ResolveForm(Form):
+    action: Literal[tuple(ACTION_LABELS)]
+    staff_id: Id | None = None
+    phone: text(11) | None = None
+    note: text(200, min_length=0) = ""
+    proof: Literal[tuple(PROOF_LABELS)] | None = None
+
+
+class ConfirmForm(Form):
+    staff_id: Id
+    note: text(200)
 
 
 def deadline_class(item, now_utc, today_end_utc):
@@ -77,11 +93,7 @@ class BindingDetailHandler(BindingPage):
         self.principal.require("binding.resolve")
         form = self.form_args("action", "staff_id", "phone", "note", "proof")
         try:
-            body = validate(form, {"action": Str(choices=tuple(ACTION_LABELS)),
-                                   "staff_id": Int(required=False),
-                                   "phone": Str(required=False, max_len=11),
-                                   "note": Str(required=False, max_len=200, default=""),
-                                   "proof": Str(required=False, choices=tuple(PROOF_LABELS))})
+            body = parse_form(self, ResolveForm, form).model_dump()
             await binding_service.resolve_request(env=self.env, actor=self.principal,
                                                   request_id=request_id, **body)
         except ApiError as exc:
@@ -105,7 +117,7 @@ class BindingConfirmHandler(BindingDetailHandler):
         self.principal.require("staff.manage")
         form = self.form_args("staff_id", "note")
         try:
-            body = validate(form, {"staff_id": Int(), "note": Str(max_len=200)})
+            body = parse_form(self, ConfirmForm, form).model_dump()
             await binding_service.confirm_request(env=self.env, actor=self.principal,
                                                   request_id=request_id, **body)
         except ApiError as exc:

@@ -4,10 +4,13 @@ calendar.manage (the national calendar is the system administrator's; a unit HR 
 apply to their unit)."""
 import calendar as _cal
 import datetime
+from typing import Literal
 
 from admin.base import AdminHandler
+from admin.forms import Form, parse_form
+from handlers.contract import Day
+from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid
-from server.validate import Str, validate
 from services import calendar as calendar_service
 
 KIND_LABELS = {"workday": "工作日", "rest": "休息日", "holiday": "法定节假日", "makeup_workday": "调休上班"}
@@ -26,6 +29,12 @@ def year_arg(handler, name="year", *, body=False):
     if not 2000 <= year <= 2100:
         raise Invalid("年份不正确", code="VALIDATION_FAILED", fields={"year": "2000–2100"})
     return year
+
+
+class DayForm(Form):
+    day: Day
+    kind: Literal[tuple(KIND_LABELS)]
+    name: text(50, min_length=0) = ""
 
 
 class CalendarPage(AdminHandler):
@@ -72,12 +81,8 @@ class CalendarDayHandler(CalendarPage):
 
     async def post(self):
         form = self.form_args("day", "kind", "name")
-        try:
-            body = validate(form, {"day": Str(max_len=10), "kind": Str(choices=tuple(KIND_LABELS)),
-                                   "name": Str(required=False, default="", max_len=50)})
-            day = datetime.date.fromisoformat(body["day"])
-        except ValueError:
-            raise Invalid("日期格式不正确", code="VALIDATION_FAILED", fields={"day": "YYYY-MM-DD"}) from None
+        body = parse_form(self, DayForm, form).model_dump()
+        day = body["day"]
         try:
             await calendar_service.set_day(actor=self.principal, day=day, kind=body["kind"],
                                            name=body["name"], unit_id=await scope_unit(self.principal))

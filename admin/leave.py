@@ -5,9 +5,10 @@ import datetime
 import json
 
 from admin.base import AdminHandler
-from handlers.leave import TYPE_SCHEMA
+from admin.forms import Form, parse_form
+from handlers.schemas.leave import LeaveTypeUpdate
+from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid, NotFound
-from server.validate import Str, validate
 from services import leave as leave_service
 from services import leave_rules
 from services import org as org_service
@@ -78,7 +79,13 @@ def parse_type_form(handler):
             errors["settings"] = "应为 JSON 对象，例如 {\"tiers\": [[1, 5], [10, 10], [20, 15]]}"
     if errors:
         raise Invalid("假期类型设置有误", code="VALIDATION_FAILED", fields=errors)
-    return validate(body, TYPE_SCHEMA), form
+    # The same declaration as PATCH /api/leave/types/{id}: bounds, choices, strict yes/no.
+    return parse_form(handler, LeaveTypeUpdate, body).model_dump(), form
+
+
+class AdjustForm(Form):
+    reason: text(200)
+    delta: text(10)
 
 
 class LeaveTypesPage(AdminHandler):
@@ -183,7 +190,7 @@ class BalanceAdjustHandler(BalancesHandler):
         year = self.int_arg("year", body=True)
         form = self.form_args("delta", "reason")
         try:
-            body = validate(form, {"reason": Str(max_len=200), "delta": Str(max_len=10)})
+            body = parse_form(self, AdjustForm, form).model_dump()
             try:
                 delta = float(body["delta"])
             except ValueError:

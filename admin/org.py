@@ -1,7 +1,12 @@
 """Org pages (组织机构): the unit and department tree; create, rename, move, close, leadership."""
+from pydantic import Field
+
 from admin.base import AdminHandler
+from admin.forms import Form, parse_form
+from handlers.contract import Id
+from handlers.schemas.org import Sort
+from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid
-from server.validate import Int, Str, validate
 from services import org as org_service
 from services import staff as staff_service
 
@@ -57,6 +62,28 @@ class OrgPage(AdminHandler):
                         members=members, error=error, errors=errors or {}, form=form or {})
 
 
+class DepartmentForm(Form):
+    unit_id: Id
+    parent_id: Id | None = None
+    name: text(100)
+    sort: Sort = 0
+
+
+class RenameForm(Form):
+    name: text(100)
+    sort: Sort | None = None
+
+
+class MoveForm(Form):
+    parent_id: Id
+
+
+class LeadersForm(Form):
+    leader_id: Id | None = None
+    supervisor_id: Id | None = None
+    deputy_ids: list[Id] = Field(default_factory=list, max_length=50)
+
+
 class OrgHandler(OrgPage):
     """组织机构：单位与部门树。"""
 
@@ -70,11 +97,10 @@ class DepartmentCreateHandler(OrgPage):
     async def post(self):
         form = self.form_args("unit_id", "parent_id", "name", "sort")
         try:
-            body = validate(form, {"unit_id": Int(), "parent_id": Int(required=False),
-                                   "name": Str(max_len=100), "sort": Int(required=False, default=0)})
+            body = parse_form(self, DepartmentForm, form)
             dept = await org_service.create_department(
-                env=self.env, actor=self.principal, unit_id=body["unit_id"],
-                parent_id=body["parent_id"], name=body["name"], sort=body["sort"])
+                env=self.env, actor=self.principal, unit_id=body.unit_id,
+                parent_id=body.parent_id, name=body.name, sort=body.sort)
         except ApiError as exc:
             await self.render_org(error=exc.message, errors=exc.fields, form=form,
                                   status=exc.status)
@@ -99,10 +125,10 @@ class DepartmentActionHandler(OrgPage):
         self.redirect(f"/admin/org?dept={dept_id}")
 
     async def do_rename(self, dept_id, form):
-        body = validate(form, {"name": Str(max_len=100), "sort": Int(required=False)})
+        body = parse_form(self, RenameForm, form)
         dept = await org_service.update_department(env=self.env, actor=self.principal,
-                                                   department_id=dept_id, name=body["name"],
-                                                   sort=body["sort"])
+                                                   department_id=dept_id, name=body.name,
+                                                   sort=body.sort)
         return f"已更名为“{dept['name']}”"
 
     async def do_move(self, dept_id, form):
@@ -117,9 +143,9 @@ class DepartmentActionHandler(OrgPage):
                                               department_id=dept_id, parent_id=None,
                                               unit_id=unit_id)
         else:
-            body = validate(form, {"parent_id": Int()})
+            body = parse_form(self, MoveForm, form)
             await org_service.move_department(env=self.env, actor=self.principal,
-                                              department_id=dept_id, parent_id=body["parent_id"])
+                                              department_id=dept_id, parent_id=body.parent_id)
         return "已调整上级部门"
 
     async def do_close(self, dept_id, form):
@@ -128,15 +154,12 @@ class DepartmentActionHandler(OrgPage):
         return "部门已撤销"
 
     async def do_leaders(self, dept_id, form):
-        body = validate(form, {"leader_id": Int(required=False),
-                               "supervisor_id": Int(required=False)})
-        deputies = []
-        for raw in self.get_body_arguments("deputy_ids"):
-            if raw.strip():
-                deputies.append(validate({"d": raw}, {"d": Int()})["d"])
+        deputies = [d.strip() for d in self.get_body_arguments("deputy_ids") if d.strip()]
+        body = parse_form(self, LeadersForm, {**form, "deputy_ids": deputies})
         await org_service.set_leadership(env=self.env, actor=self.principal,
-                                         department_id=dept_id, leader_id=body["leader_id"],
-                                         deputy_ids=deputies, supervisor_id=body["supervisor_id"])
+                                         department_id=dept_id, leader_id=body.leader_id,
+                                         deputy_ids=list(body.deputy_ids),
+                                         supervisor_id=body.supervisor_id)
         return "已更新部门负责人"
 
 

@@ -1,8 +1,14 @@
 """Roles pages (角色授权): roles and their permissions, who holds what, grant with a data scope,
 revoke; custom roles for the security administrator."""
+from typing import Literal
+
+from pydantic import Field
+
 from admin.base import AdminHandler
+from admin.forms import Form, parse_form
+from handlers.contract import Id
+from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid
-from server.validate import Int, Str, validate
 from services import org as org_service
 from services import roles as roles_service
 from services import staff as staff_service
@@ -38,6 +44,26 @@ def flatten(units):
     return out
 
 
+class GrantForm(Form):
+    employee_no: text(32)
+    role_id: Id
+    scope_type: Literal[tuple(SCOPE_LABELS)]
+    scope_unit_id: Id | None = None
+    scope_department_id: Id | None = None
+    department_ids: list[Id] = Field(default_factory=list, max_length=200)
+
+
+class RoleCreateForm(Form):
+    code: text(40)
+    name: text(50)
+    description: text(255, min_length=0, multiline=True) = ""
+
+
+class RoleUpdateForm(Form):
+    name: text(50) | None = None
+    description: text(255, min_length=0, multiline=True) | None = None
+
+
 class RolesHandler(RolesPage):
     """角色与授权。"""
 
@@ -53,16 +79,11 @@ class GrantCreateHandler(RolesPage):
         form = self.form_args("employee_no", "role_id", "scope_type", "scope_unit_id",
                               "scope_department_id")
         try:
-            body = validate(form, {
-                "employee_no": Str(max_len=32), "role_id": Int(),
-                "scope_type": Str(choices=tuple(SCOPE_LABELS)),
-                "scope_unit_id": Int(required=False), "scope_department_id": Int(required=False)})
-            dept_ids = [validate({"d": d}, {"d": Int()})["d"]
-                        for d in self.get_body_arguments("department_ids") if d.strip()]
+            dept_ids = [d.strip() for d in self.get_body_arguments("department_ids") if d.strip()]
+            body = parse_form(self, GrantForm, {**form, "department_ids": dept_ids}).model_dump()
             staff_id = await self.staff_id_for(body.pop("employee_no"))
             grant = await roles_service.create_grant(env=self.env, actor=self.principal,
-                                                     staff_id=staff_id, department_ids=dept_ids,
-                                                     **body)
+                                                     staff_id=staff_id, **body)
         except ApiError as exc:
             await self.render_roles(error=exc.message, errors=exc.fields, form=form,
                                     status=exc.status)
@@ -105,14 +126,11 @@ class RoleSaveHandler(RolesPage):
         perms = [p for p in self.get_body_arguments("permissions") if p.strip()]
         try:
             if role_id is None:
-                body = validate(form, {"code": Str(max_len=40), "name": Str(max_len=50),
-                                       "description": Str(required=False, max_len=255,
-                                                          default="")})
+                body = parse_form(self, RoleCreateForm, form).model_dump()
                 role = await roles_service.create_role(env=self.env, actor=self.principal,
                                                        permissions=perms, **body)
             else:
-                body = validate(form, {"name": Str(required=False, max_len=50),
-                                       "description": Str(required=False, max_len=255)})
+                body = parse_form(self, RoleUpdateForm, form).model_dump()
                 role = await roles_service.update_role(env=self.env, actor=self.principal,
                                                        role_id=int(role_id), permissions=perms,
                                                        **body)

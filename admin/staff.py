@@ -4,9 +4,13 @@ import datetime
 import math
 import urllib.parse
 
+from typing import Literal
+
 from admin.base import AdminHandler
+from admin.forms import Form, parse_form
+from handlers.contract import Day, Id
+from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid
-from server.validate import Date, Int, Str, validate
 from services import admin_auth, binding
 from services import org as org_service
 from services import staff as staff_service
@@ -18,15 +22,32 @@ PERSON_FIELDS = ("employee_no", "name", "department_id", "position_id", "rank_id
                  "phone", "id_no", "hire_date", "first_employment_date")
 
 
-def person_schema(*, creating):
-    return {
-        "employee_no": Str(max_len=32), "name": Str(max_len=50),
-        "department_id": Int() if creating else Int(required=False),
-        "position_id": Int(required=False), "rank_id": Int(required=False),
-        "gender": Str(required=False, choices=("M", "F")),
-        "phone": Str(required=False, max_len=20), "id_no": Str(required=False, max_len=18),
-        "hire_date": Date(required=False), "first_employment_date": Date(required=False),
-    }
+class PersonForm(Form):
+    """The edit form (the department changes by transfer)."""
+    employee_no: text(32)
+    name: text(50)
+    position_id: Id | None = None
+    rank_id: Id | None = None
+    gender: Literal["M", "F"] | None = None
+    phone: text(20) | None = None
+    id_no: text(18) | None = None
+    hire_date: Day | None = None
+    first_employment_date: Day | None = None
+
+
+class NewPersonForm(PersonForm):
+    department_id: Id
+
+
+class TransferForm(Form):
+    department_id: Id
+    effective_date: Day
+    reason: text(255, min_length=0) = ""
+
+
+class RetireForm(Form):
+    effective_date: Day
+    reason: text(255, min_length=0) = ""
 
 
 class StaffPage(AdminHandler):
@@ -73,7 +94,7 @@ class StaffNewHandler(StaffPage):
     async def post(self):
         form = self.form_args(*PERSON_FIELDS)
         try:
-            body = validate(form, person_schema(creating=True))
+            body = parse_form(self, NewPersonForm, form).model_dump()
             person = await staff_service.create_staff(env=self.env, actor=self.principal, **body)
         except ApiError as exc:
             self.set_status(exc.status)
@@ -99,9 +120,7 @@ class StaffDetailHandler(StaffPage):
         form = {k: self.get_body_argument(k, "").strip() for k in PERSON_FIELDS
                 if k != "department_id"}
         try:
-            body = validate({k: v for k, v in form.items() if v != ""},
-                            person_schema(creating=False))
-            body.pop("department_id", None)
+            body = parse_form(self, PersonForm, {k: v for k, v in form.items() if v != ""}).model_dump()
             changes = {}
             for key, value in body.items():
                 current = person.get(key)
@@ -134,14 +153,12 @@ class StaffActionHandler(StaffPage):
         form = self.form_args("department_id", "effective_date", "reason")
         try:
             if action == "transfer":
-                body = validate(form, {"department_id": Int(), "effective_date": Date(),
-                                       "reason": Str(required=False, max_len=255, default="")})
+                body = parse_form(self, TransferForm, form).model_dump()
                 await staff_service.transfer_staff(env=self.env, actor=self.principal,
                                                    staff_id=staff_id, **body)
                 message = "已办理调动"
             else:
-                body = validate(form, {"effective_date": Date(),
-                                       "reason": Str(required=False, max_len=255, default="")})
+                body = parse_form(self, RetireForm, form).model_dump()
                 await staff_service.retire_staff(env=self.env, actor=self.principal,
                                                  staff_id=staff_id, **body)
                 message = "已办理退休"

@@ -295,3 +295,25 @@ def test_dashboard_shows_todays_attendance_and_my_approvals(server, org, api, f)
     assert re.search(r'data-count="att_in">1<', home.text)
     assert re.search(r'data-count="att_late">1<', home.text)
     assert 'data-count="approvals_waiting"' not in home.text
+
+
+def test_form_models_refuse_bad_input_with_the_field(server, admins, org):
+    """admin/forms.parse_form: a console form's shape errors re-render the page with 422 and the
+    field's message (the same messages as the API), and nothing is written."""
+    c = Console(server.base_url).login(admins["system"])
+    r = c.post("/admin/staff/new", {"employee_no": "A-F-1", "name": "表单\x85测试",
+                                     "department_id": org.a_office.id, "gender": "X",
+                                     "hire_date": "2026-02-30"})
+    assert r.status_code == 422
+    for label, message in (("姓名", "不能包含控制字符或换行"), ("性别", "取值不在允许范围内：M、F"),
+                           ("入职日期", "应为日期 YYYY-MM-DD")):
+        assert f"{label}：{message}" in r.text, (label, r.text[:2000])
+    assert not server.run(Staff.aget_or_none(Staff.employee_no == "A-F-1"))
+    r = c.post("/admin/staff/new", {"employee_no": "A-F-1", "name": "表单测试",
+                                     "department_id": str(2**63)})
+    assert r.status_code == 422 and "部门：不能大于" in r.text
+    r = c.post("/admin/org/departments", {"unit_id": org.a.id, "name": "新科室", "sort": "-1"})
+    assert r.status_code == 422 and "不能小于 0" in r.text
+    assert not server.run(Department.aget_or_none(Department.name == "新科室"))
+    r = c.post("/admin/calendar/day", {"day": "2026-05-06", "kind": "party"})
+    assert r.status_code == 422 and "取值不在允许范围内" in r.text
