@@ -41,6 +41,8 @@ class CycleHandler(CycleBase):
     async def patch(self, cycle_id, *, body):
         changes = explicit(body)
         version = changes.pop("version")
+        # An explicit null clears only what may be empty (period, period_no); elsewhere it is "unchanged".
+        changes = {k: v for k, v in changes.items() if v is not None or k in ("period", "period_no")}
         for key in ("phases", "settings", "participant_rule"):
             if changes.get(key) is not None:
                 changes[key] = model_dump(getattr(body, key)) if key != "phases" else [

@@ -387,3 +387,16 @@ def test_demo_cycle_is_running_with_deadlines_on_working_days(server, api):
                    CycleParticipant.status == "active")
     assert len(active) >= 25
     assert audits(server, "appraisal.cycle.launch")[-1].target_id == str(cycle.id)
+
+
+def test_patch_with_nulls_changes_nothing_it_should_not(api, org):
+    hr = as_(api, org.a_hr_officer)
+    c = create_cycle(hr)
+    r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": c["version"], "name": None, "kind": None,
+                                                      "year": None, "phases": None, "settings": None})
+    assert r.status == 200 and r.data["name"] == c["name"] and len(r.data["phases"]) == 6
+    r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": r.data["version"], "kind": "periodic",
+                                                      "period": "month", "period_no": 3})
+    assert r.status == 200 and (r.data["period"], r.data["period_no"]) == ("month", 3)
+    r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": r.data["version"], "kind": "annual"})
+    assert r.status == 200 and (r.data["period"], r.data["period_no"]) == (None, None)
