@@ -15,7 +15,6 @@ that every response matches what was declared.
 import dataclasses
 import datetime
 import functools
-import json
 import re
 import typing
 from typing import Annotated, Any
@@ -107,6 +106,8 @@ Moment = Annotated[datetime.datetime, BeforeValidator(_require_text("时间 YYYY
 Month = text(7, min_length=7, pattern=r"^\d{4}-(0[1-9]|1[0-2])$")
 Year = Annotated[int, Field(ge=2000, le=2100)]
 Half = typing.Literal["am", "pm"]
+Flag = Annotated[bool, Field(strict=True)]
+"""A yes/no field: JSON true or false only (not "yes", not 1)."""
 
 
 CSV = "text/csv"
@@ -215,10 +216,10 @@ class Operation:
     status: tuple = (200,)
     paged: bool = False           # adds "page" and "total" beside "data"
     produces: str | None = None   # a non-JSON response (file download, image, HTML)
-    form: bool = False            # body is multipart/form-data (uploads): declared, parsed by the handler
+    form: bool = False            # body is multipart/form-data (uploads): text fields + files
     downloads: tuple = ()         # other content types the same response may have (?format=csv)
     deprecated: bool = False
-    extra: tuple = ()             # other top-level keys beside data, e.g. ("meta",)
+    extra: tuple = ()             # other top-level keys beside data: (("unread", int),) or ("meta",)
 
     @functools.cached_property
     def response_adapter(self):
@@ -258,8 +259,9 @@ def envelope_type(op):
         if op.paged:
             fields["page"] = (int, ...)
             fields["total"] = (int, ...)
-        for name in op.extra:
-            fields[name] = (Any, None)
+        for entry in op.extra:
+            name, tp = entry if isinstance(entry, tuple) else (entry, Any)
+            fields[name] = (tp, ...) if tp is not Any else (Any, None)
         name = ("Page_" if op.paged else "Data_") + _type_name(op.response)
         _ENVELOPES[key] = pydantic.create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
     return _ENVELOPES[key]
@@ -275,6 +277,25 @@ def parse_body(handler, model):
         raise validation_error(exc) from None
     except (ValueError, RecursionError):
         raise BadRequest("请求体不是合法的 JSON", code="BAD_JSON") from None
+
+
+def parse_form(handler, model):
+    """A multipart/form-data body: the text fields validated by `model` (files stay in
+    handler.request.files; declare them on the model as `bytes | None` fields for the document)."""
+    values = {}
+    for name, raw in handler.request.body_arguments.items():
+        if raw:
+            try:
+                values[name] = raw[-1].decode("utf-8")
+            except UnicodeDecodeError:
+                raise Invalid("表单编码有误", code="VALIDATION_FAILED", fields={name: "应为 UTF-8 文本"}) from None
+    for name, files in handler.request.files.items():
+        if files:
+            values.setdefault(name, files[0].body)
+    try:
+        return model.model_validate(values)
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc) from None
 
 
 def _list_fields(model):
@@ -311,8 +332,9 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
     """Declare a handler method's contract. The method receives `query=` and `body=` as validated
     models; path arguments that are ids arrive as ints (bounded by ApiHandler.prepare)."""
     statuses = tuple(status) if isinstance(status, (tuple, list)) else (status,)
+    extra = tuple(extra.items()) if isinstance(extra, dict) else tuple(extra)
     op = Operation(query=query, body=body, response=response, status=statuses, paged=paged,
-                   produces=produces, form=form, extra=tuple(extra),
+                   produces=produces, form=form, extra=extra,
                    downloads=tuple(downloads))
 
     def decorate(fn):
@@ -322,7 +344,10 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
             if op.query is not None:
                 kwargs["query"] = parse_query(self, op.query)
             if op.body is not None:
-                kwargs["body"] = parse_body(self, op.body)
+                kwargs["body"] = parse_form(self, op.body) if op.form else parse_body(self, op.body)
+            # Path ids arrive as ints (ApiHandler.prepare already refused ones beyond 64 bits).
+            args = tuple(int(a) if isinstance(a, str) and a.isascii() and a.isdigit() else a
+                         for a in args)
             return await fn(self, *args, **kwargs)
         wrapper.__api__ = op
         return wrapper
@@ -366,4 +391,5 @@ def explicit(body):
 
 
 __all__ = ["api", "Body", "StrictBody", "Query", "Out", "PageQuery", "Ok", "Id", "Count", "Day",
-           "Moment", "Month", "Year", "Half", "text", "explicit", "model_dump", "json"]
+           "Moment", "Month", "Year", "Half", "Flag", "text", "explicit", "model_dump",
+           "parse_form", "CSV", "XLSX", "Format"]
