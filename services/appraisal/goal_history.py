@@ -488,7 +488,9 @@ async def list_goal_sets(*, actor, cycle_id=None, department_id=None, status=Non
         query = query.where(GoalSet.status == status)
     if q:
         query = query.where(Staff.name.contains(q) | (Staff.employee_no == q))
-    total = await count(query)
+    # Counted on the id alone: a subquery of the joined rows repeats column names (MariaDB
+    # refuses "Duplicate column name").
+    total = await count(query.select(GoalSet.id))
     sets = await fetch_all(query.order_by(GoalSet.department, Staff.employee_no, GoalSet.id)
                            .paginate(page, page_size))
     return await rows_out(sets), total
@@ -517,7 +519,7 @@ async def reviews(*, actor, box="waiting", cycle_id=None, page=1, page_size=20):
     if cycle_id:
         query = query.where(GoalVersion.goal_set.in_(
             GoalSet.select(GoalSet.id).where(GoalSet.cycle == cycle_id)))
-    total = await count(query)
+    total = await count(query.select(ApprovalInstance.id))
     insts = await fetch_all(query.order_by(ApprovalInstance.id.desc()).paginate(page, page_size))
     if not insts:
         return [], total

@@ -291,7 +291,8 @@ def test_a_confirmed_version_is_locked_for_everyone(api, f, org, server):
     for client, action in ((me, "withdraw"), (hr, "return"), (leader, "reject")):
         r = client.post(f"/api/approvals/{inst_id}/actions", {"action": action, "comment": "改"})
         assert r.status in (403, 409), r
-    # A system administrator holding an API session (they never get one normally) sees nothing.
+    # A system administrator holding an API session (they never get one normally) is refused at
+    # the door (401) or, past it, sees nothing (404): no administrator path to a goal.
     admin = f.admin("system")
 
     async def session():
@@ -303,8 +304,8 @@ def test_a_confirmed_version_is_locked_for_everyone(api, f, org, server):
     root = Client(api.base_url, token=server.run(session()))
     r = root.put(f"/api/appraisal/goal-sets/{gs['id']}/draft", {"items": items(), "version": gs["version"]},
                  headers=IN_GOAL_SETTING)
-    assert r.status == 404
-    assert root.get(f"/api/appraisal/goal-sets/{gs['id']}").status == 404
+    assert r.status in (401, 404), r
+    assert root.get(f"/api/appraisal/goal-sets/{gs['id']}").status in (401, 404)
 
     after = [(i.key, i.title, i.weight, i.target) for i in _rows(
         server, GoalItem.select().where(GoalItem.version == vid).order_by(GoalItem.sort))]
