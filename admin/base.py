@@ -51,6 +51,8 @@ NAV = [
     ("/admin/appraisal/goals", "考核目标", ("appraisal.view", "appraisal.manage")),
     ("/admin/appraisal/values-import", "导入实际值", ("appraisal.manage",)),   # admin/appraisal/progress.py
     ("/admin/appraisal/feeds", "数据接口令牌", ("appraisal.manage",)),
+    ("/admin/appraisal/scoring", "评分进度", ("appraisal.manage",)),           # admin/appraisal/scoring.py
+    ("/admin/appraisal/relationships", "亲属关系", ("appraisal.manage",)),
 ]
 
 # Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline

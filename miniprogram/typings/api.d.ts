@@ -776,6 +776,18 @@ declare namespace MingjingApi {
     type Data_RecomputeOut = {
       data: Schemas.RecomputeOut;
     };
+    type Data_RecusalOutList = {
+      data: Array<Schemas.RecusalOut>;
+    };
+    type Data_RecuseOut = {
+      data: Schemas.RecuseOut;
+    };
+    type Data_RelationshipOut = {
+      data: Schemas.RelationshipOut;
+    };
+    type Data_RelationshipOutList = {
+      data: Array<Schemas.RelationshipOut>;
+    };
     type Data_ReopeningOut = {
       data: Schemas.ReopeningOut;
     };
@@ -805,6 +817,15 @@ declare namespace MingjingApi {
     };
     type Data_SettingsOut = {
       data: Schemas.SettingsOut;
+    };
+    type Data_SheetOut = {
+      data: Schemas.SheetOut;
+    };
+    type Data_SheetRowOutList = {
+      data: Array<Schemas.SheetRowOut>;
+    };
+    type Data_SheetsGeneratedOut = {
+      data: Schemas.SheetsGeneratedOut;
     };
     type Data_SignedIn = {
       data: Schemas.SignedIn;
@@ -1442,6 +1463,14 @@ declare namespace MingjingApi {
       comments: Array<Schemas.CommentOut>;
       [key: string]: unknown;
     };
+    type JustificationRuleOut = {
+      /** 评分依据规则（在拒绝之前就显示给评分人） */
+      text: string;
+      min_chars: number;
+      require_fact: boolean;
+      override_min_chars: number;
+      [key: string]: unknown;
+    };
     type LeadershipUpdate = {
       /** 部门负责人；null 表示空缺 */
       leader_id: number | null;
@@ -1847,6 +1876,11 @@ declare namespace MingjingApi {
       page: number;
       total: number;
     };
+    type Page_SheetRowOutList = {
+      data: Array<Schemas.SheetRowOut>;
+      page: number;
+      total: number;
+    };
     type ParticipantAdd = {
       staff_id: number;
       reason: string;
@@ -2193,6 +2227,66 @@ declare namespace MingjingApi {
       days: number;
       [key: string]: unknown;
     };
+    type RecusalOut = {
+      sheet_id: number;
+      role: "leader" | "peer" | "self";
+      role_label: string;
+      participant: Schemas.SheetPersonOut;
+      skipped: Schemas.SkippedRaterOut;
+      /** self / relative:<kind> / declared */
+      reason: string;
+      note: string;
+      reason_label: string;
+      replaced_by: Schemas.ReplacementOut | null;
+      recused_at: string | null;
+      [key: string]: unknown;
+    };
+    type RecuseIn = {
+      /** 回避理由（至少 4 个字） */
+      reason: string;
+    };
+    type RecuseOut = {
+      id: number;
+      status: "recused";
+      reason: string;
+      reason_label: string;
+      replaced_by: number | null;
+      [key: string]: unknown;
+    };
+    type RelationshipIn = {
+      /** 亲属的工号 */
+      relative_employee_no: string;
+      /** 亲属的姓名（须与工号一致） */
+      relative_name: string;
+      /** spouse 夫妻 / blood 直系血亲 / in_law 姻亲 / close_kin 其他近亲属 */
+      kind: "spouse" | "blood" | "in_law" | "close_kin";
+      /** 说明，如 “父子” */
+      note?: string;
+    };
+    type RelationshipOut = {
+      id: number;
+      kind: "spouse" | "blood" | "in_law" | "close_kin";
+      kind_label: string;
+      note: string;
+      source: "self" | "hr";
+      source_label: string;
+      /** declared 本人登记的 / named 他人登记时列出本人的 */
+      direction: "declared" | "named";
+      relative: Schemas.RelationshipRelativeOut | null;
+      declared_by: string | null;
+      created_at: string;
+      revoked_at: string | null;
+      revoked_by: string | null;
+      active: boolean;
+      [key: string]: unknown;
+    };
+    type RelationshipRelativeOut = {
+      id: number;
+      name: string;
+      employee_no: string;
+      department_name: string | null;
+      [key: string]: unknown;
+    };
     type ReopeningCreate = {
       staff_id: number;
       phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
@@ -2210,6 +2304,12 @@ declare namespace MingjingApi {
       reason: string;
       granted_by: string;
       created_at: string;
+      [key: string]: unknown;
+    };
+    type ReplacementOut = {
+      sheet_id: number;
+      id: number;
+      name: string;
       [key: string]: unknown;
     };
     type ReportOut = {
@@ -2353,6 +2453,46 @@ declare namespace MingjingApi {
       season_end?: string | null;
       active?: boolean | null;
     };
+    type ScoreEntryIn = {
+      /** 目标项编号（已确认目标中的 key） */
+      key: string;
+      /** 分数：定性 0–100；定量留空即按公式计分，填写不同分数视为调整，须写明理由 */
+      score?: number | null;
+      /** 评分依据（定性必填，须符合评分依据规则） */
+      justification?: string;
+      /** 调整公式得分的理由（至少 10 个字，向被考核人公开） */
+      override_reason?: string;
+    };
+    type ScoreEntryOut = {
+      key: string;
+      title: string;
+      kind: "quantitative" | "qualitative";
+      weight: number;
+      criteria: string;
+      target: number | null;
+      unit_of_measure: string;
+      formula_text: string;
+      /** 最新实际值（定量） */
+      actual_value: number | null;
+      value_reported_on: string | null;
+      value_source: string | null;
+      /** 按公式计算的得分（定量） */
+      auto_score: number | null;
+      max_score: number;
+      score: number | null;
+      justification: string;
+      override_reason: string;
+      overridden: boolean;
+      /** 提交前还缺什么（评分依据规则、调整理由、分数） */
+      problems: Array<Schemas.ScoreProblemOut>;
+      [key: string]: unknown;
+    };
+    type ScoreProblemOut = {
+      field: string;
+      code: string;
+      message: string;
+      [key: string]: unknown;
+    };
     type SelfAssessmentIn = {
       /** 各目标项的自评 */
       items: Array<Schemas.SummaryIn>;
@@ -2411,12 +2551,103 @@ declare namespace MingjingApi {
       /** 通过微信订阅消息提醒（关闭后仅站内信） */
       wechat?: boolean | null;
     };
+    type SheetCanOut = {
+      edit: boolean;
+      submit: boolean;
+      recuse: boolean;
+      [key: string]: unknown;
+    };
+    type SheetCycleOut = {
+      id: number;
+      name: string;
+      year: number;
+      kind: string;
+      [key: string]: unknown;
+    };
+    type SheetOut = {
+      id: number;
+      cycle: Schemas.SheetCycleOut;
+      participant: Schemas.SheetPersonOut;
+      rater: Schemas.SheetPersonOut;
+      role: "leader" | "peer" | "self";
+      role_label: string;
+      weight: number;
+      status: "pending" | "draft" | "submitted" | "recused";
+      status_label: string;
+      recusal: Schemas.SheetRecusalOut | null;
+      goal_version_id: number | null;
+      goals_confirmed: boolean;
+      items: Array<Schemas.ScoreEntryOut>;
+      total: number | null;
+      submitted_at: string | null;
+      version: number;
+      updated_at: string;
+      rule: Schemas.JustificationRuleOut;
+      can: Schemas.SheetCanOut;
+      [key: string]: unknown;
+    };
+    type SheetPersonOut = {
+      id: number;
+      name: string;
+      employee_no: string;
+      department_name?: string | null;
+      [key: string]: unknown;
+    };
+    type SheetRecusalOut = {
+      reason: string;
+      note: string;
+      reason_label: string;
+      replaced_by: number | null;
+      [key: string]: unknown;
+    };
+    type SheetRowOut = {
+      id: number;
+      cycle: Schemas.SheetCycleOut | null;
+      participant: Schemas.SheetPersonOut;
+      rater: Schemas.SheetPersonOut;
+      role: "leader" | "peer" | "self";
+      role_label: string;
+      weight: number;
+      status: "pending" | "draft" | "submitted" | "recused";
+      status_label: string;
+      total: number | null;
+      submitted_at: string | null;
+      updated_at: string;
+      [key: string]: unknown;
+    };
+    type SheetSave = {
+      /** 评分表版本号（乐观锁） */
+      version: number;
+      /** 要保存的评分项（未列出的不变） */
+      entries: Array<Schemas.ScoreEntryIn>;
+    };
+    type SheetSubmit = {
+      /** 评分表版本号（乐观锁） */
+      version?: number | null;
+      /** 提交前一并保存的评分项 */
+      entries?: Array<Schemas.ScoreEntryIn>;
+    };
+    type SheetsGeneratedOut = {
+      /** 新生成的评分表数 */
+      created: number;
+      /** 因回避跳过的评分人数 */
+      recused: number;
+      participants: number;
+      /** 找不到可评分领导的被考核人（需人事部门处理） */
+      unassigned: Array<Schemas.SheetPersonOut>;
+      [key: string]: unknown;
+    };
     type SignedIn = {
       /** Authorization: Bearer <token> */
       token: string;
       expires_at: string;
       me: Schemas.MeOut;
       status: "bound";
+      [key: string]: unknown;
+    };
+    type SkippedRaterOut = {
+      id: number;
+      name: string;
       [key: string]: unknown;
     };
     type StaffBrief = {
@@ -2908,6 +3139,34 @@ declare namespace MingjingApi {
     "POST /api/appraisal/goal-sets/{id}/self-assessment/submit": { path: { id: number }; response: Schemas.Data_SelfAssessmentOut };
     /** 上传自评佐证材料（JPG/PNG/PDF，multipart 字段 file）。 */
     "POST /api/appraisal/goal-sets/{id}/self-assessment/items/{item_id}/attachments": { path: { id: number; item_id: string }; response: Schemas.handlers__contract__Data_AttachmentOut__1 };
+    /** 我的亲属关系（用于考核评分回避）：本人登记的，以及他人登记时列出本人的。 */
+    "GET /api/appraisal/me/relationships": { response: Schemas.Data_RelationshipOutList };
+    /** 登记亲属关系（按工号和姓名指明亲属）。 */
+    "POST /api/appraisal/me/relationships": { body: Schemas.RelationshipIn; response: Schemas.Data_RelationshipOut };
+    /** 撤销本人登记的亲属关系（记录保留）。 */
+    "DELETE /api/appraisal/me/relationships/{id}": { path: { id: number }; response: Schemas.Data_RelationshipOut };
+    /** 某人的亲属关系（人事部门，管理范围内）。 */
+    "GET /api/appraisal/staff/{id}/relationships": { path: { id: number }; response: Schemas.Data_RelationshipOutList };
+    /** 人事部门为某人登记亲属关系。 */
+    "POST /api/appraisal/staff/{id}/relationships": { path: { id: number }; body: Schemas.RelationshipIn; response: Schemas.Data_RelationshipOut };
+    /** 人事部门撤销某人的亲属关系（记录保留）。 */
+    "DELETE /api/appraisal/staff/{id}/relationships/{relationship_id}": { path: { id: number; relationship_id: number }; response: Schemas.Data_RelationshipOut };
+    /** 生成评分表（按组织架构确定评分人并自动回避；可重复执行，只补缺）。 */
+    "POST /api/appraisal/cycles/{id}/sheets/generate": { path: { id: number }; response: Schemas.Data_SheetsGeneratedOut };
+    /** 本周期评分表（人事部门，管理范围内的被考核人）。 */
+    "GET /api/appraisal/cycles/{id}/sheets": { path: { id: number }; query: { page?: number; page_size?: number; rater?: number | null; status?: "pending" | "draft" | "submitted" | "recused" | null; department_id?: number | null }; response: Schemas.Page_SheetRowOutList };
+    /** 本周期全部回避记录：被跳过的评分人、原因、改由谁评分。 */
+    "GET /api/appraisal/cycles/{id}/recusals": { path: { id: number }; response: Schemas.Data_RecusalOutList };
+    /** 我的评分任务：需要我评分的人。 */
+    "GET /api/appraisal/my/sheets": { query: { cycle_id?: number | null; status?: "pending" | "draft" | "submitted" | "recused" | null }; response: Schemas.Data_SheetRowOutList };
+    /** 评分表：各目标项（定量按公式计分）、评分依据规则、合计与可执行的操作。 */
+    "GET /api/appraisal/sheets/{id}": { path: { id: number }; response: Schemas.Data_SheetOut };
+    /** 保存评分草稿。 */
+    "PUT /api/appraisal/sheets/{id}": { path: { id: number }; body: Schemas.SheetSave; response: Schemas.Data_SheetOut };
+    /** 提交评分表（逐项检查评分依据与调整理由，提交后锁定）。 */
+    "POST /api/appraisal/sheets/{id}/submit": { path: { id: number }; body: Schemas.SheetSubmit; response: Schemas.Data_SheetOut };
+    /** 申明回避：本表改由上一级领导评分，并记录理由。 */
+    "POST /api/appraisal/sheets/{id}/recuse": { path: { id: number }; body: Schemas.RecuseIn; response: Schemas.Data_RecuseOut };
     /** 审批列表：待我审批 / 我已审批 / 抄送我的 / 我发起的。 */
     "GET /api/approvals": { query: { page?: number; page_size?: number; box?: "waiting" | "done" | "cc" | "mine"; kind?: string | null }; response: Schemas.Page_ApprovalOutList };
     /** 待我审批的数量（首页卡片）。 */

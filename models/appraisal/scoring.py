@@ -42,7 +42,10 @@ class ScoreSheet(BaseModel):
     weight = pw.FloatField()                                  # share of the total, e.g. 70
     status = pw.CharField(max_length=10, default="pending", index=True)
     source = pw.CharField(max_length=6, default="auto")       # auto (org tree) / hr
+    # Why the rater was skipped: self / relative:<kind> / declared (a conflict the rater declared,
+    # their words in recusal_note).
     recusal_reason = pw.CharField(max_length=200, default="")
+    recusal_note = pw.CharField(max_length=200, default="")
     recused_at = pw.DateTimeField(null=True)
     replaced_by_id = pw.IntegerField(null=True)
     goal_version_id = pw.IntegerField(null=True)              # the confirmed goals it scores
@@ -106,6 +109,11 @@ class AppraisalResult(BaseModel):
     adjusted_total = pw.FloatField(null=True)
     adjusted_grade = pw.CharField(max_length=20, default="")
     detail = JSONField(null=True)                             # per-role subtotals at computation
+    # 公示: when HR published the cycle's results and the last day of the publication period
+    # (N working days after the day of publication).
+    published_at = pw.DateTimeField(null=True)
+    published_on = pw.DateField(null=True)
+    publication_ends_on = pw.DateField(null=True)
     version = pw.IntegerField(default=1)
     updated_at = pw.DateTimeField(default=utcnow)
 
