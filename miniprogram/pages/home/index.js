@@ -6,6 +6,25 @@ const { syncTabBar, setUnreadBadge } = require('../../utils/tab-bar');
 const { fetchWaitingCount } = require('../../services/approvals');
 const { clockText } = require('../../services/attendance');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
+const { fetchMyCycles } = require('../../services/appraisal');
+
+const GOAL_SET_LABELS = { draft: '目标未提交', submitted: '目标审核中', returned: '目标被退回', confirmed: '目标已确认' };
+
+// The 考核 tile: shown only to someone taking part in a cycle (GET /api/appraisal/my/cycles), or
+// when /api/home's goals card says something real ("暂无" is its placeholder).
+function goalsTile(cycles, card) {
+  const c = cycles && cycles[0];
+  if (c) {
+    const gs = c.goal_set;
+    const state = gs ? (gs.change_pending ? '目标变更审核中' : GOAL_SET_LABELS[gs.status] || '') : '';
+    return {
+      text: [c.current_phase_label || c.status_label, state].filter(Boolean).join(' · '),
+      url: c.link || `/package-appraisal/goals/index?cycle_id=${c.id}`,
+    };
+  }
+  if (card && card.text && card.text !== '暂无') return { text: card.text, url: '/package-appraisal/goals/index' };
+  return null;
+}
 
 // The attendance card from /api/home ({status, text, punches, last_at}) as one line:
 // 未打卡 / 已打卡 08:36 · 迟到 6 分钟 / 休息日 / 年休假 ...
@@ -28,6 +47,7 @@ Component({
     initial: '',
     cards: EMPTY_CARDS,
     errorText: '',
+    goals: null, // {text, url} of the 考核 tile, null: hidden
   },
 
   methods: {
@@ -54,9 +74,11 @@ Component({
           initial: me && me.name ? me.name.slice(-1) : '',
           cards,
           errorText: '',
+          goals: goalsTile(null, cards.goals),
         });
         setUnreadBadge(cards.messages.unread || 0);
         if (me) this.loadWaitingCount();
+        if (me) this.loadGoals(cards.goals);
       });
     },
 
@@ -76,6 +98,19 @@ Component({
       } catch (e) {
         // the card keeps what /api/home said
       }
+    },
+
+    async loadGoals(card) {
+      try {
+        const cycles = await fetchMyCycles();
+        this.setData({ goals: goalsTile(cycles, card) });
+      } catch (e) {
+        // the tile keeps what /api/home said (hidden when nothing)
+      }
+    },
+
+    onOpenGoals() {
+      if (this.data.goals) wx.navigateTo({ url: this.data.goals.url });
     },
 
     // The messages card opens the inbox.

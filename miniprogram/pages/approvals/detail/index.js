@@ -5,6 +5,8 @@ const approvals = require('../../../services/approvals');
 const leave = require('../../../services/leave');
 const { toast } = require('../../../utils/wechat');
 
+const GOAL_KINDS = ['appraisal_goals', 'appraisal_goal_change'];
+
 Component({
   data: {
     id: null,
@@ -16,6 +18,7 @@ Component({
     balance: null, // {type_name, remaining} of the applicant, when visible
     overlapList: null, // null: not visible to this caller
     comment: '',
+    goalSetId: null, // appraisal goals (appraisal_goals / appraisal_goal_change): the goal set to review item by item
     notice: '',
     acting: false,
   },
@@ -40,6 +43,7 @@ Component({
           steps: approvals.stepsView(inst),
           current: approvals.currentStepIndex(inst),
           timeline: approvals.timelineView(inst),
+          goalSetId: GOAL_KINDS.includes(inst.kind) && subject && subject.goal_set_id ? subject.goal_set_id : null,
         });
         if (inst.kind === 'leave' && subject) this.loadContext(inst, subject);
       } catch (err) {
@@ -58,6 +62,11 @@ Component({
           ? rows.map((r) => ({ id: r.id, text: `${r.staff.name} ${r.type_name} ${leave.rangeText(r)}（${r.status_label}）` }))
           : null,
       });
+    },
+
+    // Goals are reviewed item by item (a comment per item) on the appraisal subpackage's page.
+    onOpenGoalReview() {
+      wx.navigateTo({ url: `/package-appraisal/review-detail/index?goal_set_id=${this.data.goalSetId}` });
     },
 
     onCommentChange(e) {
