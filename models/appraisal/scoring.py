@@ -29,7 +29,8 @@ class Relationship(BaseModel):
 
     class Meta:
         table_name = "staff_relationship"
-        indexes = ((("staff", "relative"), False), (("relative",), False))
+        # `relative` has its own index as a foreign key (a second one of the same name breaks MySQL).
+        indexes = ((("staff", "relative"), False),)
 
 
 class ScoreSheet(BaseModel):

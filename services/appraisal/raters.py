@@ -100,6 +100,7 @@ class OrgTree:
         self.head_id = head_id
         self.active = active              # {staff_id: department_id} of active staff of the unit
         self._chains = {}
+        self._by_dept = None
 
     @classmethod
     async def load(cls, unit_id):
@@ -133,7 +134,11 @@ class OrgTree:
         return out
 
     def colleagues(self, dept_id):
-        return sorted(s for s, d in self.active.items() if d == dept_id)
+        if self._by_dept is None:
+            self._by_dept = {}
+            for s, d in sorted(self.active.items()):
+                self._by_dept.setdefault(d, []).append(s)
+        return self._by_dept.get(dept_id, [])
 
 
 def pick_leader(chain, participant_id, related, skip=()):
@@ -156,9 +161,11 @@ def pick_leader(chain, participant_id, related, skip=()):
 async def _existing(cycle_id):
     """{(participant, role): [sheet rows (id, rater, status)]} of a cycle."""
     out = {}
-    for r in await fetch_all(ScoreSheet.select(ScoreSheet.id, ScoreSheet.participant, ScoreSheet.rater,
-                                               ScoreSheet.role, ScoreSheet.status)
-                             .where(ScoreSheet.cycle == cycle_id)):
+    # namedtuples, not model instances: tens of thousands of rows at a 10,000-person cycle.
+    for r in await fetch_all(ScoreSheet.select(ScoreSheet.id, ScoreSheet.participant.alias("participant_id"),
+                                               ScoreSheet.rater.alias("rater_id"), ScoreSheet.role,
+                                               ScoreSheet.status)
+                             .where(ScoreSheet.cycle == cycle_id).namedtuples()):
         out.setdefault((r.participant_id, r.role), []).append(r)
     return out
 

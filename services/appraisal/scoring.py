@@ -461,10 +461,11 @@ async def submitted_totals(cycle_id):
     `total` = Σ sheet total × sheet weight / Σ weights of the submitted sheets (recused sheets
     are not counted: the sheet that took over is). One query."""
     out = {}
-    rows = await fetch_all(ScoreSheet.select(ScoreSheet.id, ScoreSheet.participant, ScoreSheet.rater,
-                                             ScoreSheet.role, ScoreSheet.weight, ScoreSheet.status,
-                                             ScoreSheet.total, ScoreSheet.submitted_at)
-                           .where(ScoreSheet.cycle == cycle_id, ScoreSheet.status != "recused"))
+    rows = await fetch_all(ScoreSheet.select(ScoreSheet.id, ScoreSheet.participant.alias("participant_id"),
+                                             ScoreSheet.rater.alias("rater_id"), ScoreSheet.role,
+                                             ScoreSheet.weight, ScoreSheet.status, ScoreSheet.total,
+                                             ScoreSheet.submitted_at)
+                           .where(ScoreSheet.cycle == cycle_id, ScoreSheet.status != "recused").namedtuples())
     for r in rows:
         d = out.setdefault(r.participant_id, {"sheets": [], "total": None, "pending": 0})
         if r.status == "submitted" and r.total is not None:
