@@ -5,6 +5,7 @@ never route an approval, their departments' leaders are copied (抄送) on submi
 climbs: parent departments' leaders → the supervisor (分管领导) → the unit head → HR officers holding
 leave.manage over the applicant; a unit head's own step is skipped with an audited note.
 """
+import contextvars
 import dataclasses
 import re
 
@@ -37,9 +38,25 @@ APPRAISAL_GOALS_FLOW = [
     {"name": "部门负责人审核", "approvers": ["dept_leader"], "mode": "any"},
     {"name": "单位确认", "approvers": ["role:hr_officer"], "mode": "any"},
 ]
+# 复核 / 申诉: decided by HR by default (a unit may name an appeal panel with staff:<id> rules);
+# the participant's raters are never approvers (EXCLUDED_APPROVERS below).
+APPRAISAL_REVIEW_FLOW = [{"name": "人事部门复核", "approvers": ["role:hr_officer"], "mode": "any"}]
+APPRAISAL_APPEAL_FLOW = [{"name": "申诉处理", "approvers": ["role:hr_officer"], "mode": "any"}]
+# 结果运用: the department recommends (the submission), HR reviews, the unit approves.
+APPRAISAL_APPLICATION_FLOW = [
+    {"name": "人事部门审核", "approvers": ["role:hr_officer"], "mode": "any"},
+    {"name": "单位审批", "approvers": ["unit_head"], "mode": "any"},
+]
 # Built-in flows used until a unit (or the nation-wide default row) defines its own.
 DEFAULT_FLOWS = {"leave": LEAVE_FLOW, "appraisal_goals": APPRAISAL_GOALS_FLOW,
-                 "appraisal_goal_change": APPRAISAL_GOALS_FLOW}
+                 "appraisal_goal_change": APPRAISAL_GOALS_FLOW,
+                 "appraisal_review": APPRAISAL_REVIEW_FLOW, "appraisal_appeal": APPRAISAL_APPEAL_FLOW,
+                 "appraisal_application": APPRAISAL_APPLICATION_FLOW}
+# Staff who may not approve the submission being planned, besides the applicant (e.g. every rater
+# of an appraisal result under review). Set by the submitting service around approvals.submit;
+# an excluded person is treated like the applicant: the step climbs past them. Kept out of the
+# instance context, which the applicant can read.
+EXCLUDED_APPROVERS = contextvars.ContextVar("approval_excluded_approvers", default=frozenset())
 
 
 def default_steps(kind):
@@ -258,11 +275,13 @@ async def _resolve_rule(rule, org):
 async def resolve_step(step, org):
     """(approver ids, note, skipped) for one step."""
     me = org.applicant.id
-    found, self_hit = [], False
+    banned = {me} | set(EXCLUDED_APPROVERS.get())
+    found, self_hit, recused = [], False, False
     for rule in step["approvers"]:
         for sid in await _resolve_rule(rule, org):
-            if sid == me:
+            if sid in banned:
                 self_hit = True
+                recused = recused or sid != me
             elif sid not in found:
                 found.append(sid)
     active = await _active_ids(found)
@@ -276,12 +295,13 @@ async def resolve_step(step, org):
     candidates = [c for c in _chain_after(first, org) if c]
     active = await _active_ids(candidates)
     for c in candidates:
-        if c != me and c in active:
-            why = "申请人本人为该环节审批人" if self_hit else "该环节未设置审批人"
+        if c not in banned and c in active:
+            why = ("该环节审批人须回避" if recused else "申请人本人为该环节审批人" if self_hit
+                   else "该环节未设置审批人")
             return [c], f"{why}，已转由上一级审批", False
     if me == org.head_id:
         return [], "申请人为单位主要负责人，本环节自动跳过", True
-    hr = [s for s in await _grant_holders(org, permission="leave.manage") if s != me]
+    hr = [s for s in await _grant_holders(org, permission="leave.manage") if s not in banned]
     if hr:
         return hr, "该环节无可用审批人，转由人事专员审批", False
     return [], "该环节无可用审批人，自动跳过", True

@@ -39,6 +39,7 @@ class ResultRequest(BaseModel):
     reason = pw.CharField(max_length=2000)
     # pending / upheld (score adjusted) / rejected / withdrawn
     status = pw.CharField(max_length=10, default="pending", index=True)
+    filed_on = pw.DateField(null=True)                        # Beijing date filed (the window)
     due_on = pw.DateField()                                   # decision due (30 / 60 days)
     instance_id = pw.IntegerField(null=True, index=True)
     decision = pw.CharField(max_length=2000, default="")
@@ -46,6 +47,7 @@ class ResultRequest(BaseModel):
     adjusted_grade = pw.CharField(max_length=20, default="")
     decided_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
     decided_at = pw.DateTimeField(null=True)
+    decided_on = pw.DateField(null=True)                      # Beijing date: starts the appeal window
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
@@ -63,6 +65,8 @@ class ResultApplication(BaseModel):
     status = pw.CharField(max_length=10, default="pending", index=True)
     instance_id = pw.IntegerField(null=True, index=True)
     created_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    unit_id = pw.IntegerField(null=True, index=True)
+    decided_at = pw.DateTimeField(null=True)
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
