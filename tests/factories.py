@@ -202,3 +202,60 @@ class Factory:
             return await DeptIndicator.acreate(cycle=cycle.id, department=dept.id, title=title,
                                                code=code, target=target)
         return self._run(go())
+
+    # -- appraisal scoring rows straight to the tables (integrity-alert tests, issue 12) -----------
+
+    def sheet(self, cycle, participant, rater, *, role="leader", weight=100, total=None,
+              status="submitted", submitted_at=None):
+        """A score sheet as the scoring flow would leave it (no entries)."""
+        from models.appraisal.scoring import ScoreSheet
+
+        async def go():
+            return await ScoreSheet.acreate(
+                cycle=cycle.id, participant=participant.id, rater=rater.id, role=role, weight=weight,
+                status=status, total=total,
+                submitted_at=submitted_at or (datetime.datetime(2026, 12, 20, 2) if status == "submitted" else None))
+        return self._run(go())
+
+    def score_change(self, sheet, *, at, item_key="k1", score=80, by=None, stage="draft"):
+        """A ScoreChange row at `at` (naive UTC datetime)."""
+        from models.appraisal.scoring import ScoreChange
+
+        async def go():
+            return await ScoreChange.acreate(sheet=sheet.id, item_key=item_key, score=score,
+                                             justification="2026年3月完成《办法》修订", stage=stage,
+                                             changed_by=by.id if by else sheet.rater_id, created_at=at)
+        return self._run(go())
+
+    def result(self, cycle, staff, total, *, grade="", proposed_grade="", adjusted_grade="",
+               status="confirmed"):
+        """An AppraisalResult row (department from the person)."""
+        from models.appraisal.scoring import AppraisalResult
+
+        async def go():
+            return await AppraisalResult.acreate(
+                cycle=cycle.id, staff=staff.id, unit=staff.unit_id, department_id=staff.department_id,
+                total=total, grade=grade, proposed_grade=proposed_grade or grade,
+                adjusted_grade=adjusted_grade, status=status)
+        return self._run(go())
+
+    def relationship(self, staff, relative, *, kind="spouse", revoked_at=None):
+        from models.appraisal.scoring import Relationship
+
+        async def go():
+            return await Relationship.acreate(staff=staff.id, relative=relative.id, kind=kind,
+                                              declared_by=staff.id, revoked_at=revoked_at)
+        return self._run(go())
+
+    def day_statuses(self, staff, days, status="late", *, late_minutes=12):
+        """Stored attendance day results (DayStatus) for `staff` on the ISO `days`."""
+        from models.attendance import DayStatus
+
+        async def go():
+            rows = [{"staff": staff.id, "unit": staff.unit_id, "department": staff.department_id,
+                     "day": datetime.date.fromisoformat(d), "day_kind": "workday", "status": status,
+                     "late_minutes": late_minutes if status in ("late", "late_early") else 0,
+                     "late_count": 1 if status in ("late", "late_early") else 0} for d in days]
+            if rows:
+                await DayStatus.insert_many(rows).aexecute()
+        return self._run(go())

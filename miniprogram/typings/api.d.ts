@@ -4,6 +4,92 @@
 
 declare namespace MingjingApi {
   namespace Schemas {
+    type AlertCycleOut = {
+      id: number;
+      name: string;
+      year: number;
+      kind: string;
+      [key: string]: unknown;
+    };
+    type AlertDetailOut = {
+      id: number;
+      cycle_id: number;
+      kind: "dept_excellent_rate" | "flat_distribution" | "completion_jump" | "attendance_contradiction" | "late_change" | "rater_bias" | "related_rater";
+      kind_label: string;
+      subject_key: string;
+      severity: "high" | "warning" | "info";
+      severity_label: string;
+      title: string;
+      department_id: number | null;
+      department_name: string | null;
+      status: "open" | "dismissed" | "resolved";
+      status_label: string;
+      /** 触发预警的数字（人数、比例、分差、天数……） */
+      numbers: Record<string, number>;
+      /** 计算时使用的阈值 */
+      thresholds: Record<string, unknown>;
+      /** 预警依据的记录编号（results / sheets / changes / days / relationships / staff） */
+      ids: Record<string, Array<number>>;
+      dismissed_by: Schemas.handlers__schemas__appraisal__alerts__PersonRef | null;
+      dismiss_reason: string;
+      dismissed_at: string | null;
+      /** 排除后因数字变差而重新打开的次数 */
+      reopened_times: number;
+      created_at: string;
+      computed_at: string;
+      cycle: Schemas.AlertCycleOut;
+      /** 预警依据的记录（人员、结果、评分表、修改记录、考勤日、亲属关系） */
+      rows: Schemas.DrillRowsOut;
+      earlier_dismissals: Array<Schemas.EarlierDismissalOut>;
+      number_labels: Record<string, string>;
+      /** 当前用户能否排除（人事部门，待处理的预警） */
+      can_dismiss: boolean;
+      [key: string]: unknown;
+    };
+    type AlertOut = {
+      id: number;
+      cycle_id: number;
+      kind: "dept_excellent_rate" | "flat_distribution" | "completion_jump" | "attendance_contradiction" | "late_change" | "rater_bias" | "related_rater";
+      kind_label: string;
+      subject_key: string;
+      severity: "high" | "warning" | "info";
+      severity_label: string;
+      title: string;
+      department_id: number | null;
+      department_name: string | null;
+      status: "open" | "dismissed" | "resolved";
+      status_label: string;
+      /** 触发预警的数字（人数、比例、分差、天数……） */
+      numbers: Record<string, number>;
+      /** 计算时使用的阈值 */
+      thresholds: Record<string, unknown>;
+      /** 预警依据的记录编号（results / sheets / changes / days / relationships / staff） */
+      ids: Record<string, Array<number>>;
+      dismissed_by: Schemas.handlers__schemas__appraisal__alerts__PersonRef | null;
+      dismiss_reason: string;
+      dismissed_at: string | null;
+      /** 排除后因数字变差而重新打开的次数 */
+      reopened_times: number;
+      created_at: string;
+      computed_at: string;
+      [key: string]: unknown;
+    };
+    type AlertSummaryOut = {
+      open: number;
+      dismissed: number;
+      resolved: number;
+      by_kind: Array<Schemas.KindCountOut>;
+      by_severity: Array<Schemas.SeverityCountOut>;
+      /** 最近一次计算时间 */
+      computed_at: string | null;
+      /** 本周期各类预警的阈值（默认值见文档） */
+      thresholds: Record<string, Record<string, unknown>>;
+      [key: string]: unknown;
+    };
+    type AnswerIn = {
+      /** 书面答复（至少 5 个字） */
+      answer: string;
+    };
     type ApplicantRequestOut = {
       id: number;
       status: "open" | "resolved" | "rejected";
@@ -19,6 +105,26 @@ declare namespace MingjingApi {
       resolved_at: string | null;
       resolution: string;
       steps: Array<Schemas.Step>;
+      [key: string]: unknown;
+    };
+    type ApplicationIn = {
+      staff_id: number;
+      /** award 奖励 / promotion 晋升资格 / training 培训 / warning 诫勉提醒 */
+      kind: "award" | "promotion" | "training" | "warning";
+      /** 推荐理由 */
+      reason: string;
+    };
+    type ApplicationOut = {
+      id: number;
+      cycle_id: number;
+      staff: Schemas.PersonOut;
+      kind: "award" | "promotion" | "training" | "warning";
+      kind_label: string;
+      reason: string;
+      status: "pending" | "approved" | "rejected" | "withdrawn";
+      status_label: string;
+      instance_id: number | null;
+      created_by: Schemas.PersonOut | null;
       [key: string]: unknown;
     };
     type ApprovalAction = {
@@ -441,6 +547,12 @@ declare namespace MingjingApi {
       phone_matches_applicant: boolean;
       [key: string]: unknown;
     };
+    type CloseOut = {
+      cycle_id: number;
+      status: "closed";
+      final_results: number;
+      [key: string]: unknown;
+    };
     type CommentOut = {
       id: number;
       item_key: string | null;
@@ -451,6 +563,22 @@ declare namespace MingjingApi {
       decision_label: string;
       comment: string;
       created_at: string;
+      [key: string]: unknown;
+    };
+    type ConfirmIn = {
+      /** 逐人确认的等次 */
+      items?: Array<Schemas.ConfirmItem>;
+      /** 其余尚未确认的人员按建议等次确认 */
+      accept_proposed?: boolean;
+    };
+    type ConfirmItem = {
+      staff_id: number;
+      /** 确认的等次代码 */
+      grade: "excellent" | "competent" | "basically_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor";
+    };
+    type ConfirmOut = {
+      confirmed: number;
+      quota: Schemas.QuotaOut;
       [key: string]: unknown;
     };
     type CoverageGoal = {
@@ -553,6 +681,14 @@ declare namespace MingjingApi {
       year: number;
       [key: string]: unknown;
     };
+    type CycleRefOut = {
+      id: number;
+      name: string;
+      kind: string;
+      year: number;
+      status: string;
+      [key: string]: unknown;
+    };
     type CycleUpdate = {
       /** 读取时的版本号（并发保护） */
       version: number;
@@ -565,11 +701,20 @@ declare namespace MingjingApi {
       settings?: Schemas.SettingsIn | null;
       participant_rule?: Schemas.ParticipantRuleIn | null;
     };
+    type Data_AlertDetailOut = {
+      data: Schemas.AlertDetailOut;
+    };
     type Data_ApplicantRequestOut = {
       data: Schemas.ApplicantRequestOut;
     };
     type Data_ApplicantRequestOutList = {
       data: Array<Schemas.ApplicantRequestOut>;
+    };
+    type Data_ApplicationOut = {
+      data: Schemas.ApplicationOut;
+    };
+    type Data_ApplicationOutList = {
+      data: Array<Schemas.ApplicationOut>;
     };
     type Data_ApprovalBatchResultOutList = {
       data: Array<Schemas.ApprovalBatchResultOut>;
@@ -608,6 +753,12 @@ declare namespace MingjingApi {
     type Data_CheckerRequestDetailOut = {
       data: Schemas.CheckerRequestDetailOut;
     };
+    type Data_CloseOut = {
+      data: Schemas.CloseOut;
+    };
+    type Data_ConfirmOut = {
+      data: Schemas.ConfirmOut;
+    };
     type Data_CoverageOutList = {
       data: Array<Schemas.CoverageOut>;
     };
@@ -643,6 +794,9 @@ declare namespace MingjingApi {
     };
     type Data_DiffOut = {
       data: Schemas.DiffOut;
+    };
+    type Data_DistributionOut = {
+      data: Schemas.DistributionOut;
     };
     type Data_DraftOut = {
       data: Schemas.DraftOut;
@@ -725,6 +879,15 @@ declare namespace MingjingApi {
     type Data_MyGoalsOut = {
       data: Schemas.MyGoalsOut;
     };
+    type Data_MyResultOut = {
+      data: Schemas.MyResultOut;
+    };
+    type Data_ObjectionOut = {
+      data: Schemas.ObjectionOut;
+    };
+    type Data_ObjectionOutList = {
+      data: Array<Schemas.ObjectionOut>;
+    };
     type Data_Ok = {
       data: Schemas.Ok;
     };
@@ -758,6 +921,9 @@ declare namespace MingjingApi {
     type Data_ProgressRowOut = {
       data: Schemas.ProgressRowOut;
     };
+    type Data_PublishOut = {
+      data: Schemas.PublishOut;
+    };
     type Data_PunchOut = {
       data: Schemas.PunchOut;
     };
@@ -767,6 +933,9 @@ declare namespace MingjingApi {
     type Data_QrStateOut = {
       data: Schemas.QrStateOut;
     };
+    type Data_QuotaOut = {
+      data: Schemas.QuotaOut;
+    };
     type Data_QuoteOut = {
       data: Schemas.QuoteOut;
     };
@@ -775,6 +944,9 @@ declare namespace MingjingApi {
     };
     type Data_RecomputeOut = {
       data: Schemas.RecomputeOut;
+    };
+    type Data_RecordOut = {
+      data: Schemas.RecordOut;
     };
     type Data_RecusalOutList = {
       data: Array<Schemas.RecusalOut>;
@@ -796,6 +968,12 @@ declare namespace MingjingApi {
     };
     type Data_ReportOut = {
       data: Schemas.ReportOut;
+    };
+    type Data_RequestOut = {
+      data: Schemas.RequestOut;
+    };
+    type Data_RequestOutList = {
+      data: Array<Schemas.RequestOut>;
     };
     type Data_RoleOut = {
       data: Schemas.RoleOut;
@@ -878,6 +1056,16 @@ declare namespace MingjingApi {
     type Data_UnitOut = {
       data: Schemas.UnitOut;
     };
+    type DecideIn = {
+      /** upheld 支持（调整分数/等次）或 rejected 维持原结果 */
+      outcome: "upheld" | "rejected";
+      /** 决定理由（至少 10 个字，告知申请人） */
+      reason: string;
+      /** 调整后的总分 */
+      adjusted_total?: number | null;
+      /** 调整后的等次 */
+      adjusted_grade?: "excellent" | "competent" | "basically_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | null;
+    };
     type DelegationCreate = {
       delegate_id: number;
       start: string;
@@ -956,9 +1144,9 @@ declare namespace MingjingApi {
       status: "open" | "closed";
       leader_id: number | null;
       supervisor_id: number | null;
-      leader: Schemas.PersonRef | null;
-      supervisor: Schemas.PersonRef | null;
-      deputies: Array<Schemas.PersonRef>;
+      leader: Schemas.handlers__schemas__org__PersonRef | null;
+      supervisor: Schemas.handlers__schemas__org__PersonRef | null;
+      deputies: Array<Schemas.handlers__schemas__org__PersonRef>;
       staff_count: number;
       /** 下级部门（仅树形；平铺列表无此字段） */
       children?: Array<Schemas.DepartmentNode>;
@@ -974,9 +1162,9 @@ declare namespace MingjingApi {
       status: "open" | "closed";
       leader_id: number | null;
       supervisor_id: number | null;
-      leader: Schemas.PersonRef | null;
-      supervisor: Schemas.PersonRef | null;
-      deputies: Array<Schemas.PersonRef>;
+      leader: Schemas.handlers__schemas__org__PersonRef | null;
+      supervisor: Schemas.handlers__schemas__org__PersonRef | null;
+      deputies: Array<Schemas.handlers__schemas__org__PersonRef>;
       staff_count: number;
       [key: string]: unknown;
     };
@@ -987,6 +1175,15 @@ declare namespace MingjingApi {
     type DeptBrief = {
       id: number;
       name: string;
+      [key: string]: unknown;
+    };
+    type DeptDistOut = {
+      department_id: number | null;
+      department_name: string;
+      participants: number;
+      counts: Record<string, number>;
+      ungraded: number;
+      top_rate: number;
       [key: string]: unknown;
     };
     type DevLogin = {
@@ -1041,6 +1238,16 @@ declare namespace MingjingApi {
       unchanged: number;
       [key: string]: unknown;
     };
+    type DismissIn = {
+      /** 排除理由（至少 10 个字，记入审计日志） */
+      reason: string;
+    };
+    type DistributionOut = {
+      grades: Array<Schemas.GradeOut>;
+      departments: Array<Schemas.DeptDistOut>;
+      quota: Schemas.QuotaOut;
+      [key: string]: unknown;
+    };
     type DraftBody = {
       items: Array<Schemas.GoalItemIn>;
       /** 目标的 version（乐观锁） */
@@ -1066,6 +1273,86 @@ declare namespace MingjingApi {
       can: Schemas.CanOut;
       updated_at: string;
       check: Schemas.CheckOut;
+      [key: string]: unknown;
+    };
+    type DrillChangeOut = {
+      id: number;
+      sheet_id: number;
+      participant: Schemas.DrillPersonOut;
+      item_key: string;
+      score: number | null;
+      stage: string;
+      justification: string;
+      changed_by: Schemas.DrillPersonOut;
+      changed_at: string;
+      [key: string]: unknown;
+    };
+    type DrillDayOut = {
+      id: number;
+      staff: Schemas.DrillPersonOut;
+      day: string;
+      status: string;
+      late_minutes: number;
+      early_minutes: number;
+      missing_count: number;
+      [key: string]: unknown;
+    };
+    type DrillPersonOut = {
+      id: number;
+      name: string;
+      employee_no: string;
+      department_id: number | null;
+      department_name: string | null;
+      [key: string]: unknown;
+    };
+    type DrillRelationshipOut = {
+      id: number;
+      staff: Schemas.DrillPersonOut;
+      relative: Schemas.DrillPersonOut;
+      kind: string;
+      kind_label: string;
+      declared_at: string;
+      revoked_at: string | null;
+      [key: string]: unknown;
+    };
+    type DrillResultOut = {
+      id: number;
+      cycle_id: number;
+      cycle_name: string;
+      staff: Schemas.DrillPersonOut;
+      total: number | null;
+      grade: string;
+      grade_label: string;
+      confirmed: boolean;
+      status: string;
+      [key: string]: unknown;
+    };
+    type DrillRowsOut = {
+      people: Array<Schemas.DrillPersonOut>;
+      results: Array<Schemas.DrillResultOut>;
+      sheets: Array<Schemas.DrillSheetOut>;
+      changes: Array<Schemas.DrillChangeOut>;
+      days: Array<Schemas.DrillDayOut>;
+      relationships: Array<Schemas.DrillRelationshipOut>;
+      [key: string]: unknown;
+    };
+    type DrillSheetOut = {
+      id: number;
+      rater: Schemas.DrillPersonOut;
+      participant: Schemas.DrillPersonOut;
+      role: string;
+      weight: number;
+      status: string;
+      total: number | null;
+      submitted_at: string | null;
+      favoured: boolean;
+      [key: string]: unknown;
+    };
+    type EarlierDismissalOut = {
+      by: string;
+      at: string | null;
+      reason: string;
+      numbers: Record<string, number>;
       [key: string]: unknown;
     };
     type Error = {
@@ -1146,6 +1433,11 @@ declare namespace MingjingApi {
       note?: string;
     };
     type FeedValues = Schemas.FeedValueIn | Array<Schemas.FeedValueIn>;
+    type FlagOut = {
+      code: "excellent_streak" | "low_twice";
+      label: string;
+      [key: string]: unknown;
+    };
     type FlowCreate = {
       kind: string;
       name: string;
@@ -1271,6 +1563,11 @@ declare namespace MingjingApi {
       item_count: number;
       weight_total: number;
       updated_at: string;
+      [key: string]: unknown;
+    };
+    type GradeOut = {
+      code: string;
+      label: string;
       [key: string]: unknown;
     };
     type GrantCreate = {
@@ -1463,12 +1760,31 @@ declare namespace MingjingApi {
       comments: Array<Schemas.CommentOut>;
       [key: string]: unknown;
     };
+    type ItemScoreOut = {
+      key: string;
+      title: string;
+      kind: string;
+      weight: number;
+      score: number | null;
+      auto_score: number | null;
+      justification: string;
+      override_reason: string;
+      [key: string]: unknown;
+    };
     type JustificationRuleOut = {
       /** 评分依据规则（在拒绝之前就显示给评分人） */
       text: string;
       min_chars: number;
       require_fact: boolean;
       override_min_chars: number;
+      [key: string]: unknown;
+    };
+    type KindCountOut = {
+      kind: "dept_excellent_rate" | "flat_distribution" | "completion_jump" | "attendance_contradiction" | "late_change" | "rater_bias" | "related_rater";
+      label: string;
+      open: number;
+      dismissed: number;
+      resolved: number;
       [key: string]: unknown;
     };
     type LeadershipUpdate = {
@@ -1756,6 +2072,12 @@ declare namespace MingjingApi {
       warnings: Array<unknown>;
       [key: string]: unknown;
     };
+    type MyCanOut = {
+      object: boolean;
+      review: boolean;
+      appeal: boolean;
+      [key: string]: unknown;
+    };
     type MyCycleOut = {
       id: number;
       name: string;
@@ -1777,7 +2099,60 @@ declare namespace MingjingApi {
       goal_set: Schemas.GoalSetOut | null;
       [key: string]: unknown;
     };
+    type MyResultOut = {
+      id: number;
+      cycle_id: number;
+      staff: Schemas.StaffRefOut;
+      department_id: number | null;
+      department_name: string | null;
+      total: number | null;
+      proposed_grade: string;
+      proposed_grade_label: string;
+      grade: string;
+      grade_label: string;
+      adjusted_total: number | null;
+      adjusted_grade: string;
+      effective_grade: string;
+      effective_grade_label: string;
+      status: "computed" | "confirmed" | "published" | "final";
+      status_label: string;
+      note: string;
+      pending_sheets: number;
+      sheets: Array<Schemas.SheetViewOut>;
+      /** 同年平时考核等次（年度考核） */
+      periodic: Array<Schemas.PeriodicOut>;
+      /** excellent_streak / low_twice */
+      flags: Array<string>;
+      published_on: string | null;
+      publication_ends_on: string | null;
+      cycle: Schemas.CycleRefOut;
+      publication: Schemas.PublicationOut;
+      requests: Array<Schemas.RequestOut>;
+      review_window: Schemas.WindowOut;
+      appeal_window: Schemas.WindowOut | null;
+      can: Schemas.MyCanOut;
+      [key: string]: unknown;
+    };
     type NoBody = Record<string, unknown>;
+    type ObjectionIn = {
+      /** 异议内容（至少 5 个字） */
+      text: string;
+      /** 所涉人员（可不填） */
+      about_staff_id?: number | null;
+    };
+    type ObjectionOut = {
+      id: number;
+      cycle_id: number;
+      filed_by: Schemas.PersonOut;
+      about: Schemas.PersonOut | null;
+      text: string;
+      status: "open" | "answered";
+      status_label: string;
+      answer: string;
+      answered_by: Schemas.PersonOut | null;
+      answered_at: string | null;
+      [key: string]: unknown;
+    };
     type Ok = {
       ok?: boolean;
       [key: string]: unknown;
@@ -1808,6 +2183,12 @@ declare namespace MingjingApi {
       name: string;
       employee_no: string;
       [key: string]: unknown;
+    };
+    type Page_AlertOutList = {
+      data: Array<Schemas.AlertOut>;
+      page: number;
+      total: number;
+      summary: Schemas.AlertSummaryOut;
     };
     type Page_ApprovalOutList = {
       data: Array<Schemas.ApprovalOut>;
@@ -1871,6 +2252,11 @@ declare namespace MingjingApi {
       page: number;
       total: number;
     };
+    type Page_ResultsPageOut = {
+      data: Schemas.ResultsPageOut;
+      page: number;
+      total: number;
+    };
     type Page_ReviewRowOutList = {
       data: Array<Schemas.ReviewRowOut>;
       page: number;
@@ -1919,6 +2305,14 @@ declare namespace MingjingApi {
       rank_ids?: Array<number>;
       exclude?: Schemas.ExcludeIn;
     };
+    type PeriodicOut = {
+      cycle_id: number;
+      name: string;
+      period_no: number | null;
+      grade: string;
+      grade_label: string;
+      [key: string]: unknown;
+    };
     type PermissionOut = {
       code: string;
       name: string;
@@ -1931,9 +2325,9 @@ declare namespace MingjingApi {
       name: string;
       [key: string]: unknown;
     };
-    type PersonRef = {
+    type PersonOut = {
       id: number;
-      name: string | null;
+      name: string;
       [key: string]: unknown;
     };
     type PhaseIn = {
@@ -2112,6 +2506,21 @@ declare namespace MingjingApi {
       used: boolean;
       [key: string]: unknown;
     };
+    type PublicationOut = {
+      state: "not_published" | "publishing" | "ended";
+      published_on: string | null;
+      ends_on: string | null;
+      remaining_days: number | null;
+      [key: string]: unknown;
+    };
+    type PublishOut = {
+      published_on: string;
+      ends_on: string;
+      working_days: number;
+      participants: number;
+      publication: Schemas.PublicationOut;
+      [key: string]: unknown;
+    };
     type PunchCreate = {
       /** 纬度（GCJ-02） */
       lat: number;
@@ -2185,6 +2594,39 @@ declare namespace MingjingApi {
       state: "confirmed" | "cancelled";
       [key: string]: unknown;
     };
+    type QuotaApprovalIn = {
+      /** 批准的优秀比例（大于默认比例，不超过上限，通常 25） */
+      percent: number;
+      /** 理由 */
+      reason: string;
+      /** 批准文件文号 */
+      document: string;
+    };
+    type QuotaApprovalOut = {
+      id: number;
+      percent: number;
+      reason: string;
+      document: string;
+      [key: string]: unknown;
+    };
+    type QuotaOut = {
+      participants: number;
+      /** 适用的优秀比例 */
+      percent: number;
+      default_percent: number;
+      max_percent: number;
+      /** 优秀名额 */
+      limit: number;
+      confirmed: number;
+      proposed: number;
+      remaining: number;
+      top_grade: string;
+      top_grade_label: string;
+      /** 取整规则（界面展示） */
+      rule: string;
+      approval: Schemas.QuotaApprovalOut | null;
+      [key: string]: unknown;
+    };
     type QuoteBalance = {
       type_code: string;
       entitled: number;
@@ -2225,6 +2667,28 @@ declare namespace MingjingApi {
       staff: number;
       /** 重算的人日数 */
       days: number;
+      [key: string]: unknown;
+    };
+    type RecordOut = {
+      staff: Schemas.StaffRefOut;
+      results: Array<Schemas.RecordRowOut>;
+      /** 截至最近一年连续优秀的年数 */
+      excellent_streak: number;
+      longest_excellent_streak: Array<number>;
+      flags: Array<Schemas.FlagOut>;
+      [key: string]: unknown;
+    };
+    type RecordRowOut = {
+      cycle_id: number;
+      cycle_name: string;
+      kind: string;
+      year: number;
+      period_no: number | null;
+      total: number | null;
+      grade: string;
+      grade_label: string;
+      adjusted: boolean;
+      status: string;
       [key: string]: unknown;
     };
     type RecusalOut = {
@@ -2316,6 +2780,74 @@ declare namespace MingjingApi {
       month: string;
       people: Array<Record<string, unknown>>;
       departments: Array<Record<string, unknown>>;
+      [key: string]: unknown;
+    };
+    type RequestIn = {
+      /** 理由（至少 10 个字） */
+      reason: string;
+    };
+    type RequestOut = {
+      id: number;
+      kind: "review" | "appeal";
+      kind_label: string;
+      cycle_id: number;
+      result_id: number;
+      parent_id: number | null;
+      staff: Schemas.PersonOut;
+      reason: string;
+      status: "pending" | "upheld" | "rejected" | "withdrawn";
+      status_label: string;
+      filed_on: string | null;
+      /** 办理期限 */
+      due_on: string;
+      /** 距办理期限的天数（办理中） */
+      remaining_days: number | null;
+      overdue: boolean;
+      instance_id: number | null;
+      decision: string;
+      adjusted_total: number | null;
+      adjusted_grade: string;
+      adjusted_grade_label: string;
+      decided_by: Schemas.PersonOut | null;
+      decided_on: string | null;
+      attachments: Array<Schemas.handlers__schemas__appraisal__results__AttachmentOut>;
+      [key: string]: unknown;
+    };
+    type ResultOut = {
+      id: number;
+      cycle_id: number;
+      staff: Schemas.StaffRefOut;
+      department_id: number | null;
+      department_name: string | null;
+      total: number | null;
+      proposed_grade: string;
+      proposed_grade_label: string;
+      grade: string;
+      grade_label: string;
+      adjusted_total: number | null;
+      adjusted_grade: string;
+      effective_grade: string;
+      effective_grade_label: string;
+      status: "computed" | "confirmed" | "published" | "final";
+      status_label: string;
+      note: string;
+      pending_sheets: number;
+      sheets: Array<Schemas.SheetSumOut>;
+      /** 同年平时考核等次（年度考核） */
+      periodic: Array<Schemas.PeriodicOut>;
+      /** excellent_streak / low_twice */
+      flags: Array<string>;
+      published_on: string | null;
+      publication_ends_on: string | null;
+      [key: string]: unknown;
+    };
+    type ResultsPageOut = {
+      cycle: Schemas.CycleRefOut;
+      grades: Array<Schemas.GradeOut>;
+      thresholds: Array<Schemas.ThresholdOut>;
+      quota: Schemas.QuotaOut;
+      published: boolean;
+      rows: Array<Schemas.ResultOut>;
       [key: string]: unknown;
     };
     type ReviewBody = {
@@ -2551,6 +3083,12 @@ declare namespace MingjingApi {
       /** 通过微信订阅消息提醒（关闭后仅站内信） */
       wechat?: boolean | null;
     };
+    type SeverityCountOut = {
+      severity: "high" | "warning" | "info";
+      label: string;
+      open: number;
+      [key: string]: unknown;
+    };
     type SheetCanOut = {
       edit: boolean;
       submit: boolean;
@@ -2626,6 +3164,22 @@ declare namespace MingjingApi {
       version?: number | null;
       /** 提交前一并保存的评分项 */
       entries?: Array<Schemas.ScoreEntryIn>;
+    };
+    type SheetSumOut = {
+      role: string | null;
+      weight: number | null;
+      total: number | null;
+      [key: string]: unknown;
+    };
+    type SheetViewOut = {
+      role: string;
+      role_label: string;
+      /** 评分人（同事评分匿名为“同事 A/B…”） */
+      rater: string;
+      weight: number;
+      total: number | null;
+      items: Array<Schemas.ItemScoreOut>;
+      [key: string]: unknown;
     };
     type SheetsGeneratedOut = {
       /** 新生成的评分表数 */
@@ -2739,6 +3293,12 @@ declare namespace MingjingApi {
     type StaffRef = {
       id: number;
       name: string;
+      [key: string]: unknown;
+    };
+    type StaffRefOut = {
+      id: number;
+      name: string;
+      employee_no: string;
       [key: string]: unknown;
     };
     type StaffRetire = {
@@ -2886,6 +3446,12 @@ declare namespace MingjingApi {
       position_id?: number | null;
       items?: Array<Schemas.TemplateItem> | null;
     };
+    type ThresholdOut = {
+      grade: string;
+      label: string;
+      min: number | null;
+      [key: string]: unknown;
+    };
     type TickBody = {
       /** 只运行这些任务来源（缺省全部） */
       sources?: Array<string> | null;
@@ -3001,6 +3567,12 @@ declare namespace MingjingApi {
       /** wx.login 返回的 code */
       code: string;
     };
+    type WindowOut = {
+      ends_on: string;
+      remaining_days: number;
+      open: boolean;
+      [key: string]: unknown;
+    };
     type WithdrawBody = {
       comment?: string;
     };
@@ -3008,7 +3580,32 @@ declare namespace MingjingApi {
       data: Schemas.handlers__schemas__appraisal__progress__AttachmentOut;
     };
     type handlers__contract__Data_AttachmentOut__2 = {
+      data: Schemas.handlers__schemas__appraisal__results__AttachmentOut;
+    };
+    type handlers__contract__Data_AttachmentOut__3 = {
       data: Schemas.handlers__schemas__leave__AttachmentOut;
+    };
+    type handlers__contract__Data_ComputeOut__1 = {
+      data: Schemas.handlers__schemas__appraisal__alerts__ComputeOut;
+    };
+    type handlers__contract__Data_ComputeOut__2 = {
+      data: Schemas.handlers__schemas__appraisal__results__ComputeOut;
+    };
+    type handlers__schemas__appraisal__alerts__ComputeOut = {
+      cycle_id: number;
+      found: number;
+      created: number;
+      updated: number;
+      reopened: number;
+      resolved: number;
+      by_kind: Record<string, number>;
+      computed_at: string;
+      [key: string]: unknown;
+    };
+    type handlers__schemas__appraisal__alerts__PersonRef = {
+      id: number;
+      name: string;
+      [key: string]: unknown;
     };
     type handlers__schemas__appraisal__cycles__PhaseOut = {
       phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
@@ -3034,6 +3631,22 @@ declare namespace MingjingApi {
       closes_on: string | null;
       [key: string]: unknown;
     };
+    type handlers__schemas__appraisal__results__AttachmentOut = {
+      id: number;
+      filename: string;
+      content_type: string;
+      size: number;
+      url: string;
+      [key: string]: unknown;
+    };
+    type handlers__schemas__appraisal__results__ComputeOut = {
+      participants: number;
+      with_total: number;
+      pending_sheets: number;
+      proposed: Record<string, number>;
+      blocked_by_periodic: number;
+      [key: string]: unknown;
+    };
     type handlers__schemas__leave__AttachmentOut = {
       id: number;
       filename: string;
@@ -3043,10 +3656,23 @@ declare namespace MingjingApi {
       created_at: string;
       [key: string]: unknown;
     };
+    type handlers__schemas__org__PersonRef = {
+      id: number;
+      name: string | null;
+      [key: string]: unknown;
+    };
   }
 
   /** 每个接口：路径参数、查询参数、请求体与成功响应（均为 {data: ...} 信封）。 */
   interface Operations {
+    /** 本周期廉洁风险预警（人事部门、纪检监督人员，管理范围内）：按类型、状态、部门筛选，附各类数量。 */
+    "GET /api/appraisal/cycles/{id}/alerts": { path: { id: number }; query: { page?: number; page_size?: number; kind?: "dept_excellent_rate" | "flat_distribution" | "completion_jump" | "attendance_contradiction" | "late_change" | "rater_bias" | "related_rater" | null; status?: "open" | "dismissed" | "resolved" | null; severity?: "high" | "warning" | "info" | null; department_id?: number | null }; response: Schemas.Page_AlertOutList };
+    /** 立即计算本周期的廉洁风险预警（可重复执行：更新数字，保留排除记录，数字变差时重新打开）。 */
+    "POST /api/appraisal/cycles/{id}/alerts/compute": { path: { id: number }; response: Schemas.handlers__contract__Data_ComputeOut__1 };
+    /** 预警详情：触发的数字、阈值、依据的记录（人员、结果、评分表、修改记录、考勤日、亲属关系）。 */
+    "GET /api/appraisal/alerts/{id}": { path: { id: number }; response: Schemas.Data_AlertDetailOut };
+    /** 排除预警（人事部门；须写明理由，记入审计日志）。 */
+    "POST /api/appraisal/alerts/{id}/dismiss": { path: { id: number }; body: Schemas.DismissIn; response: Schemas.Data_AlertDetailOut };
     /** 考核周期列表（人事：管理范围内；参与人员：本人参加的）；新建考核周期（草稿）。 */
     "GET /api/appraisal/cycles": { query: { page?: number; page_size?: number; status?: "draft" | "launched" | "closed" | null; year?: number | null }; response: Schemas.Page_CycleOutList };
     /** 考核周期列表（人事：管理范围内；参与人员：本人参加的）；新建考核周期（草稿）。 */
@@ -3112,7 +3738,7 @@ declare namespace MingjingApi {
     /** 两个版本逐字段比较。 */
     "GET /api/appraisal/goal-sets/{id}/diff": { path: { id: number }; query: { from: number; to: number }; response: Schemas.Data_DiffOut };
     /** 审核目标：同意、退回修改或驳回，可逐项填写意见（仅当前环节审核人）。 */
-    "POST /api/appraisal/goal-sets/{id}/review": { path: { id: number }; body: Schemas.ReviewBody; response: Schemas.Data_GoalSetOut };
+    "POST /api/appraisal/goal-sets/{id}/review": { path: { id: number }; body: Schemas.RequestIn; response: Schemas.Data_RequestOut };
     /** 目标审核待办（waiting）与已办（done）。 */
     "GET /api/appraisal/reviews": { query: { page?: number; page_size?: number; box?: "waiting" | "done"; cycle_id?: number | null }; response: Schemas.Page_ReviewRowOutList };
     /** 目标进展：各项当前值（定量目标附预估得分）、是否逾期未更新、全部进展记录。 */
@@ -3151,6 +3777,50 @@ declare namespace MingjingApi {
     "POST /api/appraisal/staff/{id}/relationships": { path: { id: number }; body: Schemas.RelationshipIn; response: Schemas.Data_RelationshipOut };
     /** 人事部门撤销某人的亲属关系（记录保留）。 */
     "DELETE /api/appraisal/staff/{id}/relationships/{relationship_id}": { path: { id: number; relationship_id: number }; response: Schemas.Data_RelationshipOut };
+    /** 计算考核结果：按已提交评分表加权汇总总分，并按等次标准给出建议等次（公示前可重复计算）。 */
+    "POST /api/appraisal/cycles/{id}/results/compute": { path: { id: number }; response: Schemas.handlers__contract__Data_ComputeOut__2 };
+    /** 确认等次（超出优秀名额时整体拒绝，并说明名额、已确认数与本次申请数）。 */
+    "POST /api/appraisal/cycles/{id}/results/confirm": { path: { id: number }; body: Schemas.ConfirmIn; response: Schemas.Data_ConfirmOut };
+    /** 结束考核：公示期、复核与申诉期限届满且无未办结申请后，结果定档，全部锁定。 */
+    "POST /api/appraisal/cycles/{id}/results/close": { path: { id: number }; response: Schemas.Data_CloseOut };
+    /** 考核结果列表：总分、建议等次、确认等次、同年平时考核等次、优秀名额核算。 */
+    "GET /api/appraisal/cycles/{id}/results": { path: { id: number }; query: { page?: number; page_size?: number; department_id?: number | null; grade?: "excellent" | "competent" | "basically_competent" | "incompetent" | "good" | "fairly_good" | "average" | "poor" | null; status?: "computed" | "confirmed" | "published" | "final" | null }; response: Schemas.Page_ResultsPageOut };
+    /** 优秀名额：参与人数、比例、名额、已确认数与取整规则。 */
+    "GET /api/appraisal/cycles/{id}/quota": { path: { id: number }; response: Schemas.Data_QuotaOut };
+    /** 登记提高优秀比例的批准（不超过上限，须写明理由与批准文号）。 */
+    "POST /api/appraisal/cycles/{id}/quota-approvals": { path: { id: number }; body: Schemas.QuotaApprovalIn; response: Schemas.Data_QuotaOut };
+    /** 各部门等次分布（图表数据）。 */
+    "GET /api/appraisal/cycles/{id}/distribution": { path: { id: number }; response: Schemas.Data_DistributionOut };
+    /** 公示考核结果（公示期按工作日计算，默认 5 个工作日）。 */
+    "POST /api/appraisal/cycles/{id}/publish": { path: { id: number }; response: Schemas.Data_PublishOut };
+    /** 我的考核结果：逐项得分、评分依据、评分人（同事匿名）、复核与申诉期限。 */
+    "GET /api/appraisal/cycles/{id}/my-result": { path: { id: number }; response: Schemas.Data_MyResultOut };
+    /** 公示期异议：人事部门看管理范围内的全部，其他人看本人提出的。 */
+    "GET /api/appraisal/cycles/{id}/objections": { path: { id: number }; query: { status?: "open" | "answered" | null }; response: Schemas.Data_ObjectionOutList };
+    /** 公示期内提出异议（本周期考核对象）。 */
+    "POST /api/appraisal/cycles/{id}/objections": { path: { id: number }; body: Schemas.ObjectionIn; response: Schemas.Data_ObjectionOut };
+    /** 书面答复异议。 */
+    "POST /api/appraisal/objections/{id}/answer": { path: { id: number }; body: Schemas.AnswerIn; response: Schemas.Data_ObjectionOut };
+    /** 申请复核（公示之日起 30 日内）。 */
+    "POST /api/appraisal/results/{id}/reviews": { path: { id: number }; body: Schemas.RequestIn; response: Schemas.Data_RequestOut };
+    /** 某一考核结果的复核与申诉。 */
+    "GET /api/appraisal/results/{id}/requests": { path: { id: number }; response: Schemas.Data_RequestOutList };
+    /** 提出申诉（复核决定之日起 15 日内）。 */
+    "POST /api/appraisal/reviews/{id}/appeal": { path: { id: number }; body: Schemas.RequestIn; response: Schemas.Data_RequestOut };
+    /** 本周期复核与申诉（人事部门，按办理期限排序）。 */
+    "GET /api/appraisal/cycles/{id}/requests": { path: { id: number }; query: { kind?: "review" | "appeal" | null; status?: "pending" | "upheld" | "rejected" | "withdrawn" | null }; response: Schemas.Data_RequestOutList };
+    /** 复核或申诉详情。 */
+    "GET /api/appraisal/requests/{id}": { path: { id: number }; response: Schemas.Data_RequestOut };
+    /** 作出复核或申诉决定（支持并调整分数/等次，或维持原结果），评分人须回避。 */
+    "POST /api/appraisal/requests/{id}/decide": { path: { id: number }; body: Schemas.DecideIn; response: Schemas.Data_RequestOut };
+    /** 上传复核/申诉材料（JPG/PNG/PDF，multipart 字段 file）。 */
+    "POST /api/appraisal/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__2 };
+    /** 结果运用（奖励、晋升资格、培训、诫勉提醒）。 */
+    "GET /api/appraisal/cycles/{id}/applications": { path: { id: number }; response: Schemas.Data_ApplicationOutList };
+    /** 部门推荐结果运用（随后人事部门审核、单位审批）。 */
+    "POST /api/appraisal/cycles/{id}/applications": { path: { id: number }; body: Schemas.ApplicationIn; response: Schemas.Data_ApplicationOut };
+    /** 个人考核档案：历年结果、连续优秀年数与提示。 */
+    "GET /api/appraisal/staff/{id}/record": { path: { id: number }; response: Schemas.Data_RecordOut };
     /** 生成评分表（按组织架构确定评分人并自动回避；可重复执行，只补缺）。 */
     "POST /api/appraisal/cycles/{id}/sheets/generate": { path: { id: number }; response: Schemas.Data_SheetsGeneratedOut };
     /** 本周期评分表（人事部门，管理范围内的被考核人）。 */
@@ -3298,7 +3968,7 @@ declare namespace MingjingApi {
     /** 销假：提前返岗，未休天数退回余额。 */
     "POST /api/leave/requests/{id}/report-back": { path: { id: number }; body: Schemas.LeaveReportBack; response: Schemas.Data_LeaveRequestOut };
     /** 上传请假附件（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__2 };
+    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__3 };
     /** 假期余额（本人或管理范围内的某人）。 */
     "GET /api/leave/balances": { query: { year?: number | null; staff_id?: number | null }; response: Schemas.Data_BalanceOutList };
     /** 人事调整假期余额（须填写原因，留痕）。 */

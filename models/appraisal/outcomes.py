@@ -79,10 +79,13 @@ class IntegrityAlert(BaseModel):
     cycle = pw.ForeignKeyField(AppraisalCycle, on_delete="CASCADE", backref="+")
     kind = pw.CharField(max_length=30)
     subject_key = pw.CharField(max_length=60)                 # e.g. "dept:12", "rater:5", "staff:9"
+    # The department the alert is about (the data scope of HR and the inspector; the list filter).
+    department_id = pw.IntegerField(null=True, index=True)
     severity = pw.CharField(max_length=8, default="warning")  # info / warning / high
     title = pw.CharField(max_length=200)
     detail = JSONField(null=True)                             # the numbers and the rows behind it
-    status = pw.CharField(max_length=10, default="open", index=True)   # open / dismissed
+    # open / dismissed / resolved (no longer triggered at the last computation)
+    status = pw.CharField(max_length=10, default="open", index=True)
     dismissed_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
     dismiss_reason = pw.CharField(max_length=1000, default="")
     dismissed_at = pw.DateTimeField(null=True)
