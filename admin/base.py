@@ -53,6 +53,7 @@ NAV = [
     ("/admin/appraisal/feeds", "数据接口令牌", ("appraisal.manage",)),
     ("/admin/appraisal/scoring", "评分进度", ("appraisal.manage",)),           # admin/appraisal/scoring.py
     ("/admin/appraisal/relationships", "亲属关系", ("appraisal.manage",)),
+    ("/admin/appraisal/results", "考核结果", ("appraisal.manage",)),           # admin/appraisal/results.py
 ]
 
 # Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline
