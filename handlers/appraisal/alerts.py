@@ -21,7 +21,7 @@ class AlertListHandler(ApiHandler):
 class AlertComputeHandler(ApiHandler):
     """立即计算本周期的廉洁风险预警（可重复执行：更新数字，保留排除记录，数字变差时重新打开）。"""
 
-    @api(response=s.ComputeOut)
+    @api(response=s.AlertComputeOut)
     async def post(self, cycle_id):
         self.write_data(await alerts.compute(actor=self.principal, cycle_id=int(cycle_id)))
 

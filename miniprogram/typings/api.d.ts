@@ -4,6 +4,17 @@
 
 declare namespace MingjingApi {
   namespace Schemas {
+    type AlertComputeOut = {
+      cycle_id: number;
+      found: number;
+      created: number;
+      updated: number;
+      reopened: number;
+      resolved: number;
+      by_kind: Record<string, number>;
+      computed_at: string;
+      [key: string]: unknown;
+    };
     type AlertCycleOut = {
       id: number;
       name: string;
@@ -30,7 +41,7 @@ declare namespace MingjingApi {
       thresholds: Record<string, unknown>;
       /** 预警依据的记录编号（results / sheets / changes / days / relationships / staff） */
       ids: Record<string, Array<number>>;
-      dismissed_by: Schemas.handlers__schemas__appraisal__alerts__PersonRef | null;
+      dismissed_by: Schemas.AlertPersonRef | null;
       dismiss_reason: string;
       dismissed_at: string | null;
       /** 排除后因数字变差而重新打开的次数 */
@@ -65,13 +76,18 @@ declare namespace MingjingApi {
       thresholds: Record<string, unknown>;
       /** 预警依据的记录编号（results / sheets / changes / days / relationships / staff） */
       ids: Record<string, Array<number>>;
-      dismissed_by: Schemas.handlers__schemas__appraisal__alerts__PersonRef | null;
+      dismissed_by: Schemas.AlertPersonRef | null;
       dismiss_reason: string;
       dismissed_at: string | null;
       /** 排除后因数字变差而重新打开的次数 */
       reopened_times: number;
       created_at: string;
       computed_at: string;
+      [key: string]: unknown;
+    };
+    type AlertPersonRef = {
+      id: number;
+      name: string;
       [key: string]: unknown;
     };
     type AlertSummaryOut = {
@@ -565,6 +581,14 @@ declare namespace MingjingApi {
       created_at: string;
       [key: string]: unknown;
     };
+    type ComputeOut = {
+      participants: number;
+      with_total: number;
+      pending_sheets: number;
+      proposed: Record<string, number>;
+      blocked_by_periodic: number;
+      [key: string]: unknown;
+    };
     type ConfirmIn = {
       /** 逐人确认的等次 */
       items?: Array<Schemas.ConfirmItem>;
@@ -701,6 +725,9 @@ declare namespace MingjingApi {
       settings?: Schemas.SettingsIn | null;
       participant_rule?: Schemas.ParticipantRuleIn | null;
     };
+    type Data_AlertComputeOut = {
+      data: Schemas.AlertComputeOut;
+    };
     type Data_AlertDetailOut = {
       data: Schemas.AlertDetailOut;
     };
@@ -755,6 +782,9 @@ declare namespace MingjingApi {
     };
     type Data_CloseOut = {
       data: Schemas.CloseOut;
+    };
+    type Data_ComputeOut = {
+      data: Schemas.ComputeOut;
     };
     type Data_ConfirmOut = {
       data: Schemas.ConfirmOut;
@@ -1144,9 +1174,9 @@ declare namespace MingjingApi {
       status: "open" | "closed";
       leader_id: number | null;
       supervisor_id: number | null;
-      leader: Schemas.handlers__schemas__org__PersonRef | null;
-      supervisor: Schemas.handlers__schemas__org__PersonRef | null;
-      deputies: Array<Schemas.handlers__schemas__org__PersonRef>;
+      leader: Schemas.PersonRef | null;
+      supervisor: Schemas.PersonRef | null;
+      deputies: Array<Schemas.PersonRef>;
       staff_count: number;
       /** 下级部门（仅树形；平铺列表无此字段） */
       children?: Array<Schemas.DepartmentNode>;
@@ -1162,9 +1192,9 @@ declare namespace MingjingApi {
       status: "open" | "closed";
       leader_id: number | null;
       supervisor_id: number | null;
-      leader: Schemas.handlers__schemas__org__PersonRef | null;
-      supervisor: Schemas.handlers__schemas__org__PersonRef | null;
-      deputies: Array<Schemas.handlers__schemas__org__PersonRef>;
+      leader: Schemas.PersonRef | null;
+      supervisor: Schemas.PersonRef | null;
+      deputies: Array<Schemas.PersonRef>;
       staff_count: number;
       [key: string]: unknown;
     };
@@ -2328,6 +2358,11 @@ declare namespace MingjingApi {
     type PersonOut = {
       id: number;
       name: string;
+      [key: string]: unknown;
+    };
+    type PersonRef = {
+      id: number;
+      name: string | null;
       [key: string]: unknown;
     };
     type PhaseIn = {
@@ -3585,28 +3620,6 @@ declare namespace MingjingApi {
     type handlers__contract__Data_AttachmentOut__3 = {
       data: Schemas.handlers__schemas__leave__AttachmentOut;
     };
-    type handlers__contract__Data_ComputeOut__1 = {
-      data: Schemas.handlers__schemas__appraisal__alerts__ComputeOut;
-    };
-    type handlers__contract__Data_ComputeOut__2 = {
-      data: Schemas.handlers__schemas__appraisal__results__ComputeOut;
-    };
-    type handlers__schemas__appraisal__alerts__ComputeOut = {
-      cycle_id: number;
-      found: number;
-      created: number;
-      updated: number;
-      reopened: number;
-      resolved: number;
-      by_kind: Record<string, number>;
-      computed_at: string;
-      [key: string]: unknown;
-    };
-    type handlers__schemas__appraisal__alerts__PersonRef = {
-      id: number;
-      name: string;
-      [key: string]: unknown;
-    };
     type handlers__schemas__appraisal__cycles__PhaseOut = {
       phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
       label: string;
@@ -3639,14 +3652,6 @@ declare namespace MingjingApi {
       url: string;
       [key: string]: unknown;
     };
-    type handlers__schemas__appraisal__results__ComputeOut = {
-      participants: number;
-      with_total: number;
-      pending_sheets: number;
-      proposed: Record<string, number>;
-      blocked_by_periodic: number;
-      [key: string]: unknown;
-    };
     type handlers__schemas__leave__AttachmentOut = {
       id: number;
       filename: string;
@@ -3656,11 +3661,6 @@ declare namespace MingjingApi {
       created_at: string;
       [key: string]: unknown;
     };
-    type handlers__schemas__org__PersonRef = {
-      id: number;
-      name: string | null;
-      [key: string]: unknown;
-    };
   }
 
   /** 每个接口：路径参数、查询参数、请求体与成功响应（均为 {data: ...} 信封）。 */
@@ -3668,7 +3668,7 @@ declare namespace MingjingApi {
     /** 本周期廉洁风险预警（人事部门、纪检监督人员，管理范围内）：按类型、状态、部门筛选，附各类数量。 */
     "GET /api/appraisal/cycles/{id}/alerts": { path: { id: number }; query: { page?: number; page_size?: number; kind?: "dept_excellent_rate" | "flat_distribution" | "completion_jump" | "attendance_contradiction" | "late_change" | "rater_bias" | "related_rater" | null; status?: "open" | "dismissed" | "resolved" | null; severity?: "high" | "warning" | "info" | null; department_id?: number | null }; response: Schemas.Page_AlertOutList };
     /** 立即计算本周期的廉洁风险预警（可重复执行：更新数字，保留排除记录，数字变差时重新打开）。 */
-    "POST /api/appraisal/cycles/{id}/alerts/compute": { path: { id: number }; response: Schemas.handlers__contract__Data_ComputeOut__1 };
+    "POST /api/appraisal/cycles/{id}/alerts/compute": { path: { id: number }; response: Schemas.Data_AlertComputeOut };
     /** 预警详情：触发的数字、阈值、依据的记录（人员、结果、评分表、修改记录、考勤日、亲属关系）。 */
     "GET /api/appraisal/alerts/{id}": { path: { id: number }; response: Schemas.Data_AlertDetailOut };
     /** 排除预警（人事部门；须写明理由，记入审计日志）。 */
@@ -3778,7 +3778,7 @@ declare namespace MingjingApi {
     /** 人事部门撤销某人的亲属关系（记录保留）。 */
     "DELETE /api/appraisal/staff/{id}/relationships/{relationship_id}": { path: { id: number; relationship_id: number }; response: Schemas.Data_RelationshipOut };
     /** 计算考核结果：按已提交评分表加权汇总总分，并按等次标准给出建议等次（公示前可重复计算）。 */
-    "POST /api/appraisal/cycles/{id}/results/compute": { path: { id: number }; response: Schemas.handlers__contract__Data_ComputeOut__2 };
+    "POST /api/appraisal/cycles/{id}/results/compute": { path: { id: number }; response: Schemas.Data_ComputeOut };
     /** 确认等次（超出优秀名额时整体拒绝，并说明名额、已确认数与本次申请数）。 */
     "POST /api/appraisal/cycles/{id}/results/confirm": { path: { id: number }; body: Schemas.ConfirmIn; response: Schemas.Data_ConfirmOut };
     /** 结束考核：公示期、复核与申诉期限届满且无未办结申请后，结果定档，全部锁定。 */

@@ -29,7 +29,7 @@ class DismissIn(Body):
 # ---- responses ---------------------------------------------------------------------------------
 
 
-class PersonRef(Out):
+class AlertPersonRef(Out):
     id: int
     name: str
 
@@ -50,7 +50,7 @@ class AlertOut(Out):
     numbers: dict[str, float] = Field(description="触发预警的数字（人数、比例、分差、天数……）")
     thresholds: dict[str, Any] = Field(description="计算时使用的阈值")
     ids: dict[str, list[int]] = Field(description="预警依据的记录编号（results / sheets / changes / days / relationships / staff）")
-    dismissed_by: PersonRef | None
+    dismissed_by: AlertPersonRef | None
     dismiss_reason: str
     dismissed_at: datetime.datetime | None
     reopened_times: int = Field(description="排除后因数字变差而重新打开的次数")
@@ -177,7 +177,7 @@ class AlertDetailOut(AlertOut):
     can_dismiss: bool = Field(description="当前用户能否排除（人事部门，待处理的预警）")
 
 
-class ComputeOut(Out):
+class AlertComputeOut(Out):
     cycle_id: int
     found: int
     created: int
