@@ -101,6 +101,7 @@ async def load_demo(*, env, force=False):
     await _seed_leave(top)
     await _seed_attendance(top)
     await _seed_appraisal_goals(env, top)
+    await _seed_appraisal_results(env, top)
     return await demo_accounts()
 
 
@@ -148,6 +149,14 @@ async def _seed_appraisal_goals(env, unit):
     cycle = await appraisal_cycles.demo_cycle(unit)
     await seed_goal_sets(env, cycle)
     await seed_progress(cycle)
+
+
+async def _seed_appraisal_results(env, unit):
+    """Last year's annual cycle, published, with an answered objection and an open appeal
+    (services/appraisal/demo_results.py, idempotent)."""
+    from services.appraisal.demo_results import seed_published_cycle
+
+    await seed_published_cycle(env, unit)
 
 
 def _demo_items(dept_name, year, n=0):
