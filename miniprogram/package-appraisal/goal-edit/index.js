@@ -32,7 +32,6 @@ Component({
     total: 0,
     formulaPreview: '',
     errors: {},
-    year: 2026,
     kindOptions: apr.KIND_OPTIONS,
     formulaOptions: apr.FORMULA_OPTIONS,
     pickerVisible: false,
@@ -52,7 +51,6 @@ Component({
           const gs = await apr.fetchGoalSet(this.data.goalSetId);
           if (!gs.can.edit) throw new Error('目标当前不能修改');
           w = apr.setWorking(gs.id, gs.version, gs.current ? gs.current.items : []);
-          this.setData({ year: gs.rules.year });
         }
         const { index } = this.data;
         const existing = index >= 0 && index < w.items.length ? w.items[index] : null;
@@ -137,9 +135,7 @@ Component({
       } else if (!form.criteria.trim()) {
         errors.criteria = '定性目标须填写完成标准';
       }
-      if (form.due_date && Number(form.due_date.slice(0, 4)) !== this.data.year && apr.getWorking(this.data.goalSetId)) {
-        // the year check is the server's (rules.year); here only an obvious slip
-      }
+      // the due date's year is checked by the server (items.N.due_date, shown on 我的目标)
       return errors;
     },
 
