@@ -54,6 +54,7 @@ NAV = [
     ("/admin/appraisal/scoring", "评分进度", ("appraisal.manage",)),           # admin/appraisal/scoring.py
     ("/admin/appraisal/relationships", "亲属关系", ("appraisal.manage",)),
     ("/admin/appraisal/results", "考核结果", ("appraisal.manage",)),           # admin/appraisal/results.py
+    ("/admin/appraisal/alerts", "廉洁风险预警", ("appraisal.view", "appraisal.manage")),  # admin/appraisal/alerts.py
 ]
 
 # Inline event handlers the templates use; CSP allows exactly these ('unsafe-hashes'), and inline

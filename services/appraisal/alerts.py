@@ -1,5 +1,5 @@
 """Integrity alerts (廉洁风险识别): computed per cycle into IntegrityAlert — on demand by HR and when
-results are confirmed or published (events) — listed and drilled into by HR (`appraisal.manage`)
+results are confirmed or published or a review/appeal is decided (events) — listed and drilled into by HR (`appraisal.manage`)
 and the discipline inspector (`appraisal.view`) in reach, dismissed by HR with a written reason.
 
 Recomputation is idempotent, one row per (cycle, kind, subject_key):
@@ -11,6 +11,8 @@ Recomputation is idempotent, one row per (cycle, kind, subject_key):
 - an `open` alert no longer found becomes `resolved` (kept, reopened if it comes back); a dismissed
   one stays dismissed.
 The detectors (one or two grouped queries each) are in services/appraisal/alert_rules.py."""
+import datetime
+
 import peewee as pw
 
 from models.appraisal.cycles import AppraisalCycle
@@ -54,7 +56,21 @@ NUMBER_LABELS = {
     "reopened": "已重新开放", "favoured": "偏高人数", "others": "其他人数", "max_gap": "最大差距",
     "others_mean": "其他人平均分",
 }
+THRESHOLD_LABELS = {
+    "enabled": "启用", "min_participants": "部门最少人数", "unit_ratio": "高于全单位比例的倍数",
+    "min_sheets": "最少评分表", "max_spread": "极差不超过", "max_stddev": "标准差低于",
+    "min_jump": "高出以往平均分", "min_previous": "以往至少次数", "min_total": "总分不低于",
+    "late_days": "迟到天数达", "absent_days": "旷工天数达", "missing_days": "缺卡天数达",
+    "grace_hours": "截止后宽限（小时）", "min_gap": "高出其他人平均分", "min_others": "同部门其他人至少",
+    "from": "考勤期间自", "to": "至", "deadline": "评分截止日",
+}
 REASON_MIN = 10
+
+
+def describe_thresholds(values):
+    """"部门最少人数 3，高于全单位比例的倍数 2" — the thresholds as the console shows them."""
+    return "，".join(f"{THRESHOLD_LABELS.get(k, k)} {v:g}" if isinstance(v, float) else f"{THRESHOLD_LABELS.get(k, k)} {v}"
+                    for k, v in values.items() if k != "enabled") or "—"
 
 
 def _not_found():
@@ -187,6 +203,7 @@ async def _on_results(cycle_id=None, **_):
 def register_subscribers():
     events.subscribe("appraisal.results.confirmed", _on_results)
     events.subscribe("appraisal.results.published", _on_results)
+    events.subscribe("appraisal.request.decided", _on_results)     # a review/appeal adjusted a grade
 
 
 # -- reading ---------------------------------------------------------------------------------------
@@ -272,6 +289,16 @@ async def list_alerts(*, actor, cycle_id, kind=None, status=None, severity=None,
     return cycle, await _rows_out(rows), total, summary
 
 
+async def alert_departments(*, actor, cycle_id):
+    """[(id, name)] of the departments the cycle's alerts in reach are about (the list filter)."""
+    cycle, reach = await read_scope(actor, cycle_id)
+    ids = [i for (i,) in await fetch_all(IntegrityAlert.select(IntegrityAlert.department_id).distinct().where(
+        IntegrityAlert.cycle == cycle.id, _alert_filter(reach, cycle),
+        IntegrityAlert.department_id.is_null(False)).tuples())]
+    names = await _dept_names(ids)
+    return sorted(names.items(), key=lambda x: x[1])
+
+
 async def readable_alert(actor, alert_id):
     a = await IntegrityAlert.aget_or_none(IntegrityAlert.id == alert_id)
     if a is None:
@@ -345,7 +372,8 @@ async def get_alert(*, actor, alert_id):
     people = await _people({h.get("by") for h in history if h.get("by")})
     out["cycle"] = {"id": cycle.id, "name": cycle.name, "year": cycle.year, "kind": cycle.kind}
     out["rows"] = await _drill_down(a, cycle, reach)
-    out["earlier_dismissals"] = [{"by": people.get(h.get("by"), {}).get("name", ""), "at": h.get("at"),
+    out["earlier_dismissals"] = [{"by": people.get(h.get("by"), {}).get("name", ""),
+                                  "at": datetime.datetime.fromisoformat(h["at"]) if h.get("at") else None,
                                   "reason": mask_text(h.get("reason") or ""),
                                   "numbers": h.get("numbers") or {}} for h in history]
     out["number_labels"] = {k: NUMBER_LABELS.get(k, k) for k in out["numbers"]}

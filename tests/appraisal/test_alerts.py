@@ -165,3 +165,18 @@ def test_results_events_compute_the_alerts(api, server, org, f):
     server.run(events.publish("appraisal.results.published", cycle_id=c.id))
     assert sorted(a.kind for a in al.rows(server, c)) == ["attendance_contradiction", "related_rater"]
     assert al.audits(server, "appraisal.alert.compute") == []
+
+
+def test_publishing_the_results_computes_the_alerts(api, server, org, f):
+    """Through the real publication endpoint (services/appraisal/publication.py publishes the event)."""
+    people = [org.office_1, org.office_2, org.fin_1]
+    c = al.cycle(f, org, people)
+    f.result(c, org.office_1, 92, grade="excellent")
+    f.result(c, org.office_2, 80, grade="competent")
+    f.result(c, org.fin_1, 75, grade="competent")
+    f.day_statuses(org.office_1, ["2026-05-06"], "absent")
+    r = api.as_(org.a_hr_officer).post(f"/api/appraisal/cycles/{c.id}/publish",
+                                       headers={"X-Mingjing-Now": "2027-01-05T10:00:00+08:00"})
+    assert r.status == 200, r
+    [a] = al.rows(server, c)
+    assert a.kind == "attendance_contradiction" and a.subject_key == f"staff:{org.office_1.id}"

@@ -157,7 +157,7 @@ class DrillRowsOut(Out):
 
 class EarlierDismissalOut(Out):
     by: str
-    at: str | None
+    at: datetime.datetime | None
     reason: str
     numbers: dict[str, float]
 
