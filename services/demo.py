@@ -102,6 +102,7 @@ async def load_demo(*, env, force=False):
     await _seed_attendance(top)
     await _seed_appraisal_goals(env, top)
     await _seed_appraisal_results(env, top)
+    await _seed_appraisal_alerts(top)
     return await demo_accounts()
 
 
@@ -157,6 +158,48 @@ async def _seed_appraisal_results(env, unit):
     from services.appraisal.demo_results import seed_published_cycle
 
     await seed_published_cycle(env, unit)
+
+
+async def _seed_appraisal_alerts(unit):
+    """Integrity alerts on last year's published cycle (after _seed_appraisal_results): an 优秀
+    whose attendance that year shows late days and a 旷工 day, and a score changed after the
+    scoring deadline; then the alerts computed (services/appraisal/alerts.py). Idempotent."""
+    from models.appraisal.cycles import AppraisalCycle
+    from models.appraisal.outcomes import IntegrityAlert
+    from models.appraisal.scoring import AppraisalResult, ScoreChange, ScoreSheet
+    from models.attendance import DayStatus
+    from models.base import get_one
+    from services.appraisal import alerts
+    from services.appraisal.alert_rules import scoring_deadline_utc
+
+    cycle = await get_one(AppraisalCycle.select().where(
+        AppraisalCycle.unit == unit.id, AppraisalCycle.kind == "annual",
+        AppraisalCycle.status != "draft").order_by(AppraisalCycle.year))
+    if cycle is None or not await count(AppraisalResult.select().where(AppraisalResult.cycle == cycle.id,
+                                                                       AppraisalResult.published_at.is_null(False))):
+        return
+    if await count(IntegrityAlert.select().where(IntegrityAlert.cycle == cycle.id, IntegrityAlert.kind.in_(
+            ("attendance_contradiction", "late_change")))):
+        return
+    top = await get_one(AppraisalResult.select().where(AppraisalResult.cycle == cycle.id,
+                                                       AppraisalResult.grade == "excellent").order_by(AppraisalResult.id))
+    closes_on, deadline = await scoring_deadline_utc(cycle)
+    async with atomic():
+        if top is not None:
+            days = [datetime.date(cycle.year, 3, d) for d in (2, 3, 5, 9, 12, 16, 19)]
+            await DayStatus.insert_many([
+                {"staff": top.staff_id, "unit": unit.id, "department": top.department_id, "day": d,
+                 "day_kind": "workday", "status": "absent" if n == 3 else "late",
+                 "late_minutes": 0 if n == 3 else 10 + 3 * n, "late_count": 0 if n == 3 else 1}
+                for n, d in enumerate(days)]).on_conflict_ignore().aexecute()
+        sheet = await get_one(ScoreSheet.select().where(
+            ScoreSheet.cycle == cycle.id, ScoreSheet.status == "submitted",
+            ScoreSheet.participant != (top.staff_id if top else 0)).order_by(ScoreSheet.id.desc()))
+        if sheet is not None and deadline is not None:
+            await ScoreChange.acreate(sheet=sheet.id, item_key="k1", score=(sheet.total or 80) + 6,
+                                      justification="截止后补改：补记全年办结件数", changed_by=sheet.rater_id,
+                                      stage="draft", created_at=deadline + datetime.timedelta(days=2, hours=1))
+    await alerts.compute_cycle(cycle.id)
 
 
 def _demo_items(dept_name, year, n=0):
