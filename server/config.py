@@ -72,10 +72,9 @@ class RemindersConfig:
     scheduler: bool = True          # run the scheduler and delivery loops in `python -m server run`
     tick_seconds: int = 30          # how often the lease holder derives and runs due jobs
     lease_seconds: int = 90         # the lease expires this long after its holder stops renewing
-    send_time: str = "09:00"        # deadline reminders go out at this Beijing time
+    send_time: str = "09:00"        # appraisal deadline reminders go out at this Beijing time
     approval_wait_hours: int = 8    # a task waiting this many working hours reminds its approver
     clock_in_time: str = "08:50"    # working days: reminder to those who have not punched
-    binding_sla_days: int = 1       # an unresolved binding request escalates after this
     max_attempts: int = 6           # transient WeChat errors are retried up to this many sends
     retry_base_seconds: int = 30    # backoff: base * 2^(attempt-1), capped at one hour
     claim_idle_seconds: int = 60    # stream entries idle this long are taken over (XAUTOCLAIM)

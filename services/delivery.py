@@ -47,6 +47,11 @@ EVENT_LABELS = {
     "binding.request": "绑定申请待处理", "binding.resolved": "绑定申请结果",
     "binding.overdue": "绑定申请超时", "attendance.clock_in": "上班打卡提醒",
     "attendance.field_punch": "外勤打卡", "attendance.device_change": "换机申请",
+    # appraisal (services/appraisal/reminders.py and the appraisal services' own notices)
+    "appraisal.deadline": "考核截止提醒", "appraisal.window": "复核申诉期限提醒",
+    "appraisal.decision_due": "复核申诉办理期限", "appraisal.results_published": "考核结果公示",
+    "appraisal.goals": "考核目标审核结果", "appraisal.cycle.launched": "考核开始",
+    "appraisal.request_decided": "复核申诉决定",
 }
 
 

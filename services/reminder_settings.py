@@ -10,7 +10,7 @@ from services import audit, delivery
 MOMENTS = {
     "leave_submitted": ["approval.result", "approval.action_required"],
     "overtime_submitted": ["approval.result", "approval.action_required"],
-    "goals_submitted": ["appraisal.goal_result", "appraisal.deadline", "approval.result"],
+    "goals_submitted": ["appraisal.goals", "appraisal.deadline", "appraisal.results_published"],
     "approval": ["approval.pending", "approval.overdue"],
     "attendance": ["attendance.clock_in"],
 }

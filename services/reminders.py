@@ -50,16 +50,17 @@ async def working_day_on_or_before(day, *, unit_id=None):
 
 
 async def working_days_before(day, count, *, unit_id=None):
-    """The working day `count` working days before `day` (count 0: `day` itself if working, else
-    the working day before it)."""
+    """The `count`-th working day before `day` (count 0: `day` itself if working, else the working
+    day before it). For a deadline on a rest day or in a holiday the last working day before it
+    is both "0" and "1 working day before": a Sunday deadline's 1-day reminder goes out on Friday
+    (the last chance), its 3-day one on Wednesday."""
     infos, _ = await calendar.day_infos(day - datetime.timedelta(days=count * 3 + 40), day,
                                         unit_id=unit_id)
     working = [i.day for i in infos if i.working]
     if not working:
         return day
-    if working[-1] == day:
-        return working[-1 - count] if count < len(working) else working[0]
-    # `day` itself is a rest day or a holiday: the working day before it counts as "0 before"
+    if working[-1] != day:
+        count = max(0, count - 1)   # `day` is a rest day: the working day before it is the first
     return working[-1 - count] if count < len(working) else working[0]
 
 

@@ -105,6 +105,10 @@ def test_deadline_reminders_never_fall_on_rest_days_or_holidays(server):
         return server.run(reminders.remind_at(datetime.date.fromisoformat(day), days_before=before))
     assert at("2025-03-12") == bj("2025-03-12T09:00:00")          # a Wednesday: that day
     assert at("2025-03-16") == bj("2025-03-14T09:00:00")          # a Sunday: the Friday before
+    # ... and the Friday is also "1 working day before" it (the last chance), Wednesday "3".
+    assert at("2025-03-16", before=1) == bj("2025-03-14T09:00:00")
+    assert at("2025-03-16", before=3) == bj("2025-03-12T09:00:00")
+    assert at("2025-03-14", before=1) == bj("2025-03-13T09:00:00")   # a Friday: Thursday
     # Spring Festival 2025: 28 Jan – 4 Feb off, Sunday 26 Jan a make-up working day.
     assert at("2025-02-02") == bj("2025-01-27T09:00:00")
     assert at("2025-02-05", before=1) == bj("2025-01-27T09:00:00")
