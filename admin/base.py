@@ -45,7 +45,7 @@ NAV = [
     ("/admin/leave/report", "请假统计", ("leave.report",)),
     ("/admin/approval-flows", "审批流程", ("approval.flow.manage",)),
     ("/admin/calendar", "节假日日历", ("calendar.manage",)),
-    ("/admin/reminders", "消息提醒", ("system.config",)),   # admin/reminders.py (issue 13)
+    ("/admin/reminders", "消息提醒", ("system.config", "reminder.view")),   # admin/reminders.py (issue 13)
     # 考核 (admin/appraisal/...)
     ("/admin/appraisal/cycles", "考核周期", ("appraisal.manage",)),
     ("/admin/appraisal/goals", "考核目标", ("appraisal.view", "appraisal.manage")),

@@ -30,6 +30,7 @@ PERMISSIONS = {
     "attendance.report": "考勤统计报表",
     "appraisal.manage": "组织考核：考核周期、参与人员、部门指标、数据导入",
     "appraisal.view": "查看考核目标、进度与历史",
+    "reminder.view": "查看管理范围内人员的消息发送记录与微信触达情况",
 }
 
 # Every active staff member holds these over their own data, without a grant row.
@@ -61,7 +62,7 @@ BUILTIN_ROLES = {
                         "staff.invite", "binding.view", "leave.view", "leave.manage",
                         "leave.report", "attendance.view", "attendance.manage",
                         "attendance.review", "attendance.report", "approval.flow.manage",
-                        "calendar.manage", "appraisal.manage", "appraisal.view"],
+                        "calendar.manage", "appraisal.manage", "appraisal.view", "reminder.view"],
     },
     "data_checker": {
         "name": "数据核验员", "tier": "",

@@ -1,6 +1,6 @@
-"""The console's side of reminders (issue 13): template settings per event, the send log with
-failures and reasons, and per person "how can we reach them". Needs system.config; people are
-limited to the caller's reach over it."""
+"""The console's side of reminders (issue 13): template settings per event (system.config: the
+system administrator), the send log with failures and reasons and per person "how can we reach
+them" (system.config, or reminder.view for HR officers), people limited to the caller's reach."""
 import json
 
 from models.base import atomic, fetch_all, utcnow
@@ -61,8 +61,17 @@ async def save_template(*, actor, event, template_id, page="", fields="", long_t
                                   "long_term": bool(long_term), "fields": mapping})
 
 
+VIEW_PERMISSIONS = ("system.config", "reminder.view")
+
+
+def can_view(actor):
+    return any(actor.has(p) for p in VIEW_PERMISSIONS)
+
+
 async def _people_filter(actor):
-    reach = await actor.require_reach("system.config")
+    # The system administrator's reach over system.config, else an HR officer's reminder.view.
+    perm = next((p for p in VIEW_PERMISSIONS if actor.has(p)), "reminder.view")
+    reach = await actor.require_reach(perm)
     cond = Staff.is_service_account == False  # noqa: E712
     return cond if reach.everything else cond & reach.staff_filter(Staff)
 
@@ -72,7 +81,6 @@ async def _people_query(actor):
 
 
 async def send_log(*, actor, status=None, limit=200):
-    actor.require("system.config")
     query = (Outbox.select(Outbox, Staff).join(Staff, on=(Outbox.staff == Staff.id))
              .where(await _people_filter(actor)))
     if status == "problems":

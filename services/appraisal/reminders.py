@@ -39,11 +39,11 @@ BULK_EVERY = datetime.timedelta(hours=1)
 KIND_DEADLINE, KIND_WINDOW, KIND_DECISION = "appraisal.deadline", "appraisal.window", "appraisal.decision_due"
 TODO_LABELS = {"goal_setting": "尚未提交目标", "progress": "本阶段有目标项未填报进展",
                "self_assessment": "尚未提交个人自评", "scoring": "尚有评分表未提交"}
-# The scoring pages are being added to package-appraisal (issue 12); the path is theirs.
+# Pages of the mini-program's package-appraisal the reminders open (score/ is the rater's list).
 LINKS = {"goal_setting": "/package-appraisal/goals/index?cycle_id={cycle}",
          "progress": "/package-appraisal/progress/index?goal_set_id={goal_set}",
          "self_assessment": "/package-appraisal/self-assessment/index?goal_set_id={goal_set}",
-         "scoring": "/package-appraisal/scoring/index?cycle_id={cycle}"}
+         "scoring": "/package-appraisal/score/index?cycle_id={cycle}"}
 RESULT_LINK = "/package-appraisal/result/index?cycle_id={}"
 
 
@@ -411,3 +411,43 @@ async def remind_unsubmitted(*, actor, cycle_id, phase, now, expected=None):
         raise RateLimited("该阶段刚刚催办过，请稍后再试", code="APPRAISAL_REMIND_TOO_SOON",
                           retry_after=int(BULK_EVERY.total_seconds())) from None
     return {"phase": phase, "label": PHASE_LABELS[phase], "sent": len(ids)}
+
+
+async def cycles_for_remind(*, actor):
+    """Launched cycles of the units the caller's appraisal.manage reach touches."""
+    from models.org import Department
+
+    reach = await actor.require_reach("appraisal.manage")
+    query = AppraisalCycle.select().where(AppraisalCycle.status == "launched")
+    if not reach.everything:
+        units = set(reach.unit_ids) | {d.unit_id for d in await fetch_all(
+            Department.select(Department.unit).where(Department.id.in_(list(reach.dept_ids) or [0])))}
+        query = query.where(AppraisalCycle.unit.in_(list(units) or [0]))
+    return [{"id": c.id, "name": c.name, "year": c.year}
+            for c in await fetch_all(query.order_by(AppraisalCycle.year.desc(), AppraisalCycle.id.desc()))]
+
+
+async def bulk_preview(*, actor, cycle_id, phase, now, limit=50):
+    """Who "remind everyone who has not yet submitted" would reach now: the count and the first
+    names (in the caller's reach), before anything is sent."""
+    if phase not in DEADLINE_PHASES:
+        raise Invalid("阶段不正确", code="VALIDATION_FAILED", fields={"phase": "应为目标设定、过程跟踪、个人自评或考核评分"})
+    cycle, reach = await _cycle_for_remind(actor, cycle_id)
+    phases = await phases_of(cycle.id)
+    row = phases.get(phase)
+    if row is None or await phase_state(cycle, phase, today=local_today(now), phases=phases) != "open":
+        raise Conflict(f"{PHASE_LABELS[phase]}阶段未在进行中，不能催办", code="APPRAISAL_PHASE_NOT_OPEN",
+                       fields={"phase": phase})
+    people = await todo(cycle, row)
+    ids = sorted(await _in_reach(reach, set(people)))
+    from models.org import Department
+
+    rows = await fetch_all(Staff.select(Staff.id, Staff.name, Staff.employee_no, Department.name.alias("dept"))
+                           .join(Department, on=(Staff.department == Department.id))
+                           .where(Staff.id.in_(ids or [0])).order_by(Staff.employee_no).limit(limit).dicts())
+    last = await _last_bulk(cycle.id, phase)
+    return {"cycle": {"id": cycle.id, "name": cycle.name}, "phase": phase, "label": PHASE_LABELS[phase],
+            "todo_label": TODO_LABELS[phase], "closes_on": row.closes_on, "count": len(ids),
+            "people": [{"name": r["name"], "employee_no": r["employee_no"], "department": r["dept"],
+                        "count": people[r["id"]]["count"]} for r in rows],
+            "next_allowed_at": last + BULK_EVERY if last and last + BULK_EVERY > now else None}

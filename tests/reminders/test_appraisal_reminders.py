@@ -125,6 +125,7 @@ def test_progress_self_assessment_and_scoring_only_to_those_with_work_left(api, 
         f"appraisal.deadline:{c.id}:scoring:{org.office_leader.id}:3"]
     s = notices(server)[-1]
     assert s.recipient_id == org.office_leader.id and "2 份评分表未提交" in s.body
+    assert s.link == f"/package-appraisal/score/index?cycle_id={c.id}"
     assert tick(api, "2026-12-16T09:00:00", sources=DEADLINES)["ran"] == [
         f"appraisal.deadline:{cb.id}:scoring:{org.b_office_leader.id}:2"]
     assert tick(api, "2026-12-17T09:00:00", sources=DEADLINES)["ran"] == [
