@@ -3,6 +3,7 @@
 // total; save, submit, resubmit, withdraw. A confirmed set is locked: the only way to change it is
 // 申请变更 (a change request with a reason), while the confirmed version stays in force.
 const apr = require('../../services/appraisal');
+const { requestSubscriptions } = require('../../services/messages');
 
 function view(items, problems = {}) {
   return items.map((i, n) => ({ ...apr.itemView(i, n), problems: problems[n] || [] }));
@@ -190,6 +191,9 @@ Component({
         apr.clearWorking();
         this.show(out);
         this.setNotice(resubmit ? '已重新提交，等待审核' : '已提交，等待部门负责人审核', false);
+        // A natural moment to ask for the review result and the deadline reminders by WeChat
+        // (≤ 3 templates, still inside the tap; never fails the submission).
+        await requestSubscriptions('goals_submitted');
       });
     },
 
