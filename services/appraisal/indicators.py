@@ -3,7 +3,7 @@ templates by position (岗位目标模板). HR (appraisal.manage over the depart
 them; a department leader reads their department tree's indicators and coverage."""
 from peewee import JOIN
 
-from models.appraisal.cycles import DeptIndicator, GoalTemplate
+from models.appraisal.cycles import CycleParticipant, DeptIndicator, GoalTemplate
 from models.appraisal.goals import GoalItem, GoalSet, GoalVersion
 from models.base import atomic, fetch_all, utcnow
 from models.org import Department, Position, Staff
@@ -26,7 +26,7 @@ def _open(cycle):
 
 # ---- indicators ----------------------------------------------------------------------------------
 
-async def _readable_depts(actor, cycle_id):
+async def _readable_depts(actor, cycle_id, *, participant_own=False):
     """(cycle, department ids the caller may read indicators of, or None for the whole unit)."""
     from services.appraisal.cycles import cycle_for_read
     cycle, how = await cycle_for_read(actor, cycle_id)
@@ -36,6 +36,13 @@ async def _readable_depts(actor, cycle_id):
     depts = set(how["led"])
     if hr is not None:
         depts |= set(hr.dept_ids)
+    if participant_own and how["participant"]:
+        # A participant reads their own department's indicators, to link personal goals to them
+        # (the list only: coverage names colleagues' goals).
+        me = await CycleParticipant.aget_or_none(CycleParticipant.cycle == cycle.id,
+                                                 CycleParticipant.staff == actor.id)
+        if me is not None and me.department_id:
+            depts.add(me.department_id)
     if not depts:
         raise NotFound("考核周期不存在或不在您的管理范围内", code="APPRAISAL_CYCLE_NOT_FOUND")
     return cycle, depts
@@ -48,8 +55,8 @@ def indicator_out(i, dept_name=None):
             "weight": i.weight, "active": i.active, "updated_at": i.updated_at}
 
 
-async def list_indicators(*, actor, cycle_id, department_id=None):
-    cycle, depts = await _readable_depts(actor, cycle_id)
+async def list_indicators(*, actor, cycle_id, department_id=None, participant_own=True):
+    cycle, depts = await _readable_depts(actor, cycle_id, participant_own=participant_own)
     query = (DeptIndicator.select(DeptIndicator, Department.name.alias("dept_name"))
              .join(Department, on=(DeptIndicator.department == Department.id))
              .where(DeptIndicator.cycle == cycle.id))
@@ -135,7 +142,7 @@ async def coverage(*, actor, cycle_id):
     """Each indicator with the personal goals linked to it: per goal set, the version in force
     (confirmed) or, before confirmation, the one being drafted/reviewed; counts, weight sums and
     who, confirmed or not."""
-    indicators = await list_indicators(actor=actor, cycle_id=cycle_id)
+    indicators = await list_indicators(actor=actor, cycle_id=cycle_id, participant_own=False)
     ids = [i["id"] for i in indicators]
     by = {i: [] for i in ids}
     if ids:

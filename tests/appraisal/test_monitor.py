@@ -150,4 +150,8 @@ def test_indicators_and_coverage(server, api, org):
     assert b.patch(f"/api/appraisal/indicators/{cases}", {"weight": 50}).status == 404
     assert b.patch(f"/api/appraisal/indicators/{qual['id']}", {"department_id": org.b_office.id}).status == 404
     assert hr.patch(f"/api/appraisal/indicators/{qual['id']}", {"department_id": org.b_office.id}).status == 404
-    assert as_(api, org.office_1).get(base).status == 404   # a participant who leads nothing
+    # A participant reads their own department's indicators (to link goals), never coverage.
+    me = as_(api, org.office_1)
+    assert [i["id"] for i in me.get(base).data] == [cases]
+    assert me.get(f"{base}/coverage").status == 404
+    assert [i["id"] for i in as_(api, org.hr_1).get(base).data] == [qual["id"]]
