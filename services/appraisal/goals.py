@@ -85,25 +85,6 @@ def _check_formula(formula, target):
     return "计分公式应为 linear、capped 或 threshold"
 
 
-def formula_score(formula, target, actual):
-    """The score (0–100, or up to cap×100) an actual value earns under an item's formula; the
-    progress page's preview. None when it cannot be computed."""
-    if not formula or not _finite(actual):
-        return None
-    kind = formula.get("type")
-    if kind in ("linear", "capped"):
-        floor = formula.get("floor") or 0
-        if target is None or target == floor:
-            return None
-        raw = (actual - floor) / (target - floor) * 100
-        top = 100 if kind == "linear" else (formula.get("cap") or 1) * 100
-        return round(max(0.0, min(top, raw)), 2)
-    if kind == "threshold":
-        earned = [s["score"] for s in formula.get("steps") or [] if actual >= s["at"]]
-        return float(max(earned)) if earned else 0.0
-    return None
-
-
 async def check_items(items, *, cycle, department_id, complete):
     """(errors keyed items.N.field / items / weight_total, first code, message parts).
     `complete` adds the submission rules (required fields, count, weights summing to 100)."""
