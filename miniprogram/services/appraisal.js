@@ -333,4 +333,5 @@ module.exports = {
   setWorking, getWorking, putWorkingItem, clearWorking,
   itemBody, formulaBody, weightTotal, submitBlocker, itemProblems, itemView, formulaText, commentView, phaseView,
   diffValue, errorText, round2, FORMULA_OPTIONS, KIND_OPTIONS, STATUS_THEME,
+  upload, // services/appraisal-scoring.js uploads review/appeal material through it
 };

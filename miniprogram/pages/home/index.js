@@ -7,6 +7,7 @@ const { fetchWaitingCount } = require('../../services/approvals');
 const { clockText } = require('../../services/attendance');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { fetchMyCycles } = require('../../services/appraisal');
+const { fetchMySheets, fetchMyResult } = require('../../services/appraisal-scoring');
 
 const GOAL_SET_LABELS = { draft: '目标未提交', submitted: '目标审核中', returned: '目标被退回', confirmed: '目标已确认' };
 
@@ -24,6 +25,27 @@ function goalsTile(cycles, card) {
   }
   if (card && card.text && card.text !== '暂无') return { text: card.text, url: '/package-appraisal/goals/index' };
   return null;
+}
+
+// The 考核评分 tile: only for a rater with sheets (GET /api/appraisal/my/sheets, recused ones not
+// listed); the count still to score, or that all are submitted.
+function scoringTile(sheets) {
+  if (!sheets || !sheets.length) return null;
+  const todo = sheets.filter((x) => x.status === 'pending' || x.status === 'draft');
+  const c = (todo[0] || sheets[0]).cycle;
+  return {
+    text: todo.length ? `待评分 ${todo.length} 人` : '已全部提交',
+    url: `/package-appraisal/score/index${c ? `?cycle_id=${c.id}` : ''}`,
+  };
+}
+
+// Whether a cycle's result may be out: /api/appraisal/my/cycles does not say, so my-result is asked
+// only once scoring has begun (or the cycle is closed) — one quiet request, 409 before publication.
+function resultMayBeOut(c) {
+  if (!c) return false;
+  if (c.status === 'closed') return true;
+  const scoring = (c.phases || []).find((p) => p.phase === 'scoring');
+  return !!scoring && scoring.state !== 'not_started';
 }
 
 // The attendance card from /api/home ({status, text, punches, last_at}) as one line:
@@ -48,6 +70,8 @@ Component({
     cards: EMPTY_CARDS,
     errorText: '',
     goals: null, // {text, url} of the 考核 tile, null: hidden
+    scoring: null, // {text, url} of the 考核评分 tile (raters), null: hidden
+    result: null, // {text, url} of the 我的考核结果 tile (once published), null: hidden
   },
 
   methods: {
@@ -79,6 +103,7 @@ Component({
         setUnreadBadge(cards.messages.unread || 0);
         if (me) this.loadWaitingCount();
         if (me) this.loadGoals(cards.goals);
+        if (me) this.loadScoring();
       });
     },
 
@@ -104,9 +129,37 @@ Component({
       try {
         const cycles = await fetchMyCycles();
         this.setData({ goals: goalsTile(cycles, card) });
+        this.loadResult(cycles[0]);
       } catch (e) {
         // the tile keeps what /api/home said (hidden when nothing)
       }
+    },
+
+    async loadScoring() {
+      try {
+        this.setData({ scoring: scoringTile(await fetchMySheets()) });
+      } catch (e) {
+        // no tile
+      }
+    },
+
+    async loadResult(cycle) {
+      if (!resultMayBeOut(cycle)) return;
+      try {
+        const r = await fetchMyResult(cycle.id);
+        const pub = r.publication && r.publication.state === 'publishing' ? ' · 公示中' : '';
+        this.setData({ result: { text: `${r.effective_grade_label || r.grade_label || '已公示'}${pub}`, url: `/package-appraisal/result/index?cycle_id=${cycle.id}` } });
+      } catch (e) {
+        // not yet published (409) or unavailable: no tile
+      }
+    },
+
+    onOpenScoring() {
+      if (this.data.scoring) wx.navigateTo({ url: this.data.scoring.url });
+    },
+
+    onOpenResult() {
+      if (this.data.result) wx.navigateTo({ url: this.data.result.url });
     },
 
     onOpenGoals() {

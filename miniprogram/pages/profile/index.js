@@ -1,4 +1,4 @@
-// 我的: my record (masked phone and ID), unbind this WeChat, sign out.
+// 我的: my record (masked phone and ID), 亲属关系 (appraisal recusal), unbind this WeChat, sign out.
 const { fetchMe, unbindWechat } = require('../../services/me');
 const { logout } = require('../../services/auth');
 const { syncTabBar } = require('../../utils/tab-bar');
@@ -62,6 +62,11 @@ Component({
 
     onOpenMessages() {
       wx.navigateTo({ url: '/pages/messages/index' });
+    },
+
+    // 亲属关系 (recusal in appraisal scoring) lives in the appraisal subpackage.
+    onOpenRelationships() {
+      wx.navigateTo({ url: '/package-appraisal/relationships/index' });
     },
 
     async onToggle(key, value) {
