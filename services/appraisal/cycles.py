@@ -216,8 +216,16 @@ async def _check_rule(rule, unit_id):
     return {"department_ids": dept_ids, "rank_ids": rank_ids, "exclude": exclude}
 
 
+def _without_none(value):
+    """Settings as stored: keys left unset (None) are dropped at every level, so a reader's
+    `.get(key, default)` falls back to the documented default."""
+    if isinstance(value, dict):
+        return {k: _without_none(v) for k, v in value.items() if v is not None}
+    return value
+
+
 def _check_settings(settings):
-    merged = {**DEFAULT_SETTINGS, **{k: v for k, v in (settings or {}).items() if v is not None}}
+    merged = {**DEFAULT_SETTINGS, **_without_none(settings or {})}
     if merged["min_items"] > merged["max_items"]:
         raise Invalid("目标条数下限不能大于上限", code="APPRAISAL_SETTINGS_INVALID",
                       fields={"settings.min_items": "不能大于上限"})

@@ -400,3 +400,22 @@ def test_patch_with_nulls_changes_nothing_it_should_not(api, org):
     assert r.status == 200 and (r.data["period"], r.data["period_no"]) == ("month", 3)
     r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": r.data["version"], "kind": "annual"})
     assert r.status == 200 and (r.data["period"], r.data["period_no"]) == (None, None)
+
+
+def test_scoring_and_alert_settings_are_declared_and_stored_without_nulls(server, api, org):
+    hr = as_(api, org.a_hr_officer)
+    c = create_cycle(hr, settings={"weights": {"leader": 80, "self": 20}, "peers": 0,
+                                   "justification": {"min_chars": 20},
+                                   "quota": {"percent": 15}, "publication_days": 7,
+                                   "alerts": {"rater_bias": {"min_gap": 12, "enabled": True}},
+                                   "reminders": {"goal_setting": [2], "scoring": []}})
+    stored = server.run(AppraisalCycle.aget(AppraisalCycle.id == c["id"])).settings
+    assert stored["weights"] == {"leader": 80, "self": 20} and stored["peers"] == 0
+    assert stored["justification"] == {"min_chars": 20}          # unset keys fall back to defaults
+    assert stored["quota"] == {"percent": 15} and stored["reminders"]["scoring"] == []
+    r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": c["version"],
+                                                      "settings": {"weights": {"boss": 100}}})
+    assert r.status == 422 and "settings.weights.boss" in str(r.error["fields"]), r
+    r = hr.patch(f"/api/appraisal/cycles/{c['id']}", {"version": c["version"],
+                                                      "settings": {"publication_days": 0}})
+    assert r.status == 422 and r.error["fields"] == {"settings.publication_days": "不能小于 1"}, r

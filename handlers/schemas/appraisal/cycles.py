@@ -1,7 +1,7 @@
 """Appraisal cycles: request and response models (cycles, phases, participants, reopenings,
 templates, department indicators and their coverage, the monitor, my cycles)."""
 import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
@@ -36,11 +36,44 @@ class ParticipantRuleIn(StrictBody):
     exclude: ExcludeIn = Field(default_factory=ExcludeIn)
 
 
+Score = Annotated[float, Field(ge=0, le=100)]
+RaterRole = Literal["leader", "peer", "self"]
+AlertKind = Literal["dept_excellent_rate", "flat_distribution", "completion_jump",
+                    "attendance_contradiction", "late_change", "rater_bias", "related_rater"]
+ReminderWhat = Literal["goal_setting", "progress", "self_assessment", "scoring", "publication",
+                       "review_window", "appeal_window", "decision_due"]
+
+
+class JustificationIn(StrictBody):
+    min_chars: int | None = Field(None, ge=0, le=200, description="去掉套话后的最少字数（默认 15）")
+    generic_phrases: list[text(20)] | None = Field(None, max_length=200,
+                                                   description="视为套话的词语（替换默认列表）")
+    require_fact: bool | None = Field(None, description="须写明具体事实：日期、数字、文件或事件（默认是）")
+
+
+class QuotaIn(StrictBody):
+    percent: float | None = Field(None, gt=0, le=100, description="优秀（好）等次比例（默认 20%）")
+    max_percent: float | None = Field(None, gt=0, le=100, description="经批准可提高到的比例（默认 25%）")
+
+
 class SettingsIn(StrictBody):
     min_items: int | None = Field(None, ge=1, le=30, description="每人目标条数下限（默认 3）")
     max_items: int | None = Field(None, ge=1, le=30, description="每人目标条数上限（默认 10）")
     progress_stale_days: int | None = Field(None, ge=7, le=120,
                                             description="进度超过 N 天未更新视为逾期（默认 30）")
+    # Scoring (docs/appraisal-scoring.md).
+    weights: dict[RaterRole, Score] | None = Field(None, description="评分权重（默认 领导 70、同事 20、本人 10）")
+    peers: int | None = Field(None, ge=0, le=20, description="每人同事评分人数（0 为不设同事评分）")
+    self_rating: bool | None = Field(None, description="是否有本人自评分")
+    justification: JustificationIn | None = None
+    grade_thresholds: dict[text(24), Score] | None = Field(
+        None, description="等次分数线，如 {\"excellent\": 90, \"competent\": 70}")
+    quota: QuotaIn | None = None
+    publication_days: int | None = Field(None, ge=1, le=30, description="公示期（工作日，默认 5）")
+    alerts: dict[AlertKind, dict[text(24), float | bool]] | None = Field(
+        None, description="廉洁风险提示的阈值与开关（默认值见文档）")
+    reminders: dict[ReminderWhat, list[Annotated[int, Field(ge=0, le=30)]]] | None = Field(
+        None, description="截止前第几个工作日提醒，如 {\"goal_setting\": [3, 1]}；空列表为不提醒")
 
 
 class CycleCreate(Body):
