@@ -210,26 +210,33 @@ async def _record_punch(env, actor, body, now, last, version, device):
             raise Invalid("不在考勤范围内：外勤打卡请填写事由", code="PUNCH_REASON_REQUIRED",
                           fields={"reason": "外勤打卡必须填写事由"})
         kind = "field"
-    if device is None:  # the first device binds (a concurrent first punch may have won)
-        device = await _bind_first_device(staff.id, body["device_id"], now)
-    if rule["bind_device"] and device != body["device_id"]:
-        flags.append("device")
-    if kind == "field":
-        flags.append("field")
-    row = {"created_at": now, "staff": staff.id, "unit": staff.unit_id, "at": now,
-           "minute_bucket": stamp_minute(now), "kind": kind, "lat": lat, "lng": lng,
-           "accuracy": accuracy, "wifi_bssid": bssid, "device_id": body["device_id"],
-           "place": place.id if place else None, "proofs": ",".join(held), "reason": reason,
-           "flags": ",".join(flags), "review_status": "pending" if flags else "", "review_note": ""}
+
+    def make_row(device):
+        marks = flags + (["device"] if rule["bind_device"] and device != body["device_id"] else [])
+        marks += ["field"] if kind == "field" else []
+        return {"created_at": now, "staff": staff.id, "unit": staff.unit_id, "at": now,
+                "minute_bucket": stamp_minute(now), "kind": kind, "lat": lat, "lng": lng,
+                "accuracy": accuracy, "wifi_bssid": bssid, "device_id": body["device_id"],
+                "place": place.id if place else None, "proofs": ",".join(held), "reason": reason,
+                "flags": ",".join(marks), "review_status": "pending" if marks else "",
+                "review_note": ""}
+
     try:
-        if kind == "field":
-            async with atomic():  # the leader's notice commits with the punch
+        if kind == "field" or device is None:
+            # The leader's notice and a first device binding commit with the punch: a binding
+            # never outlives a punch that failed or was cut by a shutdown (issue 16).
+            async with atomic():
+                if device is None:  # the first device binds (a concurrent first punch may win)
+                    device = await _bind_first_device(staff.id, body["device_id"], now)
+                row = make_row(device)
                 p = await _insert_punch(row)
-                await _notify_leader(staff, p, reason)
+                if kind == "field":
+                    await _notify_leader(staff, p, reason)
         else:  # one autocommitted INSERT: the lean path
+            row = make_row(device)
             p = await _insert_punch(row)
     except pw.IntegrityError:
-        p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == row["minute_bucket"])
+        p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == stamp_minute(now))
         return punch_out(p, repeat=True), False
     return punch_out(p, repeat=False, inside=inside, rejected_proofs=rejected,
                      place_name=place.name if place else ""), True
