@@ -33,7 +33,10 @@ from services.reminders import local, parse_hhmm, remind_at, to_utc
 SUBSCRIBES = True   # loaded at start-up by services/events.load_subscribers (registers the sources)
 
 DEADLINE_PHASES = ("goal_setting", "progress", "self_assessment", "scoring")
-DEFAULTS = {"days_before": [3, 1], "window_days_before": [3], "decision_days_before": [3, 1]}
+# settings.reminders as declared by the cycles API (handlers/schemas/appraisal/cycles.py):
+# {what: [working days before]}; a missing key takes the default, an empty list turns it off.
+DEFAULTS = {"goal_setting": [3, 1], "progress": [3, 1], "self_assessment": [3, 1], "scoring": [3, 1],
+            "review_window": [3], "appeal_window": [3], "decision_due": [3, 1]}
 REVIEW_DAYS, APPEAL_DAYS = 30, 15   # calendar-day windows (services/appraisal/publication.py)
 BULK_EVERY = datetime.timedelta(hours=1)
 KIND_DEADLINE, KIND_WINDOW, KIND_DECISION = "appraisal.deadline", "appraisal.window", "appraisal.decision_due"
@@ -52,12 +55,12 @@ RESULT_LINK = "/package-appraisal/result/index?cycle_id={}"
 def _clean_offsets(value, default):
     if not isinstance(value, (list, tuple)):
         return list(default)
-    out = sorted({v for v in value if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 10},
+    out = sorted({v for v in value if isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 30},
                  reverse=True)
-    return out[:3]
+    return out[:5]
 
 
-def offsets(cycle, what="days_before"):
+def offsets(cycle, what):
     """Working days before the day at which a reminder goes out, largest first (cycle
     settings.reminders[what], else the default). An empty list turns that reminder off."""
     conf = (cycle.settings or {}).get("reminders") or {}
@@ -196,8 +199,8 @@ async def phase_deadlines(ctx):
     for p in phases:
         cycle = cycles[p.cycle_id]
         people = None
-        for n, due, expires in await _schedule(p.closes_on, offsets(cycle), unit_id=cycle.unit_id, at=at,
-                                               not_before=p.opens_on):
+        for n, due, expires in await _schedule(p.closes_on, offsets(cycle, p.phase), unit_id=cycle.unit_id,
+                                               at=at, not_before=p.opens_on):
             if not _due_now(ctx, due, expires):
                 continue
             if people is None:
@@ -229,10 +232,10 @@ async def windows_closing(ctx):
     appealed = {r.parent_id for r in requests if r.kind == "appeal"}
     schedules = {}
 
-    async def plan(cycle, ends):
-        key = (cycle.id, ends)
+    async def plan(cycle, ends, what):
+        key = (cycle.id, ends, what)
         if key not in schedules:
-            schedules[key] = [s for s in await _schedule(ends, offsets(cycle, "window_days_before"),
+            schedules[key] = [s for s in await _schedule(ends, offsets(cycle, what),
                                                          unit_id=cycle.unit_id, at=at)
                               if _due_now(ctx, s[1], s[2])]
         return schedules[key]
@@ -242,7 +245,7 @@ async def windows_closing(ctx):
             continue
         cycle = cycles[r.cycle_id]
         ends = r.published_on + datetime.timedelta(days=REVIEW_DAYS)
-        for n, due, expires in await plan(cycle, ends):
+        for n, due, expires in await plan(cycle, ends, "review_window"):
             out.append(scheduler.Occurrence(
                 key=f"appraisal.review_window:{cycle.id}:{r.staff_id}:{n}", due_at=due, expires_at=expires,
                 run=functools.partial(_notify_one, r.staff_id, _window_message(cycle, "review", ends, n))))
@@ -253,7 +256,7 @@ async def windows_closing(ctx):
         if ends < today:
             continue
         cycle = cycles[q.cycle_id]
-        for n, due, expires in await plan(cycle, ends):
+        for n, due, expires in await plan(cycle, ends, "appeal_window"):
             out.append(scheduler.Occurrence(
                 key=f"appraisal.appeal_window:{cycle.id}:{q.staff_id}:{n}", due_at=due, expires_at=expires,
                 run=functools.partial(_notify_one, q.staff_id, _window_message(cycle, "appeal", ends, n))))
@@ -285,7 +288,7 @@ async def decisions_due(ctx):
     out = []
     for q in pending:
         cycle = cycles[q.cycle_id]
-        plan = [s for s in await _schedule(q.due_on, offsets(cycle, "decision_days_before"),
+        plan = [s for s in await _schedule(q.due_on, offsets(cycle, "decision_due"),
                                            unit_id=cycle.unit_id, at=at) if _due_now(ctx, s[1], s[2])]
         if not plan:
             continue
@@ -364,7 +367,7 @@ async def bulk_overview(*, env, actor, cycle_id, now):
         last = await _last_bulk(cycle.id, code)
         next_at = last + BULK_EVERY if last and last + BULK_EVERY > now else None
         schedule = [{"days_before": n, "at": local(due).strftime("%Y-%m-%d %H:%M")}
-                    for n, due, _ in await _schedule(row.closes_on, offsets(cycle), unit_id=cycle.unit_id,
+                    for n, due, _ in await _schedule(row.closes_on, offsets(cycle, code), unit_id=cycle.unit_id,
                                                      at=at, not_before=row.opens_on)]
         out.append({"phase": code, "label": PHASE_LABELS[code], "todo_label": TODO_LABELS[code],
                     "opens_on": row.opens_on, "closes_on": row.closes_on, "state": state, "count": count,

@@ -105,7 +105,7 @@ def test_progress_self_assessment_and_scoring_only_to_those_with_work_left(api, 
     f.sheet(c, org.office_2, org.fin_leader, role="peer", status="recused")
     # 乙局 reminds 2 working days before (its cycle setting), nothing else.
     cb = f.cycle(org.b, name="乙局2026年度考核", phases={"scoring": ("2026-12-07", "2026-12-18")},
-                 participants=[org.b_office_1], settings={"reminders": {"days_before": [2]}})
+                 participants=[org.b_office_1], settings={"reminders": {"scoring": [2], "goal_setting": []}})
     f.sheet(cb, org.b_office_1, org.b_office_leader, status="pending")
 
     # progress closes Friday 20 November: Tuesday 17th and Thursday 19th.
