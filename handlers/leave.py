@@ -1,5 +1,4 @@
 """Leave over HTTP: quote, requests, report-back, balances, types, the report, attachments."""
-import datetime
 
 from handlers.base import ApiHandler
 from handlers.contract import CSV, XLSX, api
@@ -16,7 +15,7 @@ class LeaveQuoteHandler(ApiHandler):
     async def get(self, *, query):
         self.write_data(await leave.quote(
             actor=self.principal, type_code=query.type, start=query.start,
-            start_half=query.start_half, end=query.end, end_half=query.end_half))
+            start_half=query.start_half, end=query.end, end_half=query.end_half, now=self.now()))
 
 
 class LeaveRequestListHandler(ApiHandler):
@@ -36,7 +35,7 @@ class LeaveRequestListHandler(ApiHandler):
         self.write_data(await leave.submit_leave(
             env=self.env, actor=self.principal, type_code=body.type, start=body.start,
             start_half=body.start_half, end=body.end, end_half=body.end_half,
-            reason=body.reason), status=201)
+            reason=body.reason, now=self.now()), status=201)
 
 
 class LeaveRequestHandler(ApiHandler):
@@ -55,7 +54,7 @@ class LeaveResubmitHandler(ApiHandler):
         self.write_data(await leave.resubmit_leave(
             env=self.env, actor=self.principal, request_id=int(request_id), type_code=body.type,
             start=body.start, start_half=body.start_half, end=body.end,
-            end_half=body.end_half, reason=body.reason))
+            end_half=body.end_half, reason=body.reason, now=self.now()))
 
 
 class LeaveReportBackHandler(ApiHandler):
@@ -73,9 +72,9 @@ class LeaveBalanceListHandler(ApiHandler):
 
     @api(query=s.BalanceQuery, response=list[s.BalanceOut])
     async def get(self, *, query):
-        self.write_data(await leave.balances(actor=self.principal,
-                                             year=query.year or datetime.date.today().year,
-                                             staff_id=query.staff_id))
+        today = leave.request_day(self.now())
+        self.write_data(await leave.balances(actor=self.principal, year=query.year or today.year,
+                                             staff_id=query.staff_id, now=self.now()))
 
 
 class LeaveBalanceAdjustHandler(ApiHandler):

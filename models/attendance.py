@@ -17,6 +17,12 @@ class AttendanceRule(BaseModel):
     bind_device = pw.BooleanField(default=True)
     makeup_monthly_limit = pw.IntegerField(default=3)
     makeup_deadline_days = pw.IntegerField(default=5)
+    # m0016: the unit's going-live date (days before it are not judged), how many days back a
+    # leave request may start (补请假; null = no limit), and how far (m) a QR punch's GPS may be
+    # from the place before the punch is flagged for review.
+    start_date = pw.DateField(null=True)
+    leave_backdate_days = pw.IntegerField(null=True)
+    qr_gps_max_m = pw.IntegerField(default=1000)
     updated_at = pw.DateTimeField(default=utcnow)
 
 

@@ -51,6 +51,7 @@ class LeaveRequest(BaseModel):
     original_end_half = pw.CharField(max_length=2, null=True)
     original_days = pw.FloatField(null=True)
     reported_back_at = pw.DateTimeField(null=True)
+    backdated = pw.BooleanField(default=False)  # 补请假: filed after its start date (m0016)
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:

@@ -22,7 +22,11 @@ MD_RE = re.compile(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 BSSID_RE = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")
 RULE_DEFAULTS = {"proofs": [["geofence"], ["qr"]], "outside_policy": "field",
                  "accuracy_limit_m": 100, "max_speed_kmh": 120, "bind_device": True,
-                 "makeup_monthly_limit": 3, "makeup_deadline_days": 5}
+                 "makeup_monthly_limit": 3, "makeup_deadline_days": 5,
+                 # issue 14: going live (days before are not judged), 补请假 limit in days back
+                 # (None: no limit), a QR punch's GPS farther than this from the place is flagged.
+                 "start_date": None, "leave_backdate_days": None, "qr_gps_max_m": 1000}
+NULLABLE = ("start_date", "leave_backdate_days")  # an explicit null clears these
 
 
 @dataclasses.dataclass
@@ -369,7 +373,7 @@ async def get_rule(*, actor, unit_id):
 
 async def save_rule(*, actor, unit_id, body):
     await _unit_in_reach(actor, unit_id)
-    fields = {k: v for k, v in body.items() if k in RULE_DEFAULTS and v is not None}
+    fields = {k: v for k, v in body.items() if k in RULE_DEFAULTS and (v is not None or k in NULLABLE)}
     if "proofs" in fields:
         try:
             fields["proofs"] = parse_proofs(fields["proofs"])

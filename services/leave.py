@@ -10,12 +10,12 @@ from models.base import atomic, count, exists, fetch_all, for_update, get_one, u
 from models.leave import Attachment, LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
 from models.org import Department, Staff
 from server.errors import Conflict, Forbidden, Invalid, NotFound
-from services import approvals, attachments, audit, events, exports, overtime
+from services import approvals, attachments, attendance_rules, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
 from services.separation import refuse_own
 from services.calendar import day_infos
-from services.leave_rules import (annual_entitlement, annual_exclusion, check_range, count_days,
-                                  effective_types, get_type, slot)
+from services.leave_rules import (ANNUAL_SETTINGS, annual_entitlement, check_range, count_days,
+                                  effective_types, exclusion_cause, get_type, slot)
 
 ACTIVE = ("pending", "approved", "returned")
 STATUS_LABELS = {"pending": "审批中", "approved": "已批准", "rejected": "已驳回",
@@ -41,33 +41,62 @@ def _require_days(days, ltype):
                       fields={"end": f"最多 {ltype.max_days_per_request:g} 天"})
 
 
-async def _sick_and_personal(staff_id, year):
+def local_today():
+    """Beijing's date by the server clock (hooks without a request clock)."""
+    import zoneinfo
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+
+
+def request_day(now):
+    """The request clock's (naive UTC) date in Beijing."""
+    import zoneinfo
+    return now.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+
+
+async def _art4_absences(staff, year):
+    """(personal days counted by Art. 4(2), sick calendar days, annual days taken) of a year,
+    approved requests only. 事假 counts only when the unit's 事假 type is paid (单位不扣工资)."""
     rows = await fetch_all(LeaveRequest.select().where(
-        LeaveRequest.staff == staff_id, LeaveRequest.year == year, LeaveRequest.status == "approved",
-        LeaveRequest.type_code.in_(["personal", "sick"])))
-    personal = sum(r.days for r in rows if r.type_code == "personal")
+        LeaveRequest.staff == staff.id, LeaveRequest.year == year, LeaveRequest.status == "approved",
+        LeaveRequest.type_code.in_(["personal", "sick", "annual"])))
+    personal_type = (await effective_types(staff.unit_id, include_inactive=True)).get("personal")
+    counts_personal = personal_type is None or bool(personal_type.paid)
+    personal = sum(r.days for r in rows if r.type_code == "personal") if counts_personal else 0.0
+    annual_taken = sum(r.days for r in rows if r.type_code == "annual")
     sick = 0.0
     for r in rows:
         if r.type_code == "sick":
             sick += (r.end_date - r.start_date).days + 1 - (0.5 if r.start_half == "pm" else 0) \
                 - (0.5 if r.end_half == "am" else 0)
-    return personal, sick
+    return personal, sick, annual_taken
 
 
-async def _entitlement(staff, ltype, year):
+async def _entitlement(staff, ltype, year, today=None):
     if ltype.quota_rule == "annual":
-        entitled = annual_entitlement(staff.first_employment_date, year, ltype.settings)
-        personal, sick = await _sick_and_personal(staff.id, year)
-        reason = annual_exclusion(staff.first_employment_date, year, personal, sick, ltype.settings)
-        return (0.0, reason) if reason else (entitled, "")
+        settings = {**ANNUAL_SETTINGS, **(ltype.settings or {})}
+        first = staff.first_employment_date
+        entitled = annual_entitlement(first, year, settings, today=today or local_today())
+        personal, sick, taken = await _art4_absences(staff, year)
+        cause = exclusion_cause(first, year, personal, sick, settings)
+        if cause and not taken:
+            return 0.0, f"{cause}，不享受当年年休假"
+        # 实施办法 Art. 4: annual leave already taken in a year whose absences reach Art. 4
+        # costs the next year's annual leave instead of this one's.
+        personal, sick, prev_taken = await _art4_absences(staff, year - 1)
+        prev_cause = exclusion_cause(first, year - 1, personal, sick, settings)
+        if prev_cause and prev_taken:
+            return 0.0, f"已休 {year - 1} 年年休假后{prev_cause}，不享受 {year} 年年休假"
+        if cause:
+            return entitled, f"已休本年度年休假后{cause}，不享受 {year + 1} 年年休假"
+        return entitled, ""
     if ltype.quota_rule == "fixed":
         return float(ltype.quota_days or 0), ""
     return 0.0, ""
 
 
-async def ensure_balance(staff, ltype, year, *, lock=False):
+async def ensure_balance(staff, ltype, year, *, lock=False, today=None):
     """The balance row (created on first use), its entitlement refreshed from the rules."""
-    entitled, note = await _entitlement(staff, ltype, year)
+    entitled, note = await _entitlement(staff, ltype, year, today)
     query = LeaveBalance.select().where(LeaveBalance.staff == staff.id, LeaveBalance.year == year,
                                         LeaveBalance.type_code == ltype.code)
     row = await get_one(for_update(query) if lock else query)
@@ -93,22 +122,54 @@ def _remaining(b):
     return round(b.entitled + b.adjusted - b.used - b.pending, 4)
 
 
-async def _balance_for(staff, ltype, start):
+async def _balance_for(staff, ltype, start, *, today=None):
     if not ltype.balance_tracked:
         return None
     if ltype.quota_rule == "lieu":
         return await overtime.lieu_balance(staff.id, start)
     async with atomic():
-        b = await ensure_balance(staff, ltype, start.year)
+        b = await ensure_balance(staff, ltype, start.year, today=today)
     return balance_out(b, ltype.name)
 
 
-async def quote(*, actor, type_code, start, start_half, end, end_half):
+async def _peek_balance(staff, ltype, start, *, today=None):
+    """The balance a request would be charged to, read without writing anything (a quote)."""
+    if not ltype.balance_tracked:
+        return None
+    if ltype.quota_rule == "lieu":
+        return await overtime.lieu_balance(staff.id, start)
+    entitled, note = await _entitlement(staff, ltype, start.year, today)
+    row = await LeaveBalance.aget_or_none(LeaveBalance.staff == staff.id, LeaveBalance.year == start.year,
+                                          LeaveBalance.type_code == ltype.code)
+    if row is None:
+        row = LeaveBalance(id=None, staff=staff.id, year=start.year, type_code=ltype.code,
+                           entitled=entitled, adjusted=0, used=0, pending=0, note=note)
+    else:
+        row.entitled, row.note = entitled, note
+    return balance_out(row, ltype.name)
+
+
+async def _backdate_check(unit_id, start, today):
+    """补请假: a leave starting before today is allowed up to the unit's leave_backdate_days back
+    (the unit attendance rule; None = no limit). Returns whether it is backdated."""
+    if today is None or start >= today:
+        return False
+    limit = (await attendance_rules.unit_config(unit_id)).rule.get("leave_backdate_days")
+    if limit is not None and (today - start).days > limit:
+        raise Invalid(f"补请假最多可追溯 {limit} 天（{today - datetime.timedelta(days=limit)} 起）",
+                      code="LEAVE_BACKDATE_TOO_FAR", fields={"start": f"不能早于 {today - datetime.timedelta(days=limit)}"})
+    return True
+
+
+async def quote(*, actor, type_code, start, start_half, end, end_half, now=None):
+    """What a request would cost. Reads only: no balance row is created."""
+    today = request_day(now) if now else local_today()
     ltype = await get_type(actor.unit_id, type_code)
     days, warnings, detail = await cost(ltype, actor.unit_id, start, start_half, end, end_half)
-    balance = await _balance_for(actor.staff, ltype, start)
+    backdated = await _backdate_check(actor.unit_id, start, today)
+    balance = await _peek_balance(actor.staff, ltype, start, today=today)
     return {"type": ltype.code, "type_name": ltype.name, "count_mode": ltype.count_mode,
-            "days": days, "balance": balance,
+            "days": days, "balance": balance, "backdated": backdated,
             "remaining_after": round(balance["remaining"] - days, 4) if balance else None,
             "sufficient": balance is None or balance["remaining"] >= days,
             "attachment_required": _needs_attachment(ltype, days),
@@ -132,6 +193,7 @@ def request_out(r, *, names=None, type_name="", attachments=None, needs_attachme
             "original_end": r.original_end_date, "original_end_half": r.original_end_half,
             "original_days": r.original_days, "reported_back_at": r.reported_back_at,
             "attachment_required": needs_attachment, "attachments": attachments or [],
+            "backdated": bool(r.backdated),
             "created_at": r.created_at, "updated_at": r.updated_at}
 
 
@@ -146,12 +208,14 @@ async def _overlap(staff_id, start, start_half, end, end_half, exclude_id=None):
     return None
 
 
-async def submit_leave(*, env, actor, type_code, start, start_half, end, end_half, reason):
+async def submit_leave(*, env, actor, type_code, start, start_half, end, end_half, reason, now=None):
     actor.require("leave.apply")
     staff = actor.staff
+    today = request_day(now) if now else local_today()
     ltype = await get_type(actor.unit_id, type_code)
     days, warnings, _ = await cost(ltype, actor.unit_id, start, start_half, end, end_half)
     _require_days(days, ltype)
+    backdated = await _backdate_check(actor.unit_id, start, today)
     async with atomic():
         # One person's submissions queue here, so two overlapping requests cannot both pass.
         await get_one(for_update(Staff.select().where(Staff.id == staff.id)))
@@ -162,32 +226,33 @@ async def submit_leave(*, env, actor, type_code, start, start_half, end, end_hal
         req = await LeaveRequest.acreate(
             staff=staff.id, unit=actor.unit_id, department=staff.department_id, leave_type=ltype.id,
             type_code=ltype.code, year=start.year, start_date=start, start_half=start_half,
-            end_date=end, end_half=end_half, days=days, reason=reason, warnings=warnings or None)
-        await _reserve(req, ltype, staff, days)
+            end_date=end, end_half=end_half, days=days, reason=reason, warnings=warnings or None,
+            backdated=backdated)
+        await _reserve(req, ltype, staff, days, today=today)
         after = {"type": ltype.code, "start": start, "start_half": start_half, "end": end,
-                 "end_half": end_half, "days": days, "reason": reason}
+                 "end_half": end_half, "days": days, "reason": reason, "backdated": backdated}
         await audit.record(actor=actor, action="leave.submit", target_type="leave_request",
                            target_id=req.id, after=after)
         inst = await approvals.submit(
             env=env, actor=actor, kind="leave", subject_id=req.id, unit_id=actor.unit_id,
-            applicant_id=staff.id, summary=_summary(ltype, start, end, days),
-            context=_context(ltype, start, end, days))
+            applicant_id=staff.id, summary=_summary(ltype, start, end, days, backdated),
+            context=_context(ltype, start, end, days, backdated))
         await LeaveRequest.update(instance_id=inst["id"]).where(LeaveRequest.id == req.id).aexecute()
     return await get_request(actor=actor, request_id=req.id)
 
 
-def _summary(ltype, start, end, days):
-    return f"{ltype.name} {start} 至 {end}，共 {days:g} 天"
+def _summary(ltype, start, end, days, backdated=False):
+    return f"{'【补请假】' if backdated else ''}{ltype.name} {start} 至 {end}，共 {days:g} 天"
 
 
-def _context(ltype, start, end, days):
-    """What the approval flow's conditions see."""
+def _context(ltype, start, end, days, backdated=False):
+    """What the approval flow's conditions see (backdated: 补请假, a flow may route it)."""
     return {"days": days, "leave_type": ltype.code, "count_mode": ltype.count_mode,
-            "start": start.isoformat(), "end": end.isoformat()}
+            "start": start.isoformat(), "end": end.isoformat(), "backdated": backdated}
 
 
 async def resubmit_leave(*, env, actor, request_id, type_code=None, start=None, start_half=None,
-                         end=None, end_half=None, reason=None):
+                         end=None, end_half=None, reason=None, now=None):
     """退回修改 → resubmit with changes: omitted fields keep their value. Days are recounted,
     overlap and balance checked again, the reservation moved (old released, new reserved) and the
     approval re-routed on the new context, all in one transaction."""
@@ -208,6 +273,10 @@ async def resubmit_leave(*, env, actor, request_id, type_code=None, start=None, 
     reason = req.reason if reason is None else reason
     days, warnings, _ = await cost(ltype, req.unit_id, start, start_half, end, end_half)
     _require_days(days, ltype)
+    today = request_day(now) if now else local_today()
+    # The same start keeps its mark; a new start is judged against today (and the unit's limit).
+    backdated = (await _backdate_check(req.unit_id, start, today) if start != req.start_date
+                 else bool(req.backdated))
     async with atomic():
         await get_one(for_update(Staff.select().where(Staff.id == staff.id)))
         old = await get_one(for_update(LeaveRequest.select().where(LeaveRequest.id == req.id)))
@@ -223,26 +292,27 @@ async def resubmit_leave(*, env, actor, request_id, type_code=None, start=None, 
         await LeaveRequest.update(
             leave_type=ltype.id, type_code=ltype.code, year=start.year, start_date=start,
             start_half=start_half, end_date=end, end_half=end_half, days=days, reason=reason,
-            warnings=warnings or None, updated_at=utcnow()).where(LeaveRequest.id == old.id).aexecute()
+            warnings=warnings or None, backdated=backdated,
+            updated_at=utcnow()).where(LeaveRequest.id == old.id).aexecute()
         new = await LeaveRequest.aget(LeaveRequest.id == old.id)
-        await _reserve(new, ltype, staff, days)
+        await _reserve(new, ltype, staff, days, today=today)
         after = {"type": ltype.code, "start": start, "start_half": start_half, "end": end,
                  "end_half": end_half, "days": days, "reason": reason}
         await audit.record(actor=actor, action="leave.resubmit", target_type="leave_request",
                            target_id=old.id, before=before, after=after, unit_id=old.unit_id)
         await approvals.resubmit(env=env, actor=actor, instance_id=old.instance_id,
-                                 context=_context(ltype, start, end, days),
-                                 summary=_summary(ltype, start, end, days))
+                                 context=_context(ltype, start, end, days, backdated),
+                                 summary=_summary(ltype, start, end, days, backdated))
     return await get_request(actor=actor, request_id=req.id)
 
 
-async def _reserve(req, ltype, staff, days):
+async def _reserve(req, ltype, staff, days, today=None):
     if not ltype.balance_tracked:
         return
     if ltype.quota_rule == "lieu":
         await overtime.reserve_lieu(req, days)
         return
-    b = await ensure_balance(staff, ltype, req.year, lock=True)
+    b = await ensure_balance(staff, ltype, req.year, lock=True, today=today)
     if _remaining(b) < days:
         raise Invalid(f"{ltype.name}余额不足（剩余 {_remaining(b):g} 天，本次需 {days:g} 天）",
                       code="LEAVE_BALANCE_INSUFFICIENT", fields={"days": f"剩余 {_remaining(b):g} 天"})
@@ -347,11 +417,14 @@ async def _on_approved(*, instance, actor):
     req = await _request_of(instance)
     await _set(req, "approved")
     await _settle(req, "used")
-    if req.type_code in ("personal", "sick"):  # Art. 4 may now cancel the annual leave
+    if req.type_code in ("personal", "sick", "annual"):  # Art. 4 may now cancel annual leave
         staff = await Staff.aget(Staff.id == req.staff_id)
         annual = (await effective_types(req.unit_id)).get("annual")
         if annual:
             await ensure_balance(staff, annual, req.year)
+            if await LeaveBalance.aget_or_none(LeaveBalance.staff == staff.id, LeaveBalance.year == req.year + 1,
+                                               LeaveBalance.type_code == annual.code):
+                await ensure_balance(staff, annual, req.year + 1)
     await events.publish("leave.changed", staff_id=req.staff_id, start=req.start_date, end=req.end_date)
 
 
@@ -465,7 +538,7 @@ async def report_back(*, env, actor, request_id, date, half):
 
 # -- balances ---------------------------------------------------------------------------------
 
-async def balances(*, actor, year, staff_id=None):
+async def balances(*, actor, year, staff_id=None, now=None):
     if staff_id and staff_id != actor.id:
         staff = await get_staff_in_reach(actor, "leave.view", staff_id)
     else:
@@ -481,7 +554,7 @@ async def balances(*, actor, year, staff_id=None):
                         **lieu})
             continue
         async with atomic():
-            b = await ensure_balance(staff, t, year)
+            b = await ensure_balance(staff, t, year, today=request_day(now) if now else None)
         out.append(balance_out(b, t.name))
     return out
 

@@ -1,12 +1,20 @@
 """Leave rules: the national default types, day counting, annual-leave entitlement and Art. 4.
 
 Annual leave (职工带薪年休假条例 Art. 3): under 1 year of service 0 days, 满1年不满10年 5 days,
-满10年不满20年 10, 满20年 15. The year's entitlement is pro-rata by month, following 机关事业单位
-工作人员带薪年休假实施办法 Art. 5 ("满1年、满10年、满20年后，从下月起享受相应的年休假天数"): each
-month counts at the tier reached before that month began, the twelve are averaged and a part of a
-day is dropped. Art. 4 cancels the year's annual leave after 20+ days of personal leave, or sick
-leave of 2 / 3 / 4 months (service 1–10 / 10–20 / 20+ years). The numbers live in the `annual`
-type's settings (a row), so a province or unit can change them without code.
+满10年不满20年 10, 满20年 15. How a year in which a service anniversary falls is counted is the
+`annual` type's `settings.anniversary_rule` (per unit, by overriding the type):
+- "pro_rata" (default): each month counts at the tier reached before that month began (a new
+  tier from the month after the anniversary), the twelve are averaged and a part of a day is
+  dropped — 2026 for someone reaching 10 years on 2026-07-15 is (7*5 + 5*10)/12 = 7.
+- "next_month": 机关事业单位工作人员带薪年休假实施办法 Art. 2 read literally ("满1年、满10年、满20年
+  后，从下月起享受相应的年休假天数"): the whole year's entitlement is the tier reached before the
+  current month began — 5 days until 2026-07-31, 10 days from 2026-08-01 (judged by the request's
+  day; a past year at its end, a future year at its start).
+Art. 4 (and 实施办法 Art. 4): 20+ days of personal leave *that the unit did not deduct pay for*
+(the 事假 type is `paid`), or sick leave of 2 / 3 / 4 months (service 1–10 / 10–20 / 20+ years)
+cancel the year's annual leave; if annual leave of that year was already taken, they cancel the
+*next* year's instead. The numbers live in the `annual` type's settings (a row), so a province or
+unit can change them without code.
 """
 import datetime
 import math
@@ -27,13 +35,17 @@ ANNUAL_SETTINGS = {
     "personal_days_cancel": 20,                       # Art. 4 (2)
     "sick_months_cancel": [[1, 2], [10, 3], [20, 4]],  # Art. 4 (3)-(5): [years, months]
     "month_days": 30,                                 # one month of sick leave, in calendar days
+    "anniversary_rule": "pro_rata",                   # or "next_month" (see the module docstring)
 }
+ANNIVERSARY_RULES = ("pro_rata", "next_month")
 # code, name, count_mode, paid, attachment_over_days, max_days_per_request, tracked, quota_rule,
 # quota_days, settings, is_trip
 NATIONAL_TYPES = [
     ("annual", "年休假", "working_days", True, None, None, True, "annual", None, ANNUAL_SETTINGS, False),
     ("sick", "病假", "working_days", True, 2, None, False, "none", None, None, False),
-    ("personal", "事假", "working_days", False, None, None, False, "none", None, None, False),
+    # paid: the unit does not deduct pay for 事假 (Art. 4(2) counts it); a unit that deducts pay
+    # overrides the type with paid false, and then 事假 no longer cancels annual leave (m0016).
+    ("personal", "事假", "working_days", True, None, None, False, "none", None, None, False),
     ("marriage", "婚假", "working_days", True, 0, 3, False, "none", None, None, False),
     ("maternity", "产假", "calendar_days", True, 0, 98, False, "none", None, None, False),
     ("paternity", "陪产假", "calendar_days", True, None, 15, False, "none", None, None, False),
@@ -148,11 +160,18 @@ def annual_days_for_years(years, tiers=None):
     return days
 
 
-def annual_entitlement(first, year, settings=None):
-    """Pro-rata by month: month m counts at the tier reached before month m began."""
-    tiers = (settings or ANNUAL_SETTINGS).get("tiers") or ANNUAL_SETTINGS["tiers"]
+def annual_entitlement(first, year, settings=None, *, today=None):
+    """The year's days under the settings' anniversary rule (module docstring). `today` matters
+    only for "next_month" in the current year (default: the year's end)."""
+    settings = settings or ANNUAL_SETTINGS
+    tiers = settings.get("tiers") or ANNUAL_SETTINGS["tiers"]
     if first is None:
         return 0.0
+    if settings.get("anniversary_rule") == "next_month":
+        as_of = min(max(today or datetime.date(year, 12, 31), datetime.date(year, 1, 1)),
+                    datetime.date(year, 12, 31))
+        before = as_of.replace(day=1) - datetime.timedelta(days=1)
+        return float(annual_days_for_years(completed_years(first, before), tiers))
     total = 0
     for month in range(1, 13):
         before = datetime.date(year, month, 1) - datetime.timedelta(days=1)
@@ -160,19 +179,26 @@ def annual_entitlement(first, year, settings=None):
     return float(math.floor(total / 12))
 
 
-def annual_exclusion(first, year, personal_days, sick_calendar_days, settings=None):
-    """The Art. 4 reason that cancels this year's annual leave, or ""."""
+def exclusion_cause(first, year, personal_days, sick_calendar_days, settings=None):
+    """The Art. 4 absence of a year ("事假累计 21 天（20 天以上）"), or "". personal_days counts
+    only 事假 the unit did not deduct pay for."""
     s = {**ANNUAL_SETTINGS, **(settings or {})}
     years = completed_years(first, datetime.date(year, 12, 31))
     if personal_days >= s["personal_days_cancel"]:
-        return f"本年度事假累计 {personal_days:g} 天（{s['personal_days_cancel']} 天以上），不享受当年年休假"
+        return f"{year} 年事假累计 {personal_days:g} 天（{s['personal_days_cancel']} 天以上）"
     months = 0
     for threshold, m in s["sick_months_cancel"]:
         if years >= threshold:
             months = m
     if months and sick_calendar_days >= months * s["month_days"]:
-        return f"本年度病假累计 {sick_calendar_days:g} 天（{months} 个月以上），不享受当年年休假"
+        return f"{year} 年病假累计 {sick_calendar_days:g} 天（{months} 个月以上）"
     return ""
+
+
+def annual_exclusion(first, year, personal_days, sick_calendar_days, settings=None):
+    """The Art. 4 reason that cancels this year's annual leave, or ""."""
+    cause = exclusion_cause(first, year, personal_days, sick_calendar_days, settings)
+    return f"{cause}，不享受当年年休假" if cause else ""
 
 
 # -- type administration (leave.manage) -------------------------------------------------------
@@ -187,6 +213,9 @@ def _check_type_fields(fields):
         errors["count_mode"] = "应为 working_days 或 calendar_days"
     if "quota_rule" in fields and fields["quota_rule"] not in QUOTA_RULES:
         errors["quota_rule"] = "应为 " + "、".join(QUOTA_RULES)
+    rule = (fields.get("settings") or {}).get("anniversary_rule")
+    if rule is not None and rule not in ANNIVERSARY_RULES:
+        errors["settings"] = "anniversary_rule 应为 pro_rata（按月折算）或 next_month（满周年次月起按新档）"
     if errors:
         raise Invalid("假期类型设置有误", code="VALIDATION_FAILED", fields=errors)
 

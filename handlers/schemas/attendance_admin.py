@@ -103,6 +103,11 @@ class AttendanceRuleUpdate(StrictBody):
     bind_device: bool | None = None
     makeup_monthly_limit: int | None = Field(None, ge=0, le=31)
     makeup_deadline_days: int | None = Field(None, ge=0, le=90)
+    start_date: Day | None = Field(None, description="考勤启用日期：此前的日子不判定（null 清除）")
+    leave_backdate_days: int | None = Field(None, ge=0, le=366,
+                                            description="补请假最多可追溯的天数（null 不限）")
+    qr_gps_max_m: int | None = Field(None, ge=100, le=50000,
+                                     description="扫码打卡的定位与地点相距超过此值（米）即标记待复核")
 
 
 class PunchReviewQuery(PageQuery):
@@ -184,6 +189,9 @@ class AttendanceRuleOut(Out):
     bind_device: bool
     makeup_monthly_limit: int
     makeup_deadline_days: int
+    start_date: str | None = Field(description="考勤启用日期，此前不判定")
+    leave_backdate_days: int | None = Field(description="补请假最多可追溯的天数；null 不限")
+    qr_gps_max_m: int
 
 
 class PunchReviewOut(PunchOut):

@@ -156,6 +156,7 @@ class QuoteOut(Out):
     days: float
     balance: QuoteBalance | None
     remaining_after: float | None
+    backdated: bool = Field(description="补请假：开始日期早于今天")
     sufficient: bool
     attachment_required: bool
     warnings: list[str]
@@ -200,6 +201,7 @@ class LeaveRequestOut(Out):
     reported_back_at: str | None
     attachment_required: bool
     attachments: list[AttachmentOut] = Field(description="列表中为空：见详情")
+    backdated: bool = Field(description="补请假：提交时开始日期已过（审批人可见）")
     created_at: str
     updated_at: str | None
 
