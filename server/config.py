@@ -25,6 +25,8 @@ class ServerConfig:
     max_upload_mb: int = 10
     access_log: bool = True
     event_loop: str = "asyncio"
+    shutdown_seconds: int = 20      # SIGTERM: in-flight requests get this long to finish
+    metrics_token: str = ""         # GET /metrics: a Bearer token, besides trusted_proxies
 
 
 @dataclasses.dataclass(frozen=True)
