@@ -2,8 +2,13 @@
 import argparse
 import asyncio
 import logging
+import os
 import signal
 import sys
+import time
+
+import tornado.httpserver
+import tornado.httputil
 
 from server.config import ConfigError, load_config
 
@@ -19,8 +24,6 @@ async def _with_env(config, fn):
 
 
 async def _run(config, host, port, sockets=None):
-    import tornado.httpserver
-
     from server.app import make_app, make_env
     from server.migrate import migrate
 
@@ -30,7 +33,8 @@ async def _run(config, host, port, sockets=None):
     app = make_app(env)
     # xheaders stays off: Tornado would believe X-Forwarded-* from anyone. The app applies them
     # from server.trusted_proxies only (server/proxies.py).
-    server = tornado.httpserver.HTTPServer(app, xheaders=False)
+    server = GracefulHTTPServer(app, xheaders=False)
+    env.http_server = server  # /metrics reads the requests in flight
     if sockets is None:
         server.listen(port, host)
     else:
@@ -48,17 +52,22 @@ async def _run(config, host, port, sockets=None):
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    server.stop()
-    if runner is not None:
+    log = logging.getLogger("mingjing")
+    log.info("SIGTERM: draining %d request(s) in flight (at most %ss)", server.in_flight,
+             config.server.shutdown_seconds)
+    cut = await server.drain(config.server.shutdown_seconds)
+    if cut:
+        log.warning("shutdown deadline passed: %d request(s) cut", cut)
+    if runner is not None:  # after the requests: a punch's notice may still be queued for delivery
         await runner.stop()
     await env.close()
+    log.info("Mingjing stopped")
 
 
 def _run_workers(config, host, port, workers):
     """N processes behind one port: migrate once, bind (SO_REUSEPORT), fork, serve in each.
     They share sessions, locks and the WeChat token through Redis, so memory:// is refused."""
     import tornado.netutil
-    import tornado.process
 
     if config.redis.url.startswith("memory://"):
         print("--workers 需要共享的 Redis（MINGJING_REDIS_URL=redis://...）", file=sys.stderr)
@@ -78,9 +87,135 @@ def _run_workers(config, host, port, workers):
 
     asyncio.run(prepare())
     sockets = tornado.netutil.bind_sockets(port, host, reuse_port=True)
-    tornado.process.fork_processes(workers)
+    if _fork_workers(workers) is None:  # the parent: its workers have all exited
+        return _fork_workers.exit_code
     _serve(config, _run(config, host, port, sockets=sockets))
     return 0
+
+
+def _fork_workers(count, max_restarts=100):
+    """Fork `count` workers; return the worker's index in a child, None in the parent once every
+    worker has exited. Unlike tornado.process.fork_processes, SIGTERM or SIGINT to the parent is
+    passed to every worker (each drains, then exits) and the parent waits for them; a worker that
+    dies on its own is restarted, at most `max_restarts` times."""
+    children, stopping = {}, False
+
+    def spawn(index):
+        pid = os.fork()
+        if pid == 0:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)  # the worker's loop installs its own
+            signal.signal(signal.SIGINT, signal.SIG_DFL)
+            return True
+        children[pid] = index
+        return False
+
+    for index in range(count):
+        if spawn(index):
+            return index
+
+    def forward(signum, frame):
+        nonlocal stopping
+        stopping = True
+        for pid in list(children):
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    _fork_workers.exit_code = 0
+    while children:
+        try:
+            pid, status = os.wait()
+        except ChildProcessError:
+            break
+        index = children.pop(pid, None)
+        if index is None:
+            continue
+        code = os.waitstatus_to_exitcode(status)
+        if stopping:  # a worker still starting up dies of the SIGTERM itself: that is a stop too
+            if code not in (0, -signal.SIGTERM):
+                _fork_workers.exit_code = 1
+            continue
+        logging.getLogger("mingjing").warning("worker %d (pid %d) exited with %d", index, pid, code)
+        if max_restarts <= 0:
+            _fork_workers.exit_code = 1
+            forward(signal.SIGTERM, None)
+            continue
+        max_restarts -= 1
+        time.sleep(0.5)  # a worker that cannot start does not spin the parent
+        if spawn(index):
+            return index
+    return None
+
+
+class _Tracked(tornado.httputil.HTTPMessageDelegate):
+    """Wraps the application's delegate for one request: marks its connection busy from the
+    request line until the response is flushed (or the client goes away)."""
+
+    def __init__(self, server, server_conn, request_conn, inner):
+        self.server, self.server_conn, self.request_conn, self.inner = (
+            server, server_conn, request_conn, inner)
+
+    def headers_received(self, start_line, headers):
+        self.server.busy[self.server_conn] = self.request_conn
+        if self.server.draining:
+            self.request_conn._disconnect_on_finish = True  # answers with Connection: close
+        self.request_conn._finish_future.add_done_callback(self._done)
+        return self.inner.headers_received(start_line, headers)
+
+    def _done(self, _future):
+        if self.server.busy.get(self.server_conn) is self.request_conn:
+            del self.server.busy[self.server_conn]
+
+    def data_received(self, chunk):
+        return self.inner.data_received(chunk)
+
+    def finish(self):
+        return self.inner.finish()
+
+    def on_connection_close(self):
+        return self.inner.on_connection_close()
+
+
+class GracefulHTTPServer(tornado.httpserver.HTTPServer):
+    """An HTTPServer that can drain: stop accepting, close idle keep-alive connections, let each
+    request in flight finish (its response says Connection: close), then close what is left."""
+
+    def initialize(self, *args, **kwargs):
+        super().initialize(*args, **kwargs)
+        self.busy = {}  # server connection -> its request in flight
+        self.draining = False
+
+    @property
+    def in_flight(self):
+        return len(self.busy)
+
+    def start_request(self, server_conn, request_conn):
+        return _Tracked(self, server_conn, request_conn,
+                        super().start_request(server_conn, request_conn))
+
+    async def drain(self, timeout):
+        """Returns how many requests were still running at the deadline (and were cut)."""
+        self.stop()
+        self.draining = True
+        for conn in list(self._connections):
+            request = self.busy.get(conn)
+            if request is None:
+                conn.stream.close()  # idle keep-alive: nothing is lost
+            else:
+                request._disconnect_on_finish = True
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max(0, timeout)
+        while self.busy and loop.time() < deadline:
+            await asyncio.sleep(0.05)
+        cut = len(self.busy)
+        try:
+            await asyncio.wait_for(self.close_all_connections(), timeout=5)
+        except asyncio.TimeoutError:
+            pass
+        return cut
 
 
 def _serve(config, coro):
