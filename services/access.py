@@ -9,9 +9,17 @@ import dataclasses
 import peewee as pw
 
 from models.access import Grant, GrantDepartment, Role, RolePermission
-from models.org import Department, Staff, StaffPost, Unit
+from models.org import Department, DepartmentDeputy, Staff, StaffPost, Unit
 from server.errors import Forbidden, NotFound
 from services.permissions import SELF_SERVICE
+
+# Leaders see their own team without a grant (issue 14): whoever leads a department in the org
+# tree (its leader, a deputy leader, the supervising deputy head 分管领导; the unit head for every
+# department of the unit) holds these over the led departments and every department below them.
+# All are reads except attendance.review: the team's attendance evidence is the leader's to judge
+# (services/separation.refuse_own still refuses their own punch). Other writes keep their grants.
+LEADER_PERMISSIONS = frozenset({"leave.view", "leave.report", "attendance.view",
+                                "attendance.report", "attendance.review"})
 
 SCOPE_LABELS = {
     "all": "全部", "unit_tree": "本单位及下级单位", "dept_tree": "本部门及下级部门",
@@ -121,13 +129,14 @@ class GrantView:
 class Principal:
     """The signed-in person with their grants; reaches are resolved lazily and cached per request."""
 
-    def __init__(self, staff, grants, posts):
+    def __init__(self, staff, grants, posts, led_dept_ids=()):
         self.staff = staff
         self.id = staff.id
         self.unit_id = staff.unit_id
         self.department_id = staff.department_id
         self.post_dept_ids = tuple(posts)
         self.grants = grants
+        self.led_dept_ids = frozenset(led_dept_ids)  # the departments this person leads (roots)
         self._reach_cache = {}
 
     @property
@@ -139,6 +148,8 @@ class Principal:
         perms = set(SELF_SERVICE) if self.staff.status == "active" else set()
         for g in self.grants:
             perms |= g.permissions
+        if self.led_dept_ids and self.staff.status == "active":
+            perms |= LEADER_PERMISSIONS
         return perms
 
     def has(self, perm):
@@ -164,6 +175,8 @@ class Principal:
                 reach = reach.union(await resolve_scope(
                     g.scope_type, unit_id=g.scope_unit_id, department_id=g.scope_department_id,
                     custom_dept_ids=g.custom_dept_ids, staff_id=self.id))
+        if perm in LEADER_PERMISSIONS and self.led_dept_ids and self.staff.status == "active":
+            reach = reach.union(await resolve_dept_trees(self.led_dept_ids))
         self._reach_cache[perm] = reach
         return reach
 
@@ -201,6 +214,29 @@ async def resolve_scope(scope_type, *, unit_id=None, department_id=None, custom_
     return Reach()
 
 
+async def resolve_dept_trees(dept_ids):
+    """The departments below (and including) each of `dept_ids`, as one dept_tree reach."""
+    roots = await Department.select(Department.path).where(
+        Department.id.in_(list(dept_ids))).aexecute()
+    expr = pw.SQL("1 = 0")
+    for root in roots:
+        expr = expr | Department.path.startswith(root.path)
+    depts = await Department.select(Department.id).where(expr).aexecute()
+    return Reach(dept_ids=frozenset(d.id for d in depts))
+
+
+async def led_department_ids(staff_id):
+    """Departments the person leads in the org tree: as leader, deputy leader or supervising
+    deputy head (分管领导), and every department of a unit they head. One query."""
+    deputy = DepartmentDeputy.select(DepartmentDeputy.department).where(
+        DepartmentDeputy.staff == staff_id)
+    headed = Unit.select(Unit.id).where(Unit.head == staff_id)
+    rows = await Department.select(Department.id).where(
+        (Department.leader == staff_id) | (Department.supervisor == staff_id)
+        | Department.id.in_(deputy) | Department.unit.in_(headed)).aexecute()
+    return [d.id for d in rows]
+
+
 async def load_grants(staff_id):
     grants = await (Grant.select(Grant, Role)
                     .join(Role)
@@ -233,7 +269,8 @@ async def load_principal(staff_id):
     posts = await (StaffPost.select(StaffPost.department)
                    .where(StaffPost.staff == staff_id, StaffPost.active == True)  # noqa: E712
                    .aexecute())
-    return Principal(staff, await load_grants(staff_id), [p.department_id for p in posts])
+    return Principal(staff, await load_grants(staff_id), [p.department_id for p in posts],
+                     await led_department_ids(staff_id))
 
 
 async def staff_dept_ids(staff):
