@@ -5,11 +5,7 @@ caller's reach, duplicates inside the file and against the database). One bad ro
 is imported: the error lists each bad row with its reason. The HTTP endpoint and
 `python -m server import-staff` share `import_rows`.
 """
-import asyncio
-import csv
 import datetime
-import io
-import os
 
 from models.base import atomic, fetch_all, get_one
 from models.org import Department, Position, Rank, Staff, Unit
@@ -18,6 +14,7 @@ from server.errors import Invalid, NotFound
 from server.inputs import control_char
 from services import audit
 from services.staff import audit_view, pii_columns
+from services.tables import read_table
 
 COLUMNS = {"工号": "employee_no", "姓名": "name", "部门": "department", "职务": "position",
            "职级": "rank", "性别": "gender", "手机号": "phone", "身份证号": "id_no",
@@ -59,41 +56,10 @@ def _table(header, body):
     return rows
 
 
-def parse_csv(content):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid("CSV 文件应为 UTF-8 编码", code="IMPORT_FILE_INVALID") from None
-    reader = list(csv.reader(io.StringIO(text)))
-    if not reader:
-        raise Invalid("文件为空", code="IMPORT_FILE_EMPTY")
-    return _table(reader[0], [(i + 2, r) for i, r in enumerate(reader[1:])])
-
-
-def parse_xlsx(content):
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged or foreign file
-        raise Invalid("无法读取 XLSX 文件", code="IMPORT_FILE_INVALID") from None
-    try:
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    if not rows:
-        raise Invalid("文件为空", code="IMPORT_FILE_EMPTY")
-    return _table(rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])])
-
-
 async def parse_file(filename, content):
     """Rows of a .csv or .xlsx upload as [(spreadsheet row number, {field: value})]."""
-    ext = os.path.splitext(filename or "")[1].lower()
-    if ext == ".csv":
-        return parse_csv(content)
-    if ext == ".xlsx":
-        return await asyncio.get_running_loop().run_in_executor(None, parse_xlsx, content)
-    raise Invalid("只支持 .csv 或 .xlsx 文件", code="IMPORT_FILE_TYPE")
+    header, rows = await read_table(filename, content)
+    return _table(header, rows)
 
 
 def _date(value):

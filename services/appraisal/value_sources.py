@@ -7,13 +7,9 @@ rows with source `import` / `system`; the owner cannot override them afterwards
 A feed token is shown once, at creation: only its SHA-256 is stored. A push is not a staff
 session: the token is the only credential, checked here.
 """
-import asyncio
-import csv
 import datetime
 import hashlib
-import io
 import math
-import os
 import secrets
 
 from models.appraisal.cycles import DeptIndicator
@@ -26,6 +22,7 @@ from services import audit
 from services.access import staff_dept_ids
 from services.appraisal.common import get_cycle, phase_state, phases_of
 from services.appraisal.progress import period_start
+from services.tables import read_table
 
 COLUMNS = {"工号": "employee_no", "目标项编号": "item_key", "指标编码": "indicator_code",
            "日期": "date", "数值": "value", "说明": "note",
@@ -165,41 +162,12 @@ def _table(header, body):
     return rows
 
 
-def _parse_xlsx(content):
-    from openpyxl import load_workbook
-    try:
-        wb = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many types for a damaged or foreign file
-        raise Invalid("无法读取 XLSX 文件", code="IMPORT_FILE_INVALID") from None
-    try:
-        rows = list(wb.worksheets[0].iter_rows(values_only=True))
-    finally:
-        wb.close()
-    if not rows:
-        raise Invalid("文件为空", code="IMPORT_FILE_EMPTY")
-    return _table(rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])])
-
-
-def _parse_csv(content):
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Invalid("CSV 文件应为 UTF-8 编码", code="IMPORT_FILE_INVALID") from None
-    rows = list(csv.reader(io.StringIO(text)))
-    if not rows:
-        raise Invalid("文件为空", code="IMPORT_FILE_EMPTY")
-    return _table(rows[0], [(i + 2, r) for i, r in enumerate(rows[1:])])
-
-
 async def parse_file(filename, content):
     if not content:
         raise Invalid("请选择要导入的 XLSX 文件", code="IMPORT_FILE_MISSING", fields={"file": "必填"})
-    ext = os.path.splitext(filename or "")[1].lower()
-    if ext == ".xlsx":
-        return await asyncio.get_running_loop().run_in_executor(None, _parse_xlsx, content)
-    if ext == ".csv":
-        return _parse_csv(content)
-    raise Invalid("只支持 .xlsx（或 UTF-8 的 .csv）文件", code="IMPORT_FILE_TYPE")
+    header, rows = await read_table(filename, content,
+                                    type_message="只支持 .xlsx（或 UTF-8 的 .csv）文件")
+    return _table(header, rows)
 
 
 async def import_values(*, actor, cycle_id, filename, content, today):
