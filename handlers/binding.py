@@ -3,7 +3,7 @@
 from handlers.base import ApiHandler
 from handlers.contract import api
 from handlers.schemas import binding as s
-from services import binding, wechat_login
+from services import binding, binding_requests, wechat_login
 
 
 class BindPhoneHandler(ApiHandler):
@@ -35,12 +35,12 @@ class BindingRequestListHandler(ApiHandler):
     @api(query=s.TicketQuery, response=list[s.ApplicantRequestOut])
     async def get(self, *, query):
         """本微信提交的绑定申请及进度。"""
-        self.write_data(await binding.my_requests(env=self.env, ticket=query.ticket))
+        self.write_data(await binding_requests.my_requests(env=self.env, ticket=query.ticket))
 
     @api(body=s.BindingRequestCreate, response=s.ApplicantRequestOut, status=201)
     async def post(self, *, body):
         """提交绑定申请（由数据核验员处理）。"""
-        created = await binding.create_request(
+        created = await binding_requests.create_request(
             env=self.env, ticket=body.ticket, conflict=body.conflict, name=body.name,
             employee_no=body.employee_no, note=body.note, ip=self.client_ip,
             request_id=self.request_id)
@@ -52,7 +52,7 @@ class BindingQueueHandler(ApiHandler):
 
     @api(query=s.BindingQueueQuery, response=list[s.CheckerRequestOut], paged=True)
     async def get(self, *, query):
-        rows, total = await binding.request_queue(env=self.env, actor=self.principal,
+        rows, total = await binding_requests.request_queue(env=self.env, actor=self.principal,
                                                   status=query.status, page=query.page,
                                                   page_size=query.page_size)
         self.write_data(rows, page=query.page, total=total)
@@ -63,7 +63,7 @@ class BindingRequestHandler(ApiHandler):
 
     @api(response=s.CheckerRequestDetailOut)
     async def get(self, request_id):
-        self.write_data(await binding.request_detail(env=self.env, actor=self.principal,
+        self.write_data(await binding_requests.request_detail(env=self.env, actor=self.principal,
                                                      request_id=int(request_id)))
 
 
@@ -72,7 +72,7 @@ class BindingResolveHandler(ApiHandler):
 
     @api(body=s.BindingResolve, response=s.CheckerRequestDetailOut)
     async def post(self, request_id, *, body):
-        self.write_data(await binding.resolve_request(
+        self.write_data(await binding_requests.resolve_request(
             env=self.env, actor=self.principal, request_id=int(request_id), **body.model_dump()))
 
 
@@ -81,7 +81,7 @@ class BindingConfirmHandler(ApiHandler):
 
     @api(body=s.BindingConfirm, response=s.CheckerRequestDetailOut, status=201)
     async def post(self, request_id, *, body):
-        self.write_data(await binding.confirm_request(
+        self.write_data(await binding_requests.confirm_request(
             env=self.env, actor=self.principal, request_id=int(request_id), **body.model_dump()),
             status=201)
 
