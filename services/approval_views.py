@@ -33,6 +33,17 @@ def who(sid, names):
     return {"id": sid, "name": names.get(sid, "")} if sid else None
 
 
+def step_state(inst, step):
+    """done / current / stopped (the instance ended at it) / waiting / skipped, for one plan step."""
+    if step["skipped"]:
+        return "skipped"
+    if inst.status == "approved" or step["index"] < inst.current_step:
+        return "done"
+    if step["index"] == inst.current_step:
+        return "current" if inst.status == "pending" else "stopped"
+    return "waiting"
+
+
 async def instances_out(insts, actor, kinds, *, detail=False):
     if not insts:
         return []
@@ -67,19 +78,9 @@ async def instances_out(insts, actor, kinds, *, detail=False):
                     "status": t.status, "comment": t.comment, "acted_at": t.acted_at}
         steps = []
         for s in inst.plan or []:
-            if s["skipped"]:
-                state = "skipped"
-            elif inst.status == "approved" or s["index"] < inst.current_step:
-                state = "done"
-            elif s["index"] == inst.current_step and inst.status == "pending":
-                state = "current"
-            elif s["index"] == inst.current_step:
-                state = "stopped"
-            else:
-                state = "waiting"
             steps.append({"index": s["index"], "name": s["name"], "mode": s["mode"],
                           "approvers": [who(a, names) for a in s["approvers"]],
-                          "skipped": s["skipped"], "note": s["note"], "state": state,
+                          "skipped": s["skipped"], "note": s["note"], "state": step_state(inst, s),
                           "tasks": [task_out(t) for t in cur if t.step_index == s["index"]]})
         pending = [t for t in cur if t.status == "pending"]
         my_task = next((t for t in pending if t.assignee_id == actor.id), None)

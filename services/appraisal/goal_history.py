@@ -16,7 +16,7 @@ from services.access import staff_dept_ids
 from services.appraisal.common import (SHANGHAI, get_cycle, led_department_ids, phase_state,
                                        phases_of)
 from services.approval_views import ACTION_LABELS, STATUS_LABELS as APPROVAL_STATUS_LABELS
-from services.approval_views import names_of, who
+from services.approval_views import names_of, step_state, who
 
 KINDS = ("appraisal_goals", "appraisal_goal_change")
 SET_STATUS_LABELS = {"draft": "未提交", "submitted": "审核中", "returned": "退回修改",
@@ -197,17 +197,8 @@ def approval_path(inst, tasks, names):
     cur = [t for t in tasks if t.round == inst.round]
     steps = []
     for s in inst.plan or []:
-        if s["skipped"]:
-            state = "skipped"
-        elif inst.status == "approved" or s["index"] < inst.current_step:
-            state = "done"
-        elif s["index"] == inst.current_step and inst.status == "pending":
-            state = "current"
-        elif s["index"] == inst.current_step:
-            state = "stopped"
-        else:
-            state = "waiting"
-        steps.append({"index": s["index"], "name": s["name"], "state": state, "note": s["note"],
+        steps.append({"index": s["index"], "name": s["name"], "state": step_state(inst, s),
+                      "note": s["note"],
                       "approvers": [who(a, names) for a in s["approvers"]],
                       "tasks": [{"assignee": who(t.assignee_id, names), "status": t.status,
                                  "comment": t.comment, "acted_at": t.acted_at}
