@@ -3,7 +3,10 @@
 Routing uses the applicant's primary department (Staff.department); concurrent posts (StaffPost)
 never route an approval, their departments' leaders are copied (抄送) on submit instead. A step whose approver is the applicant, or that resolves to nobody,
 climbs: parent departments' leaders → the supervisor (分管领导) → the unit head → HR officers holding
-leave.manage over the applicant; a unit head's own step is skipped with an audited note.
+leave.manage over the applicant; a unit head's own step is skipped with an audited note, and
+their request then ends with the unit's configured head step (`head_step`): 报备 to the unit's
+leadership group by default, or a named person, or the superior organ's named contact — never
+a silent self-approval.
 """
 import contextvars
 import dataclasses
@@ -12,8 +15,9 @@ import re
 from models.access import Grant, Role, RolePermission
 from models.approvals import ApprovalFlow
 from models.base import fetch_all, get_one
-from models.org import Department, Staff, Unit
-from server.errors import Invalid
+from models.org import Department, DepartmentDeputy, Staff, Unit
+from models.unit_settings import UnitApprovalSetting
+from server.errors import Conflict, Invalid
 from services.access import resolve_scope, staff_dept_ids
 
 RULE_LABELS = {
@@ -272,6 +276,60 @@ async def _resolve_rule(rule, org):
     return []
 
 
+HEAD_SKIP_NOTE = "申请人为单位主要负责人，本环节自动跳过"
+HEAD_STEP_NAMES = {"group": "报备单位领导班子", "person": "指定人员审批", "superior": "上级机关审批"}
+
+
+async def leadership_group(unit_id, head_id):
+    """The unit's leadership group below the head (领导班子): the deputy heads in charge of its
+    departments (分管领导) and the deputy leaders of the department the head leads."""
+    supervisors = Department.select(Department.supervisor).where(
+        Department.unit == unit_id, Department.supervisor.is_null(False))
+    led = Department.select(Department.id).where(Department.unit == unit_id,
+                                                 Department.leader == head_id)
+    deputies = DepartmentDeputy.select(DepartmentDeputy.staff).where(
+        DepartmentDeputy.department.in_(led))
+    rows = await fetch_all(Staff.select(Staff.id).where(
+        Staff.id.in_(supervisors) | Staff.id.in_(deputies), Staff.unit == unit_id,
+        Staff.status == "active", Staff.id != head_id).order_by(Staff.id))
+    return [r.id for r in rows]
+
+
+async def head_step_setting(unit_id):
+    """(mode, named staff id) for a unit; no row = 报备 to the leadership group."""
+    row = await UnitApprovalSetting.aget_or_none(UnitApprovalSetting.unit == unit_id)
+    return (row.head_step, row.head_step_staff_id) if row else ("group", None)
+
+
+async def resolve_head_step(org):
+    """The final step of the unit head's own request: (name, rules, approver ids, note)."""
+    me = org.applicant.id
+    banned = {me} | set(EXCLUDED_APPROVERS.get())
+    mode, named = await head_step_setting(org.applicant.unit_id)
+    if mode in ("person", "superior") and named:
+        ids = [s for s in await _active_ids([named]) if s not in banned]
+        why = "指定人员不可用"
+    else:
+        mode = "group"
+        ids = [s for s in await leadership_group(org.applicant.unit_id, me) if s not in banned]
+        why = "本单位领导班子无其他成员"
+    name, rules = HEAD_STEP_NAMES[mode], [f"head_step:{mode}"]
+    if ids:
+        return name, rules, ids, "申请人为单位主要负责人，按本单位设置" + (
+            "报备领导班子（任一成员审阅即完成，记录在案）" if mode == "group" else "由指定人员审批")
+    hr = [s for s in await _grant_holders(org, permission="leave.manage") if s not in banned]
+    if hr:
+        return name, rules, hr, f"申请人为单位主要负责人，{why}，转由人事专员审批"
+    raise Conflict("单位主要负责人的申请无人可审批：请人事部门在审批设置中指定报备或审批人员",
+                   code="HEAD_STEP_UNRESOLVED")
+
+
+def _needs_head_step(plan, org):
+    if not org.head_id or org.applicant.id != org.head_id:
+        return False
+    return all(s["skipped"] for s in plan) or any(s["note"] == HEAD_SKIP_NOTE for s in plan)
+
+
 async def resolve_step(step, org):
     """(approver ids, note, skipped) for one step."""
     me = org.applicant.id
@@ -291,7 +349,7 @@ async def resolve_step(step, org):
     # Nobody left: climb from the first rule of the step.
     first = step["approvers"][0]
     if self_hit and first == "unit_head" or (self_hit and me == org.head_id):
-        return [], "申请人为单位主要负责人，本环节自动跳过", True
+        return [], HEAD_SKIP_NOTE, True
     candidates = [c for c in _chain_after(first, org) if c]
     active = await _active_ids(candidates)
     for c in candidates:
@@ -300,7 +358,7 @@ async def resolve_step(step, org):
                    else "该环节未设置审批人")
             return [c], f"{why}，已转由上一级审批", False
     if me == org.head_id:
-        return [], "申请人为单位主要负责人，本环节自动跳过", True
+        return [], HEAD_SKIP_NOTE, True
     hr = [s for s in await _grant_holders(org, permission="leave.manage") if s not in banned]
     if hr:
         return hr, "该环节无可用审批人，转由人事专员审批", False
@@ -321,4 +379,11 @@ async def build_plan(steps, org, context):
                      "note": note})
         if not skipped:
             previous = ids
+    if _needs_head_step(plan, org):
+        # Nobody inside the unit outranks its head: the request ends with the unit's head step.
+        name, rules, ids, note = await resolve_head_step(org)
+        skipped = previous is not None and set(ids) == set(previous)
+        plan.append({"index": len(plan), "name": name, "mode": "any", "rules": rules,
+                     "approvers": ids, "skipped": skipped,
+                     "note": "审批人与上一环节相同，自动跳过" if skipped else note})
     return plan

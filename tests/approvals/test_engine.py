@@ -109,13 +109,16 @@ def test_self_approval_climbs(api, org, server):
     # Deputy head (局领导 led by the head): head; supervisor and head steps collapse into one.
     inst = submit(server, org.a_deputy, {"days": 20}, kind="test_leave")
     assert approver_ids(inst) == [[org.a_head.id]]
-    # The unit head: every step skipped with a note, approved at once, audited.
+    # The unit head: the flow's steps are skipped with a note, audited, and the request ends with
+    # the unit's head step (default: 报备 to the leadership group), never approved at once
+    # (issue 14; more in tests/leaders/test_unit_head_step.py).
     inst = submit(server, org.a_head, {"days": 20}, kind="test_leave")
-    assert inst["status"] == "approved"
-    assert all(s["skipped"] for s in inst["steps"])
+    assert inst["status"] == "pending"
+    assert all(s["skipped"] for s in inst["steps"][:-1])
+    assert approver_ids(inst) == [[org.a_deputy.id]]
     timeline = api.as_(org.a_head).get(f"/api/approvals/{inst['id']}").data["timeline"]
-    assert [e["action"] for e in timeline].count("auto_skip") == len(inst["steps"])
-    assert timeline[-1]["action"] == "auto_approve"
+    assert [e["action"] for e in timeline].count("auto_skip") == len(inst["steps"]) - 1
+    assert "auto_approve" not in [e["action"] for e in timeline]
     actions = [a.action for a in server.run(AuditLog.select().aexecute())]
     assert "approval.auto_skip" in actions
 
