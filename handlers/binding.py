@@ -43,7 +43,7 @@ class BindingRequestListHandler(ApiHandler):
         created = await binding_requests.create_request(
             env=self.env, ticket=body.ticket, conflict=body.conflict, name=body.name,
             employee_no=body.employee_no, note=body.note, ip=self.client_ip,
-            request_id=self.request_id)
+            request_id=self.request_id, now=self.now())
         self.write_data(created, status=201)
 
 
@@ -52,9 +52,9 @@ class BindingQueueHandler(ApiHandler):
 
     @api(query=s.BindingQueueQuery, response=list[s.CheckerRequestOut], paged=True)
     async def get(self, *, query):
-        rows, total = await binding_requests.request_queue(env=self.env, actor=self.principal,
-                                                  status=query.status, page=query.page,
-                                                  page_size=query.page_size)
+        rows, total = await binding_requests.request_queue(
+            env=self.env, actor=self.principal, status=query.status, page=query.page,
+            page_size=query.page_size)
         self.write_data(rows, page=query.page, total=total)
 
 
@@ -63,12 +63,12 @@ class BindingRequestHandler(ApiHandler):
 
     @api(response=s.CheckerRequestDetailOut)
     async def get(self, request_id):
-        self.write_data(await binding_requests.request_detail(env=self.env, actor=self.principal,
-                                                     request_id=int(request_id)))
+        self.write_data(await binding_requests.request_detail(
+            env=self.env, actor=self.principal, request_id=int(request_id)))
 
 
 class BindingResolveHandler(ApiHandler):
-    """处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）。"""
+    """处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）；同一步可清除或更正冲突涉及的其他记录的手机号（others）。"""
 
     @api(body=s.BindingResolve, response=s.CheckerRequestDetailOut)
     async def post(self, request_id, *, body):

@@ -38,12 +38,14 @@ MAX_OPEN_REQUESTS = 3
 
 # -- binding requests ------------------------------------------------------------------------------
 
-def _now_local_iso():
+def _now_local_iso(now=None):
+    if now is not None:
+        return now.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI).isoformat(timespec="seconds")
     return datetime.datetime.now(SHANGHAI).isoformat(timespec="seconds")
 
 
-def _step(text):
-    return {"at": _now_local_iso(), "text": text}
+def _step(text, now=None):
+    return {"at": _now_local_iso(now), "text": text}
 
 
 async def deadline_after_one_working_day(now_utc, unit_id):
@@ -165,7 +167,9 @@ async def _checker_out(rows, cipher, actor_reach=None, detail=False):
     return out
 
 
-async def create_request(*, env, ticket, conflict, name, employee_no="", note="", ip, request_id):
+async def create_request(*, env, ticket, conflict, name, employee_no="", note="", ip, request_id,
+                         now=None):
+    """File a request; `now` is the request clock (the deadline is one working day after it)."""
     record = await load_ticket(env, ticket)
     openid = record["openid"]
     open_count = await count(BindingRequest.select().where(
@@ -197,7 +201,7 @@ async def create_request(*, env, ticket, conflict, name, employee_no="", note=""
         unit_id = candidates[0].unit_id
     # A phone is kept on the ticket only once WeChat has verified it (bind_by_phone).
     verified = "wechat_phone" if record.get("phone_enc") else "none"
-    now = utcnow()
+    now = now or utcnow()
     deadline = await deadline_after_one_working_day(now, unit_id)
     async with atomic():
         req = await BindingRequest.acreate(
@@ -205,7 +209,7 @@ async def create_request(*, env, ticket, conflict, name, employee_no="", note=""
             phone_enc=record.get("phone_enc"), verified=verified, staff=staff.id if staff else None,
             candidate_ids=[c.id for c in candidates] or None, unit=unit_id,
             department=department_id, status="open", deadline_at=deadline, created_at=now,
-            updated_at=now, steps=[_step("已提交绑定申请")])
+            updated_at=now, steps=[_step("已提交绑定申请", now)])
         checkers = await routed_checkers(req)
         local_deadline = deadline.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI)
         await notify.raise_notification(
@@ -215,7 +219,7 @@ async def create_request(*, env, ticket, conflict, name, employee_no="", note=""
         req.steps = req.steps + [_step(
             f"已转交单位数据核验员处理（{len(checkers)} 人），"
             f"处理时限 {local_deadline:%Y-%m-%d %H:%M}" if checkers
-            else "已提交，等待管理员分派数据核验员")]
+            else "已提交，等待管理员分派数据核验员", now)]
         await BindingRequest.update(steps=req.steps).where(BindingRequest.id == req.id).aexecute()
         await audit.record(
             actor=applicant_actor(name, ip=ip, request_id=request_id, unit_id=unit_id),
@@ -337,12 +341,54 @@ async def _use_proof(*, env, actor, req, target, proof):
             "invite_id": row.invite_id}
 
 
+OTHER_ACTIONS = ("clear_phone", "set_phone")
+
+
+async def _fix_other_records(*, env, actor, req, target, others):
+    """A conflict between records (one phone on two of them): after the WeChat goes on `target`,
+    the stale record's phone is cleared or corrected in the same step, audited. Only records the
+    request named (candidate_ids), never the target, in the checker's reach."""
+    out = []
+    seen = set()
+    for fix in others:
+        sid, what = fix["staff_id"], fix["action"]
+        if what not in OTHER_ACTIONS:
+            raise Invalid("其他记录的处理方式不正确", code="VALIDATION_FAILED",
+                          fields={"others": "应为 clear_phone 或 set_phone"})
+        if sid == target.id or sid in seen or sid not in (req.candidate_ids or []):
+            raise Invalid("只能处理本申请涉及的其他人员记录", code="BINDING_OTHER_NOT_CANDIDATE",
+                          fields={"others": f"人员 {sid} 不是本申请冲突涉及的其他记录"})
+        seen.add(sid)
+        other = await get_staff_in_reach(actor, "binding.resolve", sid)
+        before = {"staff_id": other.id, "phone_masked": mask_phone(env.cipher.decrypt(other.phone_enc))}
+        if what == "clear_phone":
+            changes = {"phone_enc": None, "phone_hash": None}
+        else:
+            new_phone = fix.get("phone") or ""
+            if not valid_phone(new_phone):
+                raise Invalid("手机号格式不正确", code="VALIDATION_FAILED",
+                              fields={"others": "set_phone 须填写 11 位手机号"})
+            await check_person_fields(env=env, unit_id=other.unit_id, values={"phone": new_phone},
+                                      staff_id=other.id)
+            changes = {"phone_enc": env.cipher.encrypt(new_phone, algorithm=await unit_algorithm(other.unit_id)),
+                       "phone_hash": env.cipher.blind_index(new_phone)}
+        await Staff.update(**changes, updated_at=utcnow()).where(Staff.id == other.id).aexecute()
+        after = {"staff_id": other.id, "phone_masked": mask_phone(new_phone) if what == "set_phone" else "",
+                 "request_id": req.id, "action": what}
+        await audit.record(actor=actor, action="binding.other_record", target_type="staff",
+                           target_id=other.id, unit_id=other.unit_id, before=before, after=after)
+        out.append(after)
+    return out
+
+
 async def resolve_request(*, env, actor, request_id, action, staff_id=None, phone=None, note="",
-                          proof=None):
+                          proof=None, others=None):
     reach = await actor.require_reach("binding.resolve")
     if action not in ACTIONS:
         raise Invalid("处理方式不正确", code="VALIDATION_FAILED",
                       fields={"action": "应为 " + "、".join(ACTIONS)})
+    if others and action == "reject":
+        raise Invalid("驳回时不能修改其他人员记录", code="VALIDATION_FAILED", fields={"others": "驳回时应为空"})
     if action == "reject" and not note:
         raise Invalid("驳回时请填写原因", code="VALIDATION_FAILED", fields={"note": "必填"})
     revoke = set()
@@ -399,6 +445,9 @@ async def resolve_request(*, env, actor, request_id, action, staff_id=None, phon
             await Staff.update(**changes).where(Staff.id == target.id).aexecute()
             target = await Staff.aget(Staff.id == target.id)
             after = _snapshot(target, env.cipher)
+            if others:
+                after["others"] = await _fix_other_records(env=env, actor=actor, req=req,
+                                                           target=target, others=others)
         text = RESOLUTION_TEXT[action] + (f"（{note}）" if note else "")
         status = "rejected" if action == "reject" else "resolved"
         steps = (req.steps or []) + [_step(f"{actor.staff.name} 已处理：{text}")]

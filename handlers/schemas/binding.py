@@ -47,12 +47,21 @@ class BindingQueueQuery(PageQuery):
     status: Literal["open", "resolved", "rejected", "all"] = "open"
 
 
+class OtherRecordFix(Body):
+    """The other record of a two-records conflict, fixed in the same step (audited)."""
+    staff_id: RecordId = Field(description="本申请冲突涉及的另一条人员记录")
+    action: Literal["clear_phone", "set_phone"] = Field(description="clear_phone 清除手机号；set_phone 更正为 phone")
+    phone: text(20) | None = Field(None, description="更正后的手机号（set_phone）")
+
+
 class BindingResolve(Body):
     action: Action = Field(description="rebind 改绑；unbind 解绑原微信；correct_record 更正手机号后绑定；reject 驳回")
     staff_id: RecordId | None = Field(None, description="要处理的人员记录（缺省为申请匹配到的记录）")
     phone: text(20) | None = Field(None, description="更正后的手机号（correct_record）")
     note: text(300, min_length=0, multiline=True) = ""
     proof: Proof | None = Field(None, description="手机号未经微信验证时的第二证明")
+    others: list[OtherRecordFix] = Field(default_factory=list, max_length=5,
+                                         description="同一步处理冲突涉及的其他记录（如仍留着该手机号的旧记录）")
 
 
 class BindingConfirm(Body):
