@@ -17,6 +17,7 @@ import tornado.web
 from handlers.contract import check_response
 from server import inputs
 from server.errors import ApiError, BadRequest, NotFound, Unauthorized
+from server.faults import as_unavailable
 from server.redact import mask_text
 from services.access import load_principal
 from services.sessions import lookup_session
@@ -130,6 +131,8 @@ class BaseHandler(tornado.web.RequestHandler):
         self.finish(content)
 
     def _handle_request_exception(self, e):
+        if not isinstance(e, ApiError):
+            e = as_unavailable(e) or e  # Redis or the database down: 503, never 500 (issue 16)
         if isinstance(e, ApiError):
             if self._finished:
                 return
