@@ -1,5 +1,44 @@
-"""Redis client from a URL: redis://... (redis.asyncio) or memory:// (in-process fakeredis)."""
+"""Redis client from a URL: redis://..., rediss://..., redis+sentinel://... (redis.asyncio) or
+memory:// (in-process fakeredis).
+
+A real client checks an idle pooled connection with PING before reuse (health_check_interval),
+retries a command once on a connection or timeout error (so the first command after a Redis
+restart does not fail on a stale socket), and gives up quickly while Redis is down: the request
+then answers 503 SERVICE_UNAVAILABLE (server/faults.py).
+"""
+from urllib.parse import unquote, urlparse
+
 import redis.asyncio as aioredis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+RESILIENCE = {
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
+    "health_check_interval": 15,
+    "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
+    "retry_on_error": [RedisConnectionError, RedisTimeoutError],
+}
+
+
+def parse_sentinel(url):
+    """redis+sentinel://[:password@]host1:26379,host2:26379/<service>[/<db>] ->
+    (hosts, service, db, password). The password is the master's (and the sentinels')."""
+    rest = url[len("redis+sentinel://"):]
+    auth, _, rest = rest.rpartition("@")
+    hostpart, _, path = rest.partition("/")
+    hosts = []
+    for item in hostpart.split(","):
+        host, _, port = item.strip().rpartition(":")
+        hosts.append((host or item.strip(), int(port) if port and host else 26379))
+    parts = [p for p in path.split("/") if p]
+    if not parts:
+        raise ValueError("redis+sentinel URL needs the service name: redis+sentinel://h:26379/mymaster/0")
+    service, db = parts[0], int(parts[1]) if len(parts) > 1 else 0
+    password = unquote(auth.partition(":")[2]) if auth else None
+    return hosts, service, db, password or None
 
 
 def make_redis(url):
@@ -7,4 +46,13 @@ def make_redis(url):
         import fakeredis
 
         return fakeredis.FakeAsyncRedis(decode_responses=True)
-    return aioredis.from_url(url, decode_responses=True)
+    if url.startswith("redis+sentinel://"):
+        from redis.asyncio.sentinel import Sentinel
+
+        hosts, service, db, password = parse_sentinel(url)
+        sentinel = Sentinel(hosts, socket_connect_timeout=2, socket_timeout=2,
+                            sentinel_kwargs={"password": password} if password else None)
+        return sentinel.master_for(service, db=db, password=password, decode_responses=True,
+                                   **RESILIENCE)
+    urlparse(url)  # a malformed URL fails here, at start-up
+    return aioredis.from_url(url, decode_responses=True, **RESILIENCE)

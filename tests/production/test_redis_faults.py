@@ -1,0 +1,78 @@
+"""Redis faults (issue 16): while Redis is down every request answers 503 SERVICE_UNAVAILABLE with
+Retry-After (never 500); when it returns the server recovers by itself, with no stale-connection
+500. Sessions live in Redis: without persistence a restart signs everyone out (401, never 500);
+with appendonly (required in docs/deployment.md) sessions survive. Runs its own redis-server."""
+import time
+
+import requests
+
+from tests.attendance.helpers import near, setup_a
+from tests.production.procs import RedisProcess, ServerProcess, needs_real_services
+
+pytestmark = needs_real_services
+
+
+def _login(base, employee_no):
+    r = requests.post(base + "/api/auth/dev", json={"employee_no": employee_no}, timeout=10)
+    assert r.status_code == 200, r.text
+    return {"Authorization": "Bearer " + r.json()["data"]["token"]}
+
+
+def _punch(base, headers, when="2026-11-02T08:20:00+08:00"):
+    lat, lng = near(0, 0)
+    return requests.post(base + "/api/attendance/punch", timeout=15,
+                         json={"lat": lat, "lng": lng, "accuracy": 20, "device_id": "p1"},
+                         headers={**headers, "X-Mingjing-Now": when})
+
+
+def test_redis_down_answers_503_then_recovers(api, org, server, tmp_path):
+    setup_a(api, org)
+    redis = RedisProcess(tmp_path)
+    proc = ServerProcess(server, MINGJING_REDIS_URL=redis.url)
+    try:
+        base = proc.base_url
+        me = _login(base, org.office_1.employee_no)
+        assert requests.get(base + "/api/me", headers=me, timeout=10).status_code == 200
+
+        redis.stop()
+        for _ in range(3):
+            r = requests.get(base + "/api/me", headers=me, timeout=15)
+            assert r.status_code == 503, r.text
+            assert r.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+            assert "不可用" in r.json()["error"]["message"]
+            assert r.headers["Retry-After"] == "5"
+        assert _punch(base, me).status_code == 503
+        r = requests.post(base + "/api/auth/dev", json={"employee_no": org.office_2.employee_no},
+                          timeout=15)
+        assert r.status_code == 503 and r.json()["error"]["code"] == "SERVICE_UNAVAILABLE"
+        health = requests.get(base + "/healthz", timeout=15)
+        assert health.status_code == 503 and health.json()["data"]["redis"] != "ok"
+
+        redis.start()  # no persistence: the sessions are gone
+        statuses = [requests.get(base + "/api/me", headers=me, timeout=15).status_code
+                    for _ in range(5)]
+        assert statuses == [401] * 5  # signed out, never a stale-connection 500
+        me = _login(base, org.office_1.employee_no)
+        assert requests.get(base + "/api/me", headers=me, timeout=10).status_code == 200
+        r = _punch(base, me)
+        assert r.status_code == 201, r.text
+        assert requests.get(base + "/healthz", timeout=10).status_code == 200
+        assert "Traceback" not in proc.output()
+    finally:
+        proc.kill()
+        redis.stop()
+
+
+def test_sessions_survive_a_restart_of_a_persistent_redis(api, org, server, tmp_path):
+    redis = RedisProcess(tmp_path, appendonly=True)
+    proc = ServerProcess(server, MINGJING_REDIS_URL=redis.url)
+    try:
+        me = _login(proc.base_url, org.office_1.employee_no)
+        time.sleep(1.2)  # appendfsync everysec
+        redis.stop()
+        redis.start()
+        r = requests.get(proc.base_url + "/api/me", headers=me, timeout=10)
+        assert r.status_code == 200, r.text  # the first command after the restart: no stale 500
+    finally:
+        proc.kill()
+        redis.stop()
