@@ -16,6 +16,7 @@ from server.database import bind_database
 from server.proxies import apply_forwarded, parse_trusted
 from server.redact import mask_text
 from server.redis import make_redis
+from services import metrics
 
 log = logging.getLogger("mingjing")
 ROUTE_PACKAGES = ("handlers", "admin")
@@ -83,7 +84,8 @@ async def make_env(config):
 
 
 def log_request(handler):
-    """The access log line, with phone and ID numbers in the URL masked."""
+    """The access log line, with phone and ID numbers in the URL masked; and the metrics."""
+    metrics.observe(handler)
     status = handler.get_status()
     log_method = (tornado.log.access_log.info if status < 400 else
                   tornado.log.access_log.warning if status < 500 else tornado.log.access_log.error)
@@ -105,6 +107,7 @@ def make_app(env, **settings):
     from services.events import load_subscribers
 
     routes = gather_routes(env.config)
+    metrics.index_routes(routes)
     load_subscribers()
 
     settings.setdefault("log_function", log_request)
