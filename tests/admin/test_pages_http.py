@@ -288,7 +288,8 @@ def test_dashboard_shows_todays_attendance_and_my_approvals(server, org, api, f)
     hr_leader = qr_sign_in(server, api, org.hr_leader)
     home = hr_leader.get("/admin/", headers=at("2026-11-26 10:00"))
     assert re.search(r'data-count="approvals_waiting">1<', home.text)
-    assert "今日考勤" not in home.text
+    # As a department leader they see their own team's attendance (人事科 and 档案组; issue 14).
+    assert "今日考勤" in home.text and "共 7 人" in home.text
     hr = qr_sign_in(server, api, org.a_hr_officer)
     home = hr.get("/admin/", headers=at("2026-11-26 10:00"))
     assert "今日考勤" in home.text
