@@ -60,7 +60,9 @@ def _expires(record):
 
 def may_use_admin_console(principal):
     """Anyone holding a permission beyond self-service may sign in to the console by QR, except
-    the three administrators (a service account, or any grant of an administrator tier)."""
+    the three administrators (a service account, or any grant of an administrator tier). A
+    department leader qualifies through leadership alone (services/access.LEADER_PERMISSIONS:
+    their team's board, report, leave report and punch review), if they choose to sign in."""
     if principal.staff.is_service_account or principal.admin_tiers:
         return False
     return bool(principal.permissions - set(SELF_SERVICE))
