@@ -12,6 +12,7 @@ from handlers.contract import Day
 from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid
 from services import calendar as calendar_service
+from services import calendar_notice
 
 KIND_LABELS = {"workday": "工作日", "rest": "休息日", "holiday": "法定节假日", "makeup_workday": "调休上班"}
 SOURCE_LABELS = {"package": "内置（国务院已公布）", "admin": "已录入并发布", "missing": "未录入"}
@@ -106,6 +107,56 @@ class CalendarPublishHandler(CalendarPage):
         self.redirect(f"/admin/calendar?year={year}")
 
 
+class CalendarImportHandler(CalendarPage):
+    """按国务院通知录入全年节假日：粘贴正文或上传文本文件 → 预览 → 确认保存并发布。"""
+
+    async def show(self, *, year, text="", result=None, error=None, status=200):
+        self.set_status(status)
+        await self.page("calendar/import.html", year=year, text=text, result=result, error=error,
+                        kinds=KIND_LABELS, national=await scope_unit(self.principal) is None)
+
+    async def get(self):
+        await self.show(year=year_arg(self))
+
+    async def post(self):
+        year = year_arg(self, body=True)
+        text = self.get_body_argument("text", "")
+        files = self.request.files.get("file") or []
+        if files and files[0]["body"]:
+            try:
+                text = files[0]["body"][:200000].decode("utf-8-sig")
+            except UnicodeDecodeError:
+                await self.show(year=year, text="", error="文件应为 UTF-8 编码的文本（.txt）", status=422)
+                return
+        unit_id = await scope_unit(self.principal)
+        save = self.get_body_argument("action", "preview") == "save"
+        try:
+            if save:
+                result = await calendar_notice.import_notice(actor=self.principal, year=year,
+                                                             text=text, unit_id=unit_id)
+            else:
+                result = await calendar_notice.preview(actor=self.principal, year=year, text=text,
+                                                       unit_id=unit_id)
+        except ApiError as exc:
+            if exc.status in (403, 404):
+                raise
+            result = None
+            if exc.code in ("CALENDAR_IMPORT_INVALID", "VALIDATION_FAILED"):
+                try:
+                    result = await calendar_notice.preview(actor=self.principal, year=year,
+                                                           text=text, unit_id=unit_id)
+                except ApiError:
+                    result = None
+            await self.show(year=year, text=text, result=result, error=exc.message, status=exc.status)
+            return
+        if save:
+            self.flash(f"已按通知录入 {year} 年节假日（放假 {result['holidays']} 天、调休上班 "
+                       f"{result['makeup_workdays']} 天）并发布")
+            self.redirect(f"/admin/calendar?year={year}")
+            return
+        await self.show(year=year, text=text, result=result)
+
+
 class CalendarBannerHandler(AdminHandler):
     """全站提示：下一年节假日安排尚未录入（htmx 片段）。"""
 
@@ -120,5 +171,6 @@ default_handlers = [
     (r"/admin/calendar", CalendarHandler),
     (r"/admin/calendar/day", CalendarDayHandler),
     (r"/admin/calendar/publish", CalendarPublishHandler),
+    (r"/admin/calendar/import", CalendarImportHandler),
     (r"/admin/calendar/banner", CalendarBannerHandler),
 ]

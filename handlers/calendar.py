@@ -6,7 +6,7 @@ from handlers.base import ApiHandler
 from handlers.contract import Day, api, validation_error
 from handlers.schemas import calendar as s
 from server.errors import BadRequest, NotFound
-from services import calendar
+from services import calendar, calendar_notice
 
 _DAY = TypeAdapter(Day)
 
@@ -68,9 +68,29 @@ class CalendarPublishHandler(ApiHandler):
                                                     unit_id=body.unit_id))
 
 
+class CalendarImportPreviewHandler(ApiHandler):
+    """预览：粘贴国务院节假日安排通知（或日期列表），列出将设置的放假日与调休上班日，不保存。"""
+
+    @api(body=s.CalendarImport, response=s.CalendarImportOut)
+    async def post(self, year, *, body):
+        self.write_data(await calendar_notice.preview(actor=self.principal, year=_year(year),
+                                                      text=body.text, unit_id=body.unit_id))
+
+
+class CalendarImportHandler(ApiHandler):
+    """按通知一次录入全年节假日并发布该年（有无法识别的内容时拒绝，请先预览）。"""
+
+    @api(body=s.CalendarImport, response=s.CalendarImportOut)
+    async def post(self, year, *, body):
+        self.write_data(await calendar_notice.import_notice(actor=self.principal, year=_year(year),
+                                                            text=body.text, unit_id=body.unit_id))
+
+
 default_handlers = [
     (r"/api/calendar", CalendarHandler),
     (r"/api/calendar/days/(\d{4}-\d{2}-\d{2})", CalendarDayHandler),
     (r"/api/calendar/years/(\d{4})", CalendarYearHandler),
     (r"/api/calendar/years/(\d{4})/publish", CalendarPublishHandler),
+    (r"/api/calendar/years/(\d{4})/import/preview", CalendarImportPreviewHandler),
+    (r"/api/calendar/years/(\d{4})/import", CalendarImportHandler),
 ]

@@ -36,3 +36,30 @@ class CalendarYearOut(Out):
     year: int
     source: Literal["package", "admin", "missing"]
     warning: str
+
+
+NoticeText = text(20000, multiline=True)
+
+
+class CalendarImport(Body):
+    text: NoticeText = Field(description="国务院办公厅节假日安排通知的正文（或每行一个日期范围 / 上班日）")
+    unit_id: Id | None = Field(None, description="只改本单位（缺省为全国，仅系统管理员）")
+
+
+class CalendarImportDay(Out):
+    date: str
+    kind: Literal["holiday", "makeup_workday"]
+    name: str
+    current_kind: DayKind = Field(description="保存前的类型")
+    current_name: str
+    changed: bool
+
+
+class CalendarImportOut(Out):
+    year: int
+    unit_id: int | None
+    days: list[CalendarImportDay]
+    problems: list[str] = Field(description="无法识别的内容；有问题时不能保存")
+    holidays: int
+    makeup_workdays: int
+    changed: int
