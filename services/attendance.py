@@ -268,7 +268,7 @@ async def _notify_leader(staff, p, reason):
         await notify.raise_notification(
             recipient_ids=[dept.leader_id], kind="attendance.field_punch",
             title=f"{staff.name} 外勤打卡", body=reason,
-            link=f"/pages/attendance/review?punch={p.id}", data={"punch_id": p.id})
+            link=f"/package-team/review/index?punch={p.id}", data={"punch_id": p.id})
 
 
 async def today(*, env, actor, now, lat=None, lng=None):

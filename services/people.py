@@ -78,6 +78,8 @@ async def me_out(principal, cipher):
     led = await fetch_all(Department.select(Department.id, Department.name)
                           .where(Department.leader == staff.id))
     data["leads"] = [{"id": d.id, "name": d.name} for d in led]
+    # Leading in the org tree in any capacity opens the 团队 view (services/access.LEADER_PERMISSIONS).
+    data["team"] = bool(principal.led_dept_ids) and staff.status == "active"
     return data
 
 

@@ -59,4 +59,5 @@ class MeOut(MeStaffOut):
     roles: list[MeRoleOut]
     permissions: list[str]
     leads: list[MeOrgRef] = Field(description="我任负责人的部门")
+    team: bool = Field(description="我是否带队（部门负责人、副职、分管领导或单位主要负责人）：可查看团队考勤与请假、复核团队打卡")
 
