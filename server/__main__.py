@@ -1,4 +1,5 @@
-"""Command line: python -m server [run|migrate|demo|create-admin|import-staff|audit-verify]."""
+"""Command line: python -m server [run|migrate|demo|create-admin|import-staff|audit-verify|rotate-keys|
+backup|restore]."""
 import argparse
 import asyncio
 import logging
@@ -258,6 +259,11 @@ def main(argv=None):
     verify.add_argument("--anchor", help="anchor file to compare with and update "
                         "(default: security.audit_anchor)")
     sub.add_parser("rotate-keys", help="re-encrypt personal data with the active (first) PII key")
+    bak = sub.add_parser("backup", help="write a consistent, encrypted backup of the database "
+                         "and the uploads")
+    bak.add_argument("file")
+    res = sub.add_parser("restore", help="restore a backup into an empty database")
+    res.add_argument("file")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from server import redact
