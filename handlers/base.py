@@ -4,7 +4,9 @@ Every API handler derives from ApiHandler. `prepare()` resolves the caller from 
 (Redis session, then the Principal rebuilt from the database so grant changes apply at once).
 A handler that serves anonymous callers says so with `allow_anonymous = True`.
 """
+import asyncio
 import datetime
+import hashlib
 import json
 import logging
 import re
@@ -16,7 +18,7 @@ import tornado.web
 
 from handlers.contract import check_response
 from server import inputs
-from server.errors import ApiError, BadRequest, NotFound, Unauthorized
+from server.errors import ApiError, BadRequest, Conflict, Invalid, NotFound, Unauthorized
 from server.faults import as_unavailable
 from server.redact import mask_text
 from services.access import load_principal
@@ -34,6 +36,17 @@ HTTP_CODES = {
     413: ("TOO_LARGE", "上传内容过大"),
     500: ("INTERNAL", "服务器内部错误"),
 }
+
+
+# Idempotency-Key on writes: the first 2xx answer is kept this long and replayed for a repeat.
+IDEMPOTENCY_TTL = 24 * 3600
+IDEMPOTENCY_PENDING_TTL = 120  # a crashed first attempt frees its key after this
+IDEMPOTENCY_WAIT = 3.0  # a concurrent repeat waits this long for the first answer, then 409
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9._:-]{8,100}")
+
+
+def idempotency_redis_key(staff_id, key):
+    return f"idem:{staff_id}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
 
 
 def to_local(value):
@@ -236,8 +249,54 @@ class ApiHandler(BaseHandler):
         if self.settings.get("check_contract"):
             # Tests run with this on: a response that drifts from its declaration fails loudly.
             check_response(getattr(self, "operation", None), status, text)
+        self.written = (status, text)
         self.set_status(status)
         self.finish(text)
+
+    async def run_idempotent(self, call):
+        """Run the declared method `call()` once per (caller, `Idempotency-Key` header) on a write:
+        the first 2xx answer (status + body) is kept 24 h in Redis and replayed for a repeat (with
+        `Idempotent-Replayed: true`); a repeat while the first still runs waits for it, then answers
+        409 IDEMPOTENCY_IN_PROGRESS. Errors are not kept (a refused write changed nothing), so a
+        retry after one runs again. Without the header, or for anonymous callers, `call()` runs."""
+        key = self.request.headers.get("Idempotency-Key")
+        if not key or self.request.method == "GET" or self.principal is None:
+            return await call()
+        if not _IDEMPOTENCY_KEY.fullmatch(key):
+            raise BadRequest("Idempotency-Key 应为 8–100 位字母、数字或 ._:-", code="BAD_IDEMPOTENCY_KEY")
+        redis = self.env.redis
+        rkey = idempotency_redis_key(self.principal.id, key)
+        target = f"{self.request.method} {self.request.path}"
+        pending = json.dumps({"state": "pending", "target": target})
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + IDEMPOTENCY_WAIT
+        while not await redis.set(rkey, pending, nx=True, ex=IDEMPOTENCY_PENDING_TTL):
+            raw = await redis.get(rkey)
+            if raw is not None:
+                saved = json.loads(raw)
+                if saved.get("target") != target:
+                    raise Invalid("该幂等键已用于另一项提交", code="IDEMPOTENCY_KEY_REUSED")
+                if saved.get("state") == "done":
+                    self.set_header("Idempotent-Replayed", "true")
+                    self.set_status(saved["status"])
+                    self.finish(saved["body"])
+                    return None
+                if loop.time() >= deadline:
+                    raise Conflict("相同的提交正在处理中，请稍候查看结果", code="IDEMPOTENCY_IN_PROGRESS")
+                await asyncio.sleep(0.05)
+        self.written = None
+        try:
+            result = await call()
+        except BaseException:
+            await redis.delete(rkey)
+            raise
+        status, body = self.written or (None, None)
+        if status is not None and 200 <= status < 300:
+            await redis.set(rkey, json.dumps({"state": "done", "target": target, "status": status,
+                                              "body": body}), ex=IDEMPOTENCY_TTL)
+        else:
+            await redis.delete(rkey)
+        return result
 
     def write_error(self, status_code, **kwargs):
         exc = kwargs.get("exc_info", (None, None, None))[1]

@@ -60,7 +60,8 @@ def _no_control(value):
 
 
 def _no_control_multiline(value):
-    if control_char(value.replace("\r\n", "\n"), multiline=True) or _SEPARATORS.search(value):
+    value = value.replace("\r\n", "\n")   # one line ending, whatever the client sends
+    if control_char(value, multiline=True) or "\r" in value or _SEPARATORS.search(value):
         raise ValueError("不能包含控制字符")
     return value
 
@@ -340,6 +341,12 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
     def decorate(fn):
         @functools.wraps(fn)
         async def wrapper(self, *args, **kwargs):
+            guard = getattr(self, "run_idempotent", None)  # ApiHandler: the Idempotency-Key header
+            if guard is not None:
+                return await guard(lambda: call(self, args, kwargs))
+            return await call(self, args, kwargs)
+
+        async def call(self, args, kwargs):
             self.operation = op
             if op.query is not None:
                 kwargs["query"] = parse_query(self, op.query)
