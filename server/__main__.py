@@ -44,8 +44,15 @@ async def _run(config, host, port, sockets=None):
                                        host, port, config.wechat.mode)
     print(f"明镜 Mingjing 已启动: http://{host}:{port}/admin  (API: /api, 健康检查: /healthz)",
           flush=True)
-    from services import scheduler
+    from services import health, scheduler
 
+    if not config.redis.url.startswith("memory://"):
+        persistence = await health.redis_persistence(env.redis)
+        if persistence in ("none", "rdb"):
+            logging.getLogger("mingjing").warning(
+                "Redis persistence is %s: a Redis restart loses sessions (or the last minutes of "
+                "them) and signs people out; production needs appendonly yes (docs/deployment.md)",
+                persistence)
     # Timed reminders and WeChat delivery (issue 13): one lease-holding ticker among processes.
     runner = scheduler.start(env)
     stop = asyncio.Event()

@@ -15,3 +15,16 @@ async def check(*, env):
     except Exception as exc:
         report["ok"], report["redis"] = False, type(exc).__name__
     return report
+
+
+async def redis_persistence(redis):
+    """'aof', 'rdb', 'none' or 'unknown' (CONFIG disabled, as managed Redis often has it).
+    Sessions live in Redis: without persistence a Redis restart signs everyone out."""
+    try:
+        aof = (await redis.config_get("appendonly")).get("appendonly")
+        save = (await redis.config_get("save")).get("save")
+    except Exception:
+        return "unknown"
+    if aof == "yes":
+        return "aof"
+    return "rdb" if save else "none"

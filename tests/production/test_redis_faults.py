@@ -31,6 +31,7 @@ def test_redis_down_answers_503_then_recovers(api, org, server, tmp_path):
     proc = ServerProcess(server, MINGJING_REDIS_URL=redis.url)
     try:
         base = proc.base_url
+        assert "Redis persistence is none" in proc.output()  # warned at start-up
         me = _login(base, org.office_1.employee_no)
         assert requests.get(base + "/api/me", headers=me, timeout=10).status_code == 200
 
@@ -73,6 +74,7 @@ def test_sessions_survive_a_restart_of_a_persistent_redis(api, org, server, tmp_
         redis.start()
         r = requests.get(proc.base_url + "/api/me", headers=me, timeout=10)
         assert r.status_code == 200, r.text  # the first command after the restart: no stale 500
+        assert "Redis persistence" not in proc.output()
     finally:
         proc.kill()
         redis.stop()
