@@ -1,8 +1,8 @@
 """The signed-in person: GET /api/me."""
 from handlers.base import ApiHandler
 from handlers.contract import api
-from handlers.schemas.me import MeOut
-from services.people import me_out
+from handlers.schemas.me import ColleagueOut, ColleagueQuery, MeOut
+from services.people import colleagues, me_out
 
 
 class MeHandler(ApiHandler):
@@ -13,4 +13,12 @@ class MeHandler(ApiHandler):
         self.write_data(await me_out(self.principal, self.env.cipher))
 
 
-default_handlers = [(r"/api/me", MeHandler)]
+class MeColleaguesHandler(ApiHandler):
+    """本单位同事（按姓名查找，仅姓名与部门）：选择委托审批的受托人。"""
+
+    @api(query=ColleagueQuery, response=list[ColleagueOut])
+    async def get(self, *, query):
+        self.write_data(await colleagues(actor=self.principal, q=query.q))
+
+
+default_handlers = [(r"/api/me", MeHandler), (r"/api/me/colleagues", MeColleaguesHandler)]

@@ -3,6 +3,7 @@ from models.base import fetch_all
 from models.org import Department, Position, Rank, Staff, StaffPost, Unit
 from server.crypto import mask_id_no, mask_phone
 from services.access import SCOPE_LABELS
+from services.qr_login import may_use_admin_console
 
 
 def staff_out(staff, cipher, *, units=None, depts=None, positions=None, ranks=None):
@@ -80,8 +81,31 @@ async def me_out(principal, cipher):
     data["leads"] = [{"id": d.id, "name": d.name} for d in led]
     # Leading in the org tree in any capacity opens the 团队 view (services/access.LEADER_PERMISSIONS).
     data["team"] = bool(principal.led_dept_ids) and staff.status == "active"
+    # "扫码登录管理后台" shows only to people the console lets in (services/qr_login's rule).
+    data["console"] = may_use_admin_console(principal)
     return data
 
 
 async def find_staff_by_employee_no(employee_no):
     return await Staff.aget_or_none(Staff.employee_no == employee_no)
+
+
+async def colleagues(*, actor, q, limit=20):
+    """Active people of my unit whose name contains `q` (not me, no service accounts): whom I may
+    pick as the delegate of my approvals while away (委托审批 is within one unit). Names and
+    departments only."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    rows = await fetch_all(
+        Staff.select(Staff.id, Staff.name, Staff.department)
+        .where(Staff.unit == actor.unit_id, Staff.status == "active", Staff.id != actor.id,
+               Staff.is_service_account == False, Staff.name.contains(q))  # noqa: E712
+        .order_by(Staff.name, Staff.id).limit(limit))
+    dept_ids = {r.department_id for r in rows if r.department_id}
+    names = {d.id: d.name for d in await fetch_all(
+        Department.select(Department.id, Department.name).where(Department.id.in_(dept_ids)))} if dept_ids else {}
+    return [{"id": r.id, "name": r.name,
+             "department": {"id": r.department_id, "name": names.get(r.department_id)}
+             if r.department_id else None}
+            for r in rows]

@@ -3,7 +3,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from handlers.contract import Out
+from handlers.contract import Out, Query, text
 
 
 class MeOrgRef(Out):
@@ -60,4 +60,15 @@ class MeOut(MeStaffOut):
     permissions: list[str]
     leads: list[MeOrgRef] = Field(description="我任负责人的部门")
     team: bool = Field(description="我是否带队（部门负责人、副职、分管领导或单位主要负责人）：可查看团队考勤与请假、复核团队打卡")
+    console: bool = Field(description="我能否扫码登录管理后台（持有自助以外的权限或带队，且不是三员账号）")
 
+
+
+class ColleagueQuery(Query):
+    q: text(20) = Field(description="姓名中的字")
+
+
+class ColleagueOut(Out):
+    id: int
+    name: str
+    department: MeOrgRef | None
