@@ -4,7 +4,6 @@ from handlers.base import ApiHandler
 from handlers.contract import CSV, XLSX, api
 from handlers.schemas import leave as s
 from server.errors import Invalid
-from server.validate import Bool, Dict, Float, Int, Str
 from services import attachments, leave, leave_rules
 
 
@@ -84,24 +83,6 @@ class LeaveBalanceAdjustHandler(ApiHandler):
     async def post(self, balance_id, *, body):
         self.write_data(await leave.adjust_balance(actor=self.principal, balance_id=int(balance_id),
                                                    delta=body.delta, reason=body.reason))
-
-
-# The console's leave-type form (admin/leave.py) still validates with this until it is converted;
-# the API declares the same fields as s.LeaveTypeFields.
-TYPE_SCHEMA = {
-    "name": Str(required=False, max_len=30),
-    "count_mode": Str(required=False, choices=leave_rules.COUNT_MODES),
-    "paid": Bool(required=False),
-    "attachment_over_days": Float(required=False, nullable=True, min_value=0, max_value=365),
-    "max_days_per_request": Float(required=False, nullable=True, min_value=0.5, max_value=366),
-    "balance_tracked": Bool(required=False),
-    "is_trip": Bool(required=False),
-    "quota_rule": Str(required=False, choices=leave_rules.QUOTA_RULES),
-    "quota_days": Float(required=False, nullable=True, min_value=0, max_value=366),
-    "settings": Dict(required=False, nullable=True),
-    "active": Bool(required=False),
-    "sort": Int(required=False, min_value=0, max_value=1000),
-}
 
 
 class LeaveTypeListHandler(ApiHandler):

@@ -156,12 +156,9 @@ def _query_parameters(model):
 
 
 def _error_responses(anonymous):
-    out = {}
-    for status, text in ERROR_STATUSES.items():
-        if anonymous and status in ("401",):
-            continue
-        out[status] = {"$ref": f"#/components/responses/E{status}"}
-    return out
+    # 401 stays documented on anonymous operations too: they check a ticket, an invite or a feed
+    # token of their own and answer 401 when it has expired.
+    return {status: {"$ref": f"#/components/responses/E{status}"} for status in ERROR_STATUSES}
 
 
 def build_document(rules):

@@ -1,5 +1,5 @@
-"""Rules every input goes through, whatever parses it (server/validate.py today, pydantic models
-later): integers fit a signed 64-bit column, text carries no control characters, JSON is shallow.
+"""Rules every input goes through, whatever parses it (the pydantic contract, console forms,
+imports): integers fit a signed 64-bit column, text carries no control characters, JSON is shallow.
 Plain functions and constants so any parser can import them.
 """
 import re

@@ -4,6 +4,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field
 
 from handlers.contract import Body, Day, Half, Id, Out, PageQuery, Query, StrictBody, Year, text
+from handlers.schemas.common import AttachmentOut
 
 # Strict: "yes" or 1 is not a yes/no answer in a JSON body.
 Flag = Annotated[bool, Field(strict=True)]
@@ -161,15 +162,6 @@ class QuoteOut(Out):
     attachment_required: bool
     warnings: list[str]
     calendar: list[CalendarDay]
-
-
-class AttachmentOut(Out):
-    id: int
-    filename: str
-    content_type: str
-    size: int
-    url: str
-    created_at: str
 
 
 class StaffRef(Out):

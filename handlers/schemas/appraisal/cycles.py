@@ -200,7 +200,7 @@ class MonitorQuery(Query):
 # ---- responses -----------------------------------------------------------------------------------
 
 
-class PhaseOut(Out):
+class CyclePhaseOut(Out):
     phase: PhaseCode
     label: str
     opens_on: datetime.date
@@ -235,7 +235,7 @@ class CycleOut(Out):
     status_label: str
     settings: dict[str, Any]
     participant_rule: dict[str, Any]
-    phases: list[PhaseOut]
+    phases: list[CyclePhaseOut]
     current_phase: PhaseCode | None
     current_phase_label: str | None
     counts: ParticipantCounts
@@ -262,7 +262,7 @@ class MyCycleOut(Out):
     status_label: str
     current_phase: PhaseCode | None
     current_phase_label: str | None
-    phases: list[PhaseOut]
+    phases: list[CyclePhaseOut]
     goal_set: GoalSetBrief | None
     link: str
 

@@ -4,6 +4,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from handlers.contract import Body, Day, Id, Out, PageQuery, Query, text
+from handlers.schemas.common import PersonRefOut
 
 Number = float
 BIG = 1e12
@@ -93,11 +94,6 @@ class ExportQuery(Query):
 # ---- responses ---------------------------------------------------------------------------------
 
 
-class Person(Out):
-    id: int
-    name: str
-
-
 class StaffBrief(Out):
     id: int
     name: str
@@ -124,7 +120,7 @@ class CommentOut(Out):
     item_key: str | None
     step_index: int | None
     step_name: str
-    author: Person | None
+    author: PersonRefOut | None
     decision: str
     decision_label: str
     comment: str
@@ -162,11 +158,11 @@ class VersionOut(Out):
     based_on_id: int | None
     based_on_number: int | None
     instance_id: int | None
-    created_by: Person | None
+    created_by: PersonRefOut | None
     created_at: str
     submitted_at: str | None
     decided_at: str | None
-    decided_by: Person | None
+    decided_by: PersonRefOut | None
     items: list[ItemOut]
     weight_total: Number
     item_count: int
@@ -174,7 +170,7 @@ class VersionOut(Out):
 
 
 class TaskOut(Out):
-    assignee: Person | None
+    assignee: PersonRefOut | None
     status: str
     comment: str
     acted_at: str | None
@@ -185,7 +181,7 @@ class StepOut(Out):
     name: str
     state: Literal["done", "current", "waiting", "skipped", "stopped"]
     note: str
-    approvers: list[Person]
+    approvers: list[PersonRefOut]
     tasks: list[TaskOut]
 
 
@@ -198,7 +194,7 @@ class ApprovalPathOut(Out):
     version: int
     current_step: int | None
     steps: list[StepOut]
-    current_assignees: list[Person]
+    current_assignees: list[PersonRefOut]
 
 
 class CanOut(Out):
@@ -261,8 +257,8 @@ class MyGoalsOut(Out):
 class TimelineOut(Out):
     action: str
     action_label: str
-    actor: Person | None
-    on_behalf_of: Person | None
+    actor: PersonRefOut | None
+    on_behalf_of: PersonRefOut | None
     step_index: int | None
     step_name: str
     comment: str

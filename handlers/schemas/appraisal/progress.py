@@ -4,6 +4,7 @@ from typing import Any, Literal
 from pydantic import Field, RootModel
 
 from handlers.contract import Body, Day, Out, StrictBody, text
+from handlers.schemas.common import AttachmentOut, PersonRefOut
 
 Number = float
 BIG = 1e12
@@ -53,21 +54,7 @@ class SelfAssessmentIn(Body):
 # ---- responses ---------------------------------------------------------------------------------
 
 
-class AttachmentOut(Out):
-    id: int
-    filename: str
-    content_type: str
-    size: int
-    url: str = Field(description="下载地址 /api/attachments/{id}")
-    created_at: str
-
-
-class Person(Out):
-    id: int
-    name: str
-
-
-class OwnerOut(Person):
+class OwnerOut(PersonRefOut):
     employee_no: str
 
 
@@ -77,7 +64,7 @@ class CycleRef(Out):
     year: int
 
 
-class PhaseOut(Out):
+class ProgressPhaseOut(Out):
     state: Literal["not_started", "open", "closed"]
     opens_on: str | None
     closes_on: str | None
@@ -94,7 +81,7 @@ class ProgressRowOut(Out):
     note: str
     source: Literal["owner", "import", "system"]
     source_label: str
-    recorded_by: Person | None
+    recorded_by: PersonRefOut | None
     feed: str | None = Field(description="推送数据的业务系统")
     batch: str | None = Field(description="导入批次")
     created_at: str
@@ -126,7 +113,7 @@ class ProgressOut(Out):
     cycle: CycleRef
     owner: OwnerOut
     confirmed_version_id: int | None
-    phase: PhaseOut
+    phase: ProgressPhaseOut
     stale_days: int
     today: str
     items: list[ProgressItemOut]
@@ -197,6 +184,6 @@ class SelfAssessmentOut(Out):
     status: Literal["none", "draft", "submitted"]
     status_label: str
     submitted_at: str | None
-    phase: PhaseOut
+    phase: ProgressPhaseOut
     items: list[SelfAssessmentItemOut]
     can: dict[str, bool]

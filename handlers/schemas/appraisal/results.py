@@ -5,6 +5,7 @@ from typing import Literal
 from pydantic import Field
 
 from handlers.contract import Flag, Id, Out, PageQuery, Query, StrictBody
+from handlers.schemas.common import AttachmentOut
 from handlers.contract import text as _text
 
 Grade = Literal["excellent", "competent", "basically_competent", "incompetent",
@@ -245,14 +246,6 @@ class SheetViewOut(Out):
     weight: float
     total: float | None
     items: list[ItemScoreOut]
-
-
-class AttachmentOut(Out):
-    id: int
-    filename: str
-    content_type: str
-    size: int
-    url: str
 
 
 class RequestOut(Out):
