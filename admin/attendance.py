@@ -7,6 +7,7 @@ In fake WeChat mode only, an `X-Mingjing-Now` header sets "now" (`self.now()`, a
 browser tests can show a given day's board and step the entrance QR without waiting 30 s.
 """
 import asyncio
+import datetime
 import re
 
 from admin.base import AdminHandler
@@ -366,6 +367,16 @@ class RuleHandler(AttendancePage):
                 "bind_device": self.get_body_argument("bind_device", "") == "1",
                 "makeup_monthly_limit": num("makeup_monthly_limit", 0, 31),
                 "makeup_deadline_days": num("makeup_deadline_days", 0, 90)}
+        if self.get_body_argument("qr_gps_max_m", "").strip():
+            body["qr_gps_max_m"] = num("qr_gps_max_m", 100, 50000)
+        # Optional: empty clears (no going-live date; 补请假 not limited).
+        raw_start = self.get_body_argument("start_date", "").strip()
+        try:
+            body["start_date"] = datetime.date.fromisoformat(raw_start) if raw_start else None
+        except ValueError:
+            errors["start_date"] = "日期格式应为 YYYY-MM-DD"
+        raw_back = self.get_body_argument("leave_backdate_days", "").strip()
+        body["leave_backdate_days"] = num("leave_backdate_days", 0, 366) if raw_back else None
         if body["outside_policy"] not in ("field", "refuse"):
             errors["outside_policy"] = "应为外勤或拒绝"
         try:

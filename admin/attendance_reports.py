@@ -11,9 +11,9 @@ from services import attendance, attendance_stats
 
 MONTH_RE = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 FLAG_LABELS = {"accuracy": "定位精度不足", "speed": "移动速度异常", "device": "非绑定手机",
-               "field": "外勤"}
+               "field": "外勤", "location": "扫码位置与地点不符"}
 REVIEW_LABELS = {"pending": "待复核", "accepted": "已认可", "rejected": "未认可"}
-BOARD_GROUPS = [("in", "已到", "ok"), ("late", "迟到", "warn"), ("missing", "未到/缺卡", "bad"),
+BOARD_GROUPS = [("in", "已到", "ok"), ("late", "迟到", "warn"), ("missing", "未到", "bad"),
                 ("leave", "请假/出差", "info"), ("pending", "未到打卡时间", ""), ("rest", "休息", "")]
 
 

@@ -63,7 +63,8 @@ class StaffRetireHandler(ApiHandler):
     @api(body=s.StaffRetire, response=s.StaffOut)
     async def post(self, staff_id, *, body):
         self.write_data(await staff.retire_staff(env=self.env, actor=self.principal,
-                                                 staff_id=int(staff_id), **body.model_dump()))
+                                                 staff_id=int(staff_id), now=self.now(),
+                                                 **body.model_dump()))
 
 
 class StaffHistoryHandler(ApiHandler):

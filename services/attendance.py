@@ -10,7 +10,7 @@ import datetime
 
 import peewee as pw
 
-from models.attendance import DeviceBinding, DeviceChangeRequest, Punch
+from models.attendance import DayStatus, DeviceBinding, DeviceChangeRequest, Punch
 from models.base import atomic, count, fetch_all, get_one, real_db, utcnow
 from models.org import Department, Staff, StaffPost
 from server.errors import Forbidden, Invalid, NotFound
@@ -201,8 +201,18 @@ async def _record_punch(env, actor, body, now, last, version, device):
         dist = distance_m(last["lat"], last["lng"], lat, lng)
         if speed_kmh(dist, (now - last["at"]).total_seconds()) > rule["max_speed_kmh"]:
             flags.append("speed")
+    # A QR code scanned on site but a GPS position far from the place (a photo of the code sent
+    # to someone at home): the punch counts, flagged for review.
+    if ("qr" in held and "geofence" not in held and place is not None and place.fences
+            and min(distance_m(lat, lng, f["lat"], f["lng"]) - f["radius"] for f in place.fences)
+            > rule.get("qr_gps_max_m", 1000)):
+        flags.append("location")
     kind, reason = "normal", body.get("reason") or ""
     if not inside:
+        if rejected.get("qr") in ("expired", "forged") and not reason:
+            # The person scanned a code: tell them it is stale rather than that they are outside.
+            raise Invalid("二维码已过期或无效，请重新扫描现场二维码后打卡", code="PUNCH_QR_EXPIRED",
+                          fields={"qr_token": "二维码已过期，请重新扫码", "proofs": rejected})
         if rule["outside_policy"] == "refuse":
             raise Invalid("不在考勤范围内，本单位不允许外勤打卡", code="PUNCH_OUTSIDE_REFUSED",
                           fields={"proofs": rejected} if rejected else None)
@@ -439,5 +449,13 @@ async def on_leave_changed(*, staff_id, start, end, **_):
     await stats.recompute([staff_id], start, end, now_utc=utcnow())
 
 
+async def on_staff_left(*, staff_id, effective_date, **_):
+    """A leaving (retirement) recorded, possibly late: stored days from its effective date are
+    judged again (as not on staff) on next need."""
+    await DayStatus.delete().where(DayStatus.staff == staff_id,
+                                   DayStatus.day >= effective_date).aexecute()
+
+
 def register_subscribers():
     events.subscribe("leave.changed", on_leave_changed)
+    events.subscribe("staff.left", on_staff_left)

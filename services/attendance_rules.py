@@ -9,7 +9,7 @@ import datetime
 import re
 import secrets
 
-from models.attendance import AttendancePlace, AttendanceRule, AttendanceSchedule
+from models.attendance import AttendancePlace, AttendanceRule, AttendanceSchedule, DayStatus
 from models.base import atomic, fetch_all, utcnow
 from models.org import Department, Unit
 from server.errors import Invalid, NotFound
@@ -390,6 +390,11 @@ async def save_rule(*, actor, unit_id, body):
                 AttendanceRule.id == rule.id).aexecute()
             rule = await AttendanceRule.aget(AttendanceRule.id == rule.id)
         after = rule_out(rule, unit_id)
+        moved = [d for d in ((before or {}).get("start_date"), after["start_date"]) if d]
+        if "start_date" in fields and moved and (before or {}).get("start_date") != after["start_date"]:
+            # Going live moved: stored days before the later date are judged again on next need.
+            await DayStatus.delete().where(DayStatus.unit == unit_id,
+                                           DayStatus.day < max(moved)).aexecute()
         await audit.record(actor=actor, action="attendance.rule.save", target_type="attendance_rule",
                            target_id=unit_id, before=before, after=after, unit_id=unit_id)
     await invalidate(actor.env.redis, unit_id)

@@ -4,6 +4,12 @@ A day's status is computed from the person's punches, their schedule, the one ho
 (services/calendar.py) and approved leave (services/leave.py). Past days are stored in the
 day_status table (computed on first need, recomputed on leave/make-up events or by HR); today
 is judged live and never stored, because it is not over.
+
+A day is judged only while the person belongs to the unit and the unit judges attendance: from
+the latest of their hire date (Staff.hire_date), the effective date of a transfer into the unit
+and the unit's going-live date (rule start_date), until the day before the effective date of
+leaving (a retirement effective 12-01 leaves 11-30 as the last judged day). Other days are
+stored as status "inactive" (not on staff) and never counted.
 """
 import collections
 import datetime
@@ -13,7 +19,7 @@ import peewee as pw
 
 from models.attendance import DayStatus, Punch
 from models.base import atomic, fetch_all
-from models.org import Department, Staff
+from models.org import Department, Staff, StaffTransfer
 from server.errors import Invalid
 from services import attendance_rules as rules
 from services import exports
@@ -25,7 +31,9 @@ DEFAULT_SCHEDULE = {"kind": "fixed", "sessions": [{"start": "09:00", "end": "17:
                     "grace_late": 0, "grace_early": 0}
 STATUS_LABELS = {"normal": "正常", "late": "迟到", "early": "早退", "late_early": "迟到且早退",
                  "missing": "缺卡", "absent": "旷工", "leave": "请假", "trip": "出差/外出",
-                 "rest": "休息日", "holiday": "节假日", "pending": "未到打卡时间"}
+                 "rest": "休息日", "holiday": "节假日", "pending": "未到打卡时间",
+                 "inactive": "不在岗（入职前、考勤启用前或离岗后）"}
+LEAVING = ("retire", "leave")
 
 
 def local(dt_utc):
@@ -164,6 +172,37 @@ async def leave_days(staff_ids, start, end):
     return result or {}
 
 
+async def windows(staff_rows, configs=None):
+    """{staff_id: (first judged day or None, first day no longer judged or None)}."""
+    ids = [s.id for s in staff_rows]
+    moves = collections.defaultdict(list)
+    for t in await fetch_all(StaffTransfer.select(
+            StaffTransfer.staff, StaffTransfer.kind, StaffTransfer.from_unit, StaffTransfer.to_unit,
+            StaffTransfer.effective_date).where(StaffTransfer.staff.in_(ids or [0]))
+            .order_by(StaffTransfer.effective_date, StaffTransfer.id)):
+        moves[t.staff_id].append(t)
+    configs = configs if configs is not None else {}
+    out = {}
+    for s in staff_rows:
+        if s.unit_id not in configs:
+            configs[s.unit_id] = await rules.unit_config(s.unit_id)
+        starts = [x for x in (getattr(s, "hire_date", None), configs[s.unit_id].rule.get("start_date")) if x]
+        end = None
+        for t in moves[s.id]:
+            if t.kind == "transfer" and t.to_unit_id == s.unit_id and t.from_unit_id != s.unit_id:
+                starts.append(t.effective_date)   # joined this unit by a transfer
+            elif t.kind in LEAVING:
+                end = t.effective_date if end is None else min(end, t.effective_date)
+        out[s.id] = (max(starts) if starts else None, end)
+    return out
+
+
+def _inactive(info):
+    return {"day_kind": info.kind, "status": "inactive", "late_minutes": 0, "early_minutes": 0,
+            "late_count": 0, "early_count": 0, "missing_count": 0, "field_count": 0,
+            "leave_type": "", "leave_name": "", "leave_half": "", "worked_days": 0.0}
+
+
 async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=False):
     """Judge every (person, day) from start..end; past days are upserted into day_status.
     Returns {(staff_id, day): dict}. tolerant: a reader racing another reader to store the
@@ -183,12 +222,13 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=
     depts = {d.id: d for d in await fetch_all(Department.select(Department.id, Department.path).where(
         Department.id.in_(list({s.department_id for s in staff_rows if s.department_id}) or [0])))}
     calendars, configs, results, rows = {}, {}, {}, []
+    spans = await windows(staff_rows, configs)
     for s in staff_rows:
         if s.unit_id not in calendars:
             calendars[s.unit_id] = (await day_infos(start, end, unit_id=s.unit_id))[0]
-            configs[s.unit_id] = await rules.unit_config(s.unit_id)
         dept = depts.get(s.department_id)
         chain = list(reversed([int(x) for x in dept.path.strip("/").split("/") if x])) if dept else []
+        first, gone = spans[s.id]
         for info in calendars[s.unit_id]:
             if info.day > today:
                 break
@@ -198,8 +238,11 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=
             if info.day == today:
                 lt = local(now_utc)
                 until = lt.hour * 60 + lt.minute
-            r = judge(info, sched, sorted(m for m, _ in plist), leaves.get((s.id, info.day)),
-                      until=until, field_count=sum(1 for _, k in plist if k == "field"))
+            if (first and info.day < first) or (gone and info.day >= gone):
+                r = _inactive(info)
+            else:
+                r = judge(info, sched, sorted(m for m, _ in plist), leaves.get((s.id, info.day)),
+                          until=until, field_count=sum(1 for _, k in plist if k == "field"))
             r["punches"] = len(plist)
             results[(s.id, info.day)] = r
             if store and info.day < today:
@@ -265,7 +308,7 @@ def summarise(results, staff_ids):
                     "leave_days": {}, "trip_days": 0.0, "field_punches": 0} for sid in staff_ids}
     for (sid, _day), r in results.items():
         t = totals.get(sid)
-        if t is None or r["status"] == "pending":
+        if t is None or r["status"] in ("pending", "inactive"):
             continue
         if r["day_kind"] in ("workday", "makeup_workday"):
             t["workdays"] += 1
@@ -314,12 +357,19 @@ def _export_rows(people):
 
 # ---- the endpoints' services -----------------------------------------------------------------
 
-async def _staff_in_reach(actor, perm, department_id):
+async def _staff_in_reach(actor, perm, department_id, *, left_after=None):
+    """Active people in reach; with left_after, also those who left on or after that day (a
+    month's report keeps the people who worked in it)."""
     from services.access import get_department_in_reach
 
     reach = await actor.require_reach(perm)
+    present = Staff.status == "active"
+    if left_after is not None:
+        leavers = StaffTransfer.select(StaffTransfer.staff).where(
+            StaffTransfer.kind.in_(LEAVING), StaffTransfer.effective_date > left_after)
+        present = present | Staff.id.in_(leavers)
     q = (Staff.select(Staff, Department).join(Department, on=(Staff.department == Department.id))
-         .where(reach.staff_filter(Staff), Staff.status == "active",
+         .where(reach.staff_filter(Staff), present,
                 Staff.is_service_account == False))  # noqa: E712
     if department_id:
         dept = await get_department_in_reach(actor, perm, department_id)
@@ -349,31 +399,35 @@ async def board(*, actor, department_id, now):
     day = local_today(now)
     results = await compute_days(staff, day, day, now_utc=now, store=False)
     groups = {"in": [], "late": [], "missing": [], "leave": [], "pending": [], "rest": []}
+    total = 0
     for s in staff:
         r = results.get((s.id, day))
-        if r is None:
-            continue
+        if r is None or r["status"] == "inactive":
+            continue   # not on staff today (not hired yet, left, or before going live)
+        total += 1
         person = {"staff_id": s.id, "name": s.name, "employee_no": s.employee_no,
                   "department": s.department.name, "status": r["status"],
                   "late_minutes": r["late_minutes"], "punches": r["punches"],
-                  "leave_name": r["leave_name"], "leave_half": r["leave_half"]}
+                  "leave_name": r["leave_name"], "leave_half": r["leave_half"],
+                  "missing_count": r["missing_count"]}
         if r["status"] in ("leave", "trip"):
             groups["leave"].append(person)
         elif r["status"] in ("rest", "holiday"):
             groups["rest"].append(person)
-        elif r["status"] == "pending":
-            groups["pending"].append(person)
-        elif r["punches"] == 0 or r["missing_count"]:
-            groups["missing"].append(person)
+        elif r["punches"] == 0:
+            # Nobody is "missing" before the first check is due; after it, not in yet.
+            groups["pending" if r["status"] == "pending" else "missing"].append(person)
         else:
+            # Came in: on time or late, all day long. A departure punch not made yet (after
+            # hours) does not turn the person into 未到 (missing_count says so on the row).
             (groups["late"] if r["late_count"] else groups["in"]).append(person)
-    return {"date": day, "total": len(staff), "counts": {k: len(v) for k, v in groups.items()},
+    return {"date": day, "total": total, "counts": {k: len(v) for k, v in groups.items()},
             **groups}
 
 
 async def report(*, actor, month, department_id, now):
     start, end = month_range(month)
-    staff = await _staff_in_reach(actor, "attendance.report", department_id)
+    staff = await _staff_in_reach(actor, "attendance.report", department_id, left_after=start)
     results = await stored_or_computed(staff, start, end, now_utc=now)
     totals = summarise(results, [s.id for s in staff])
     rows, depts = [], {}

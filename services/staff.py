@@ -5,6 +5,7 @@ personal data is stored encrypted with a blind index and only ever leaves masked
 the audit log.
 """
 import datetime
+import functools
 
 import peewee as pw
 
@@ -12,7 +13,7 @@ from models.base import atomic, count, exists, fetch_all, utcnow
 from models.org import STAFF_STATUSES, Department, Position, Rank, Staff, StaffPost, StaffTransfer, Unit
 from server.crypto import mask_id_no, mask_phone, valid_id_no, valid_phone
 from server.errors import Conflict, Invalid, NotFound
-from services import audit, exports
+from services import audit, events, exports, scheduler
 from services.access import SCOPE_LABELS, get_department_in_reach, get_staff_in_reach, load_grants
 from services.people import lookups_for, staff_list_out, staff_out
 from services.roles import end_grants_left_behind
@@ -301,27 +302,82 @@ async def transfer_staff(*, env, actor, staff_id, department_id, effective_date,
     return {**await get_staff(env=env, actor=actor, staff_id=staff.id), "grants_ended": ended}
 
 
-async def retire_staff(*, env, actor, staff_id, effective_date, reason=""):
-    """Retire a person: status retired, posts ended, history kept, every session revoked."""
+async def retire_staff(*, env, actor, staff_id, effective_date, reason="", now=None):
+    """Retire a person: status retired, posts ended, history kept, every session revoked.
+
+    A future effective date is recorded now and applied on that day by the scheduler (source
+    `staff.retire`): until then the person works, signs in and is judged by attendance as usual;
+    attendance never judges days from the effective date on (services/attendance_stats)."""
     staff = await get_staff_in_reach(actor, "staff.manage", staff_id)
     if staff.status != "active":
         raise Conflict("该人员不在职", code="STAFF_NOT_ACTIVE")
     if staff.id == actor.id:
         raise Conflict("不能为本人办理退休", code="SELF_RETIRE")
+    today = _beijing_day(now or utcnow())
     async with atomic():
-        await Staff.update(status="retired", updated_at=utcnow()).where(Staff.id == staff.id).aexecute()
-        await StaffPost.update(active=False, end_date=effective_date).where(
-            StaffPost.staff == staff.id, StaffPost.active == True).aexecute()  # noqa: E712
+        if await exists(StaffTransfer.select().where(StaffTransfer.staff == staff.id,
+                                                     StaffTransfer.kind == "retire",
+                                                     StaffTransfer.effective_date > today)):
+            raise Conflict("已为该人员办理退休（待生效）", code="RETIRE_SCHEDULED")
         row = await StaffTransfer.acreate(
             staff=staff.id, from_unit=staff.unit_id, from_department=staff.department_id,
-            kind="retire", effective_date=effective_date, reason=reason or "", actor=actor.id)
-        await audit.record(actor=actor, action="staff.retire", target_type="staff",
-                           target_id=staff.id, before={"status": staff.status},
-                           after={"status": "retired", "effective_date": effective_date,
-                                  "reason": reason or "", "transfer_id": row.id},
-                           unit_id=staff.unit_id)
-    await revoke_all_sessions(env.redis, staff.id)
+            kind="retire", effective_date=effective_date, reason=reason or "", actor=actor.id,
+            created_at=now or utcnow())
+        scheduled = effective_date > today
+        if not scheduled:
+            await _apply_retirement(staff.id, effective_date)
+        await audit.record(actor=actor, action="staff.retire_scheduled" if scheduled else "staff.retire",
+                           target_type="staff", target_id=staff.id, before={"status": staff.status},
+                           after={"status": "active" if scheduled else "retired",
+                                  "effective_date": effective_date, "reason": reason or "",
+                                  "transfer_id": row.id}, unit_id=staff.unit_id)
+        await events.publish("staff.left", staff_id=staff.id, effective_date=effective_date)
+    if not scheduled:
+        await revoke_all_sessions(env.redis, staff.id)
     return await get_staff(env=env, actor=actor, staff_id=staff.id)
+
+
+def _beijing_day(now_utc):
+    import zoneinfo
+    return now_utc.replace(tzinfo=datetime.timezone.utc).astimezone(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+
+
+async def _apply_retirement(staff_id, effective_date):
+    await Staff.update(status="retired", updated_at=utcnow()).where(Staff.id == staff_id).aexecute()
+    await StaffPost.update(active=False, end_date=effective_date).where(
+        StaffPost.staff == staff_id, StaffPost.active == True).aexecute()  # noqa: E712
+
+
+async def due_retirements(ctx):
+    """Scheduler source: a retirement recorded ahead takes effect on its day (Beijing)."""
+    today = _beijing_day(ctx.now)
+    rows = await fetch_all(StaffTransfer.select(StaffTransfer.id, StaffTransfer.staff, StaffTransfer.effective_date,
+                                                StaffTransfer.created_at)
+                           .join(Staff, on=(StaffTransfer.staff == Staff.id))
+                           .where(StaffTransfer.kind == "retire", StaffTransfer.effective_date <= today,
+                                  StaffTransfer.effective_date > today - datetime.timedelta(days=366),
+                                  Staff.status == "active"))
+    # Only retirements recorded ahead of their day: one applied at once is never replayed (say,
+    # on someone re-employed later), and a job run once has its key recorded.
+    rows = [r for r in rows if _beijing_day(r.created_at) < r.effective_date]
+    return [scheduler.Occurrence(key=f"staff.retire:{r.id}", due_at=ctx.now,
+                                 run=functools.partial(_run_retirement, r.staff_id, r.effective_date, r.id))
+            for r in rows]
+
+
+async def _run_retirement(staff_id, effective_date, transfer_id, ctx):
+    staff = await Staff.aget_or_none(Staff.id == staff_id)
+    if staff is None or staff.status != "active":
+        return
+    await _apply_retirement(staff_id, effective_date)
+    await audit.record(actor=None, action="staff.retire", target_type="staff", target_id=staff_id,
+                       before={"status": "active"}, after={"status": "retired", "effective_date": effective_date,
+                                                           "transfer_id": transfer_id, "by": "scheduler"},
+                       unit_id=staff.unit_id)
+    await revoke_all_sessions(ctx.env.redis, staff_id)
+
+
+scheduler.register_source("staff.retire", due_retirements)
 
 
 async def add_post(*, env, actor, staff_id, department_id, kind="concurrent", start_date=None,

@@ -135,6 +135,7 @@ class BoardPerson(Out):
     punches: int
     leave_name: str | None
     leave_half: str | None
+    missing_count: int = Field(0, description="已到但尚未打的卡（如下班卡）次数")
 
 
 class BoardOut(Out):

@@ -186,6 +186,16 @@ def test_rule_form_saves_and_refuses_bad_values(server, api, org):
         r = c.post("/admin/attendance/settings/rules", {**good, **bad})
         assert r.status_code == 422, bad
     assert api.as_(org.a_hr_officer).get(f"/api/attendance/rules/{org.a.id}").data["makeup_deadline_days"] == 3
+    # issue 14: going live, 补请假 limit, the QR position check; empty clears the optional two
+    extra = {"start_date": "2026-11-16", "leave_backdate_days": "7", "qr_gps_max_m": "800"}
+    assert c.post("/admin/attendance/settings/rules", {**good, **extra}).status_code == 302
+    rule = api.as_(org.a_hr_officer).get(f"/api/attendance/rules/{org.a.id}").data
+    assert (rule["start_date"], rule["leave_backdate_days"], rule["qr_gps_max_m"]) == ("2026-11-16", 7, 800)
+    assert 'value="2026-11-16"' in c.get("/admin/attendance/settings/rules").text
+    assert c.post("/admin/attendance/settings/rules", {**good, "start_date": "2026-13-01"}).status_code == 422
+    assert c.post("/admin/attendance/settings/rules", {**good, "start_date": "", "leave_backdate_days": ""}).status_code == 302
+    rule = api.as_(org.a_hr_officer).get(f"/api/attendance/rules/{org.a.id}").data
+    assert (rule["start_date"], rule["leave_backdate_days"], rule["qr_gps_max_m"]) == (None, None, 800)
 
 
 # ---- QR, board, report, review ----------------------------------------------------------------

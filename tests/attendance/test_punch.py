@@ -51,7 +51,7 @@ def test_qr_current_previous_expired_forged_other_place(api, org):
     assert r.status == 201 and r.data["proofs"] == ["qr"], r
     # Two steps later: expired.
     r = punch(api.as_(org.office_2), "2026-11-02 08:21:00", north=5000, qr_token=token)
-    assert r.status == 422 and r.code == "PUNCH_OUTSIDE_REFUSED"
+    assert r.status == 422 and r.code == "PUNCH_QR_EXPIRED" and "重新扫" in r.error["message"]
     assert r.error["fields"]["proofs"]["qr"] == "expired"
     # Forged: right shape, wrong signature.
     pid, step, sig = token.split(".")
