@@ -12,6 +12,7 @@ import datetime
 from models.appraisal.cycles import (KINDS, PHASES, AppraisalCycle, CycleParticipant, CyclePhase,
                                      PhaseReopening)
 from models.appraisal.goals import GoalSet
+from models.appraisal.scoring import AppraisalResult
 from models.base import atomic, count, fetch_all, utcnow
 from models.org import Department, Rank, Staff, Unit
 from server.errors import Conflict, Forbidden, Invalid, NotFound
@@ -492,7 +493,13 @@ async def _launch(cycle, *, actor, today):
 
 
 async def close_cycle(*, actor, cycle_id, today):
+    """Close a cycle that produced no results (one abandoned, say). Once results exist, closing
+    is publication.close: it waits for the publication period, the review and appeal windows and
+    every pending request, so closing can never cut off a statutory right."""
     cycle, _ = await cycle_for_manage(actor, cycle_id)
+    if await AppraisalResult.aget_or_none(AppraisalResult.cycle == cycle.id) is not None:
+        raise Conflict("本考核已产生考核结果，请在“考核结果”中结束（公示期、复核与申诉期限届满且无未办结事项后）",
+                       code="APPRAISAL_USE_RESULTS_CLOSE")
     async with atomic():
         n = await AppraisalCycle.update(status="closed", closed_at=utcnow(),
                                         version=AppraisalCycle.version + 1, updated_at=utcnow()).where(

@@ -13,6 +13,9 @@ def test_close_locks_everything(server, api, f):
     close = f"/api/appraisal/cycles/{c.id}/results/close"
     r = hr.post(close, headers=at(day(PUBLISH_DAY, 3)))
     assert r.status == 409 and r.code == "APPRAISAL_PUBLICATION_NOT_ENDED"
+    # The cycle page's plain close cannot side-step it once results exist.
+    r = hr.post(f"/api/appraisal/cycles/{c.id}/close", headers=at(day(PUBLISH_DAY, 3)))
+    assert r.status == 409 and r.code == "APPRAISAL_USE_RESULTS_CLOSE", r
     result = rs.results(server, c)[org.office_1.id]
     me = client(api, org.office_1)
     rid = me.post(f"/api/appraisal/results/{result.id}/reviews", {"reason": "请求复核评分，理由见附件材料"},
