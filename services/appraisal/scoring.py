@@ -219,6 +219,8 @@ async def _writable(actor, sheet_id, today):
     if sheet.status == "recused":
         raise Conflict("该评分表已回避，由其他评分人评分", code="APPRAISAL_SHEET_RECUSED")
     cycle = await get_cycle(sheet.cycle_id)
+    if cycle.status == "closed":
+        raise Conflict("考核已结束，评分不能再更改", code="APPRAISAL_CYCLE_CLOSED")
     state = await phase_state(cycle, "scoring", today=today, staff_id=actor.id)
     if state != "open":
         if state == "not_started":

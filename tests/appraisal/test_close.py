@@ -50,6 +50,6 @@ def test_close_locks_everything(server, api, f):
     # scoring refuses too (the scoring module's own gate: the phase is closed with the cycle)
     sheet = rs.sheet(server, c, org.fin_1, org.fin_leader, None, "leader", 100, status="draft")
     r = client(api, org.fin_leader).put(f"/api/appraisal/sheets/{sheet.id}", {"version": 1, "entries": []}, headers=later)
-    assert r.status == 409
+    assert (r.status, r.code) == (409, "APPRAISAL_CYCLE_CLOSED"), r
     # the record and the result stay readable
     assert me.get(f"/api/appraisal/cycles/{c.id}/my-result", headers=later).data["status"] == "final"
