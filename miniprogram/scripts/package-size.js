@@ -17,6 +17,8 @@ const SUB_LIMIT = 2 * 1024 * 1024; // each subpackage ≤ 2 MB
 const TOTAL_LIMIT = 20 * 1024 * 1024; // all packages together ≤ 20 MB
 const PAGE_EXTS = ['.js', '.json', '.wxml', '.wxss'];
 const ASSET = /\.(png|jpe?g|gif|svg|webp)$/i;
+// Modules required inside try/catch that may be absent (config.js's local, uncommitted overrides).
+const OPTIONAL = new Set(['./config.local.js']);
 
 function exists(file) {
   try {
@@ -93,7 +95,7 @@ function collect(entries) {
       for (let m = re.exec(text); m; m = re.exec(text)) {
         const hit = resolveModule(m[1], file);
         if (hit) stack.push(hit);
-        else if (m[1].startsWith('.') || m[1].startsWith('/')) missing.push(`${rel(file)} → ${m[1]}`);
+        else if ((m[1].startsWith('.') || m[1].startsWith('/')) && !OPTIONAL.has(m[1])) missing.push(`${rel(file)} → ${m[1]}`);
       }
     } else if (ext === '.json') {
       let json = {};

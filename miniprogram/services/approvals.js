@@ -1,5 +1,5 @@
 // Approvals (审批): the boxes, detail with timeline, one-tap approve / reject, batch approve.
-const { get, post } = require('../utils/request');
+const { get, post, request } = require('../utils/request');
 const { formatTime } = require('../utils/format');
 
 const BOXES = [
@@ -16,8 +16,24 @@ const CONFLICT_TEXT = {
   APPROVAL_NOT_ASSIGNEE: '这一步已不需要您审批了，已为您刷新为最新状态。',
 };
 
+// The filter chips of the inbox: kind codes registered by services/*.py (register_kind).
+const KIND_FILTERS = [
+  { value: '', label: '全部' },
+  { value: 'leave', label: '请假' },
+  { value: 'overtime', label: '加班' },
+  { value: 'makeup_punch', label: '补卡' },
+  { value: 'appraisal_goals', label: '考核目标' },
+];
+
 function fetchBox(box, { page = 1, pageSize = 20 } = {}) {
   return get('/api/approvals', { box, page, page_size: pageSize });
+}
+
+// One page of a box with its total ({data, page, total}), optionally of one kind: load-more lists.
+function fetchBoxPage(box, { page = 1, pageSize = 20, kind = '', toast } = {}) {
+  const data = { box, page, page_size: pageSize };
+  if (kind) data.kind = kind;
+  return request({ url: '/api/approvals', method: 'GET', data, envelope: true, toast });
 }
 
 function fetchWaitingCount() {
@@ -36,6 +52,39 @@ function act(id, { action, comment = '', version }) {
     key: `approval-act-${id}`,
     quietCodes: QUIET_CODES,
   });
+}
+
+// 退回修改 → 重新提交 unchanged (make-up punches, overtime, ...): the engine's generic resubmit.
+// Leave is resubmitted with its changes by services/leave.resubmitLeave instead.
+function resubmit(id) {
+  return post(`/api/approvals/${id}/resubmit`, {}, { loading: '正在重新提交', key: `approval-resubmit-${id}` });
+}
+
+// The latest 退回 in the timeline: {who, comment, time} — what the applicant must change.
+function returnNote(inst) {
+  const events = (inst && inst.timeline) || [];
+  for (let i = events.length - 1; i >= 0; i -= 1) {
+    const e = events[i];
+    if (e.action === 'return') {
+      return { who: e.actor ? e.actor.name : '', comment: e.comment || '', time: formatTime(e.created_at) };
+    }
+  }
+  return null;
+}
+
+// 委托审批 (出差期间): delegations given and received; a new one covering today hands the waiting
+// approvals to the delegate at once; revoking hands them back.
+function fetchDelegations() {
+  return get('/api/approvals/delegations', undefined, { toast: false });
+}
+
+function createDelegation({ delegateId, start, end }) {
+  return post('/api/approvals/delegations', { delegate_id: delegateId, start, end },
+    { loading: '正在委托', key: 'delegation-create', quietCodes: ['VALIDATION_FAILED', 'DELEGATION_RANGE_INVALID', 'DELEGATION_SELF'] });
+}
+
+function revokeDelegation(id) {
+  return request({ url: `/api/approvals/delegations/${id}`, method: 'DELETE', loading: '正在撤销', key: `delegation-revoke-${id}` });
 }
 
 function batchApprove(ids, comment = '') {
@@ -82,6 +131,7 @@ function timelineView(inst) {
 }
 
 module.exports = {
-  BOXES, QUIET_CODES, fetchBox, fetchWaitingCount, fetchApproval, act, batchApprove, describeActError, STATUS_THEME,
+  BOXES, KIND_FILTERS, QUIET_CODES, fetchBox, fetchBoxPage, fetchWaitingCount, fetchApproval, act, resubmit, returnNote, batchApprove,
+  fetchDelegations, createDelegation, revokeDelegation, describeActError, STATUS_THEME,
   stepsView, currentStepIndex, timelineView,
 };

@@ -1,7 +1,7 @@
 // 考勤 attendance: today, punch (打卡), my month, 补卡 make-up requests, and the wx helpers they
 // need (location, Wi-Fi BSSID, entrance QR). One tap sends ONE punch request; the in-flight key
 // makes a second tap while it is pending share the first one (utils/request.js).
-const { get, post } = require('../utils/request');
+const { get, post, request } = require('../utils/request');
 
 const DEVICE_KEY = 'mj_device_id';
 const PUNCH_KEY = 'attendance-punch';
@@ -233,7 +233,63 @@ function makeupErrorText(err) {
   return err.message || '提交失败，请稍后重试';
 }
 
+// ---- map (the clock page and the fence page) -----------------------------------------------
+
+// The places' fences as <map> circles (the chosen one, if any, highlighted) and a marker per place.
+function fenceCircles(places, highlight) {
+  const circles = [];
+  (places || []).forEach((p) => (p.fences || []).forEach((f, i) => {
+    const on = highlight && highlight.placeId === p.id && highlight.index === i;
+    circles.push({
+      latitude: f.lat, longitude: f.lng, radius: f.radius,
+      color: on ? '#e37318DD' : '#0052d9AA', fillColor: on ? '#e3731833' : '#0052d922', strokeWidth: 2,
+    });
+  }));
+  return circles;
+}
+
+// A map scale (3–20) that shows about `meters` across a phone screen.
+function scaleFor(meters) {
+  const m = Math.max(100, meters || 300);
+  return Math.max(3, Math.min(18, Math.round(16 - Math.log2(m / 250))));
+}
+
+// What the clock page's <map> shows: centred on me (else the first fence), every fence as a
+// circle, a marker per place; null when there is nothing to show.
+function mapView(places, pos) {
+  const fences = [];
+  (places || []).forEach((p) => (p.fences || []).forEach((f) => fences.push({ place: p, f })));
+  if (!pos && !fences.length) return null;
+  const center = pos ? { lat: pos.lat, lng: pos.lng } : { lat: fences[0].f.lat, lng: fences[0].f.lng };
+  const near = pos ? nearestFence(places, pos) : null;
+  const span = near ? near.distance + near.radius : (fences.length ? fences[0].f.radius * 2 : 300);
+  return {
+    latitude: center.lat,
+    longitude: center.lng,
+    scale: scaleFor(span * 2),
+    circles: fenceCircles(places),
+    markers: fences.map(({ place, f }, i) => ({
+      id: i + 1, latitude: f.lat, longitude: f.lng, title: place.name, callout: { content: place.name, display: 'ALWAYS', fontSize: 14, padding: 6, borderRadius: 6 },
+    })),
+  };
+}
+
+// Places the caller manages (attendance.manage): the fence page.
+function fetchPlaces() {
+  return get('/api/attendance/places', {}, { toast: false });
+}
+
+// Replace a place's fences (PUT /api/attendance/places/{id}, the fields sent only).
+function saveFences(placeId, fences) {
+  return request({
+    url: `/api/attendance/places/${placeId}`, method: 'PUT',
+    data: { fences: fences.map((f) => ({ lat: Number(f.lat.toFixed(6)), lng: Number(f.lng.toFixed(6)), radius: Math.round(f.radius) })) },
+    loading: '正在保存', key: `place-fences-${placeId}`, quietCodes: ['VALIDATION_FAILED'],
+  });
+}
+
 module.exports = {
+  mapView, fenceCircles, scaleFor, fetchPlaces, saveFences,
   STATUS, LEGEND, FLAG_TEXT, PROOF_TEXT, QR_TEXT, PUNCH_KEY,
   deviceId, fetchToday, punch, fetchMonth, requestMakeup, fetchMakeups, requestDeviceChange,
   locate, connectedBssid, scanEntranceQr,

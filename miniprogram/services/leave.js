@@ -2,7 +2,7 @@
 // attachments. Every call goes through utils/request.js (token, toasts, double-submit guard).
 const config = require('../config');
 const session = require('../utils/session');
-const { get, post, ApiError } = require('../utils/request');
+const { get, post, request, ApiError } = require('../utils/request');
 
 const HALF_LABELS = { am: '上午', pm: '下午' };
 
@@ -34,9 +34,34 @@ function submitLeave({ type, start, startHalf, end, endHalf, reason }) {
   );
 }
 
+// 退回修改 → change and resubmit (POST /api/leave/requests/{id}/resubmit): days recounted,
+// balance and overlaps re-checked, the flow re-routed on the new length.
+function resubmitLeave(id, { type, start, startHalf, end, endHalf, reason }) {
+  return post(
+    `/api/leave/requests/${id}/resubmit`,
+    { type, start, start_half: startHalf, end, end_half: endHalf, reason },
+    { loading: '正在重新提交', key: `leave-resubmit-${id}` },
+  );
+}
+
 function fetchMyLeave({ page = 1, pageSize = 50 } = {}) {
   return get('/api/leave/requests', { mine: 1, page, page_size: pageSize });
 }
+
+// One page of my requests with its total ({data, page, total}), optionally of one status.
+function fetchMyLeavePage({ page = 1, pageSize = 20, status = '', toast } = {}) {
+  const data = { mine: 1, page, page_size: pageSize };
+  if (status) data.status = status;
+  return request({ url: '/api/leave/requests', method: 'GET', data, envelope: true, toast });
+}
+
+const STATUS_FILTERS = [
+  { value: '', label: '全部' },
+  { value: 'pending', label: '审批中' },
+  { value: 'returned', label: '已退回' },
+  { value: 'approved', label: '已通过' },
+  { value: 'rejected', label: '未通过' },
+];
 
 function fetchLeave(id) {
   return get(`/api/leave/requests/${id}`);
@@ -106,6 +131,9 @@ const STATUS_THEME = {
 };
 
 module.exports = {
+  resubmitLeave,
+  fetchMyLeavePage,
+  STATUS_FILTERS,
   HALF_LABELS,
   STATUS_THEME,
   fetchLeaveTypes,

@@ -2,8 +2,8 @@
 const { get, post } = require('../utils/request');
 const session = require('../utils/session');
 
-function fetchMe() {
-  return get('/api/me');
+function fetchMe(opts) {
+  return get('/api/me', undefined, opts);
 }
 
 async function unbindWechat() {
@@ -13,4 +13,9 @@ async function unbindWechat() {
   return data;
 }
 
-module.exports = { fetchMe, unbindWechat };
+// Colleagues of my unit by name (GET /api/me/colleagues): the delegate picker.
+function searchColleagues(q) {
+  return get('/api/me/colleagues', { q }, { toast: false });
+}
+
+module.exports = { fetchMe, unbindWechat, searchColleagues };

@@ -6,10 +6,10 @@ const { formatTime } = require('../utils/format');
 // The custom tab bar's pages: a notice about one of them switches tab instead of navigating.
 const TAB_PAGES = ['/pages/home/index', '/pages/attendance-clock/index', '/pages/approvals/index', '/pages/profile/index'];
 
-function fetchMessages({ page = 1, pageSize = 20, unread = false } = {}) {
+function fetchMessages({ page = 1, pageSize = 20, unread = false, toast } = {}) {
   const data = { page, page_size: pageSize };
   if (unread) data.unread = 1;
-  return request({ url: '/api/messages', data, method: 'GET', envelope: true });
+  return request({ url: '/api/messages', data, method: 'GET', envelope: true, toast });
 }
 
 function markRead(id) {

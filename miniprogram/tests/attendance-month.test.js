@@ -127,7 +127,7 @@ test('the subpackage page is declared in app.json with all its files', () => {
   const root = path.resolve(__dirname, '..');
   const app = JSON.parse(fs.readFileSync(path.join(root, 'app.json'), 'utf8'));
   const pkg = app.subPackages.find((p) => p.root === 'package-attendance');
-  expect(pkg.pages).toEqual(['pages/month/index']);
+  expect(pkg.pages).toEqual(['pages/month/index', 'pages/fence/index']);
   for (const ext of ['js', 'json', 'wxml', 'wxss']) expect(fs.existsSync(path.join(root, `${PAGE}.${ext}`))).toBe(true);
   expect(app.pages).toContain('pages/attendance-clock/index');
   expect(app.tabBar.list.map((t) => t.text)).toContain('打卡');

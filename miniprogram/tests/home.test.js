@@ -27,7 +27,7 @@ test('shows name, department, position and the cards', async () => {
 test('cards not yet filled by the backend show placeholders', async () => {
   backend.on('GET /api/home', ok({ me: home.me, cards: {} }));
   const page = await loadPage(PAGE);
-  expect(text(page)).toContain('今日考勤暂未开放');
+  expect(text(page)).toContain('今日考勤去打卡');
   expect(text(page)).toContain('待我审批0 项');
 });
 
@@ -65,4 +65,16 @@ test('scanning some other QR says so', async () => {
   await tap(page, '#scan-admin');
   expect(wx.navigateTo).not.toHaveBeenCalled();
   expect(toasts()).toEqual(['这不是明镜管理后台的登录二维码']);
+});
+
+test('扫码登录管理后台 shows only to people the console lets in (me.console)', async () => {
+  backend.on('GET /api/home', ok({ ...home, me: { ...home.me, console: false } }));
+  const page = await loadPage(PAGE);
+  expect(text(page)).toContain('张三');
+  expect(page.querySelector('#scan-admin')).toBeFalsy();
+  expect(text(page)).not.toContain('扫码登录管理后台');
+  backend.on('GET /api/home', ok(home));
+  await page.instance.load();
+  await require('./support').flush();
+  expect(page.querySelector('#scan-admin')).toBeTruthy();
 });

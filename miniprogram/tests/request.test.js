@@ -115,3 +115,62 @@ test('writes show a loading mask until the answer arrives', async () => {
   await p;
   expect(wx.hideLoading).toHaveBeenCalledTimes(1);
 });
+
+describe('poor network (issue 15)', () => {
+  test('every write carries its own Idempotency-Key; reads carry none', async () => {
+    backend.on('POST /api/x', ok({}));
+    backend.on('GET /api/y', ok({}));
+    await post('/api/x', { a: 1 });
+    await post('/api/x', { a: 2 });
+    await get('/api/y');
+    const [k1, k2] = backend.callsTo('POST /api/x').map((c) => c.header['Idempotency-Key']);
+    expect(k1).toMatch(/^[A-Za-z0-9._:-]{8,100}$/);
+    expect(k2).toMatch(/^[A-Za-z0-9._:-]{8,100}$/);
+    expect(k1).not.toBe(k2);
+    expect(backend.callsTo('GET /api/y')[0].header['Idempotency-Key']).toBeUndefined();
+  });
+
+  test('a write lost to the network asks 重试 and resends with the same key', async () => {
+    backend.on('POST /api/leave/requests', ['NETWORK_DOWN', ok({ id: 7 }, 201)]);
+    wx.showModal.mockImplementationOnce((opts) => opts.success({ confirm: true }));
+    const data = await post('/api/leave/requests', { type: 'annual' });
+    expect(data).toEqual({ id: 7 });
+    expect(wx.showModal).toHaveBeenCalledWith(expect.objectContaining({ title: '网络连接失败', confirmText: '重试' }));
+    const keys = backend.callsTo('POST /api/leave/requests').map((c) => c.header['Idempotency-Key']);
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toBe(keys[1]);
+    expect(wx.showToast).not.toHaveBeenCalled();
+  });
+
+  test('取消 after a lost write rejects quietly; a timeout says so', async () => {
+    backend.on('POST /api/x', 'NETWORK_DOWN');
+    const err = await post('/api/x', {}).catch((e) => e);
+    expect(err.code).toBe('NETWORK');
+    expect(err.cancelled).toBe(true);
+    expect(wx.showToast).not.toHaveBeenCalled();
+    expect(backend.callsTo('POST /api/x')).toHaveLength(1);
+
+    wx.request.mockImplementationOnce((opts) => { setTimeout(() => opts.fail({ errMsg: 'request:fail timeout' }), 0); });
+    const slow = await get('/api/slow').catch((e) => e);
+    expect(slow.timeout).toBe(true);
+    expect(toasts()).toEqual(['网络较慢，请求超时，请检查网络后重试']);
+  });
+
+  test('pages that show errors themselves (toast:false) get the error, no modal', async () => {
+    backend.on('POST /api/x', 'NETWORK_DOWN');
+    const err = await post('/api/x', {}, { toast: false }).catch((e) => e);
+    expect(err.code).toBe('NETWORK');
+    expect(wx.showModal).not.toHaveBeenCalled();
+  });
+});
+
+test('a page that retries a lost write itself (toast:false) sends the same key; a changed body or an answer starts afresh', async () => {
+  backend.on('POST /api/attendance/punch', ['NETWORK_DOWN', ok({ id: 1 }, 201), ok({ id: 2 }, 201)]);
+  const body = { lat: 1, lng: 2 };
+  await post('/api/attendance/punch', body, { toast: false }).catch(() => {});
+  await post('/api/attendance/punch', body, { toast: false });
+  await post('/api/attendance/punch', body, { toast: false });
+  const keys = backend.callsTo('POST /api/attendance/punch').map((c) => c.header['Idempotency-Key']);
+  expect(keys[0]).toBe(keys[1]);
+  expect(keys[2]).not.toBe(keys[1]);
+});

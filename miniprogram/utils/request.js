@@ -1,5 +1,8 @@
 // The one wrapper around wx.request: base URL, bearer token, one re-login on 401,
 // the backend's error envelope as a Chinese toast, loading state and an in-flight guard.
+// Writes carry an Idempotency-Key (one per submit, reused by its retries: the server replays the
+// first answer instead of running the submit twice); a write lost to a timeout or a dropped
+// network asks "重试" and resends with the same key.
 const config = require('../config');
 const session = require('./session');
 const { wxLogin } = require('./wechat');
@@ -17,6 +20,8 @@ class ApiError extends Error {
 }
 
 const inFlight = new Map();
+// Writes whose answer never arrived: signature → the Idempotency-Key to send again.
+const unsettled = new Map();
 let loadingCount = 0;
 let reloginPromise = null;
 
@@ -31,18 +36,36 @@ function hideLoading() {
   if (loadingCount === 0) wx.hideLoading();
 }
 
-function send({ url, method, data, token }) {
+let keySeq = 0;
+
+// A fresh Idempotency-Key: 8–100 characters of [A-Za-z0-9._:-] (handlers/base.py).
+function newIdempotencyKey() {
+  keySeq += 1;
+  const rand = Math.random().toString(36).slice(2, 10);
+  return `mp-${Date.now().toString(36)}-${keySeq.toString(36)}-${rand}`;
+}
+
+const TIMEOUT_MESSAGE = '网络较慢，请求超时，请检查网络后重试';
+const NETWORK_MESSAGE = '网络连接失败，请检查网络后重试';
+
+function send({ url, method, data, token, idempotencyKey, timeout }) {
   const header = { 'Content-Type': 'application/json' };
   if (token) header.Authorization = `Bearer ${token}`;
+  if (idempotencyKey) header['Idempotency-Key'] = idempotencyKey;
   return new Promise((resolve, reject) => {
     wx.request({
       url: `${config.baseUrl}${url}`,
       method,
       data,
       header,
-      timeout: config.timeout,
+      timeout: timeout || config.timeout,
       success: (res) => resolve(res),
-      fail: () => reject(new ApiError({ code: 'NETWORK', message: '网络连接失败，请检查网络后重试' })),
+      fail: (res) => {
+        const timedOut = /timeout|超时/i.test((res && res.errMsg) || '');
+        const error = new ApiError({ code: 'NETWORK', message: timedOut ? TIMEOUT_MESSAGE : NETWORK_MESSAGE });
+        error.timeout = timedOut;
+        reject(error);
+      },
     });
   });
 }
@@ -113,8 +136,10 @@ async function perform(opts) {
 }
 
 /**
- * request({url, method, data, auth, loading, toast, quietCodes, key})
+ * request({url, method, data, auth, loading, toast, quietCodes, key, idempotencyKey, retry})
  * - auth: send the bearer token and re-login once on 401 (default true)
+ * - idempotencyKey: writes (not GET) get a fresh one per call unless given; false sends none
+ * - retry: writes lost to the network ask "重试" (same key) unless false or toast is false
  * - loading: true or a title to show wx.showLoading (default: on for writes)
  * - toast: false to never toast; quietCodes: error codes the page shows itself
  * - key: in-flight key; an identical request while one is pending gets the same promise
@@ -127,17 +152,37 @@ function request(options) {
 
   const loading = opts.loading === undefined ? method !== 'GET' : opts.loading;
   if (loading) showLoading(typeof loading === 'string' ? loading : '请稍候');
+  // The same write sent again after its answer was lost (the page's own 重试 included) reuses its key.
+  const signature = `${method} ${opts.url} ${JSON.stringify(opts.data || {})}`;
+  if (method !== 'GET' && opts.idempotencyKey === undefined) opts.idempotencyKey = unsettled.get(signature) || newIdempotencyKey();
+  if (opts.idempotencyKey === false) delete opts.idempotencyKey;
+  const mayRetry = method !== 'GET' && opts.retry !== false && opts.toast !== false;
 
-  const promise = perform(opts)
+  const attempt = () => perform(opts).catch(async (err) => {
+    if (!(mayRetry && err instanceof ApiError && err.code === 'NETWORK')) throw err;
+    if (loading) hideLoading();
+    const again = await askRetry(err);
+    if (loading) showLoading(typeof loading === 'string' ? loading : '请稍候');
+    if (!again) {
+      err.cancelled = true;
+      throw err;
+    }
+    return attempt();
+  });
+
+  const promise = attempt()
     .then(
       (data) => {
         if (loading) hideLoading();
+        unsettled.delete(signature);
         return data;
       },
       (err) => {
         if (loading) hideLoading();
         const error = err instanceof ApiError ? err : new ApiError({ message: '请求失败，请稍后重试' });
-        const quiet = opts.toast === false || (opts.quietCodes || []).includes(error.code);
+        if (opts.idempotencyKey && error.code === 'NETWORK') unsettled.set(signature, opts.idempotencyKey);
+        else unsettled.delete(signature);
+        const quiet = opts.toast === false || error.cancelled || (opts.quietCodes || []).includes(error.code);
         if (!quiet) wx.showToast({ title: error.message, icon: 'none', duration: 2500 });
         throw error;
       },
@@ -147,6 +192,21 @@ function request(options) {
     });
   inFlight.set(key, promise);
   return promise;
+}
+
+// "提交没有送达" → 重试 (resolves true) or 取消. The retry reuses the Idempotency-Key, so a submit
+// that did reach the server is answered from its first result, never run twice.
+function askRetry(err) {
+  return new Promise((resolve) => {
+    wx.showModal({
+      title: err.timeout ? '请求超时' : '网络连接失败',
+      content: `${err.message}。重试不会重复提交。`,
+      confirmText: '重试',
+      cancelText: '取消',
+      success: (res) => resolve(!!(res && res.confirm)),
+      fail: () => resolve(false),
+    });
+  });
 }
 
 const get = (url, data, opts = {}) => request({ ...opts, url, data, method: 'GET' });
@@ -159,8 +219,9 @@ function isPending(key) {
 // For tests: forget in-flight requests and loading state.
 function resetForTests() {
   inFlight.clear();
+  unsettled.clear();
   loadingCount = 0;
   reloginPromise = null;
 }
 
-module.exports = { request, get, post, relogin, isPending, ApiError, resetForTests };
+module.exports = { request, get, post, relogin, isPending, ApiError, resetForTests, newIdempotencyKey };

@@ -1,8 +1,12 @@
 // 请假申请: type (with remaining balance), date range with half days, the server's live day quote
 // (calendar warnings included), reason, an optional attachment uploaded after the request exists.
+// With ?resubmit=<id> it is the 退回修改 screen: the returned request filled in, the approver's
+// return comment on top, and 重新提交 sends the changes (POST /api/leave/requests/{id}/resubmit).
 const leave = require('../../services/leave');
 const { toast } = require('../../utils/wechat');
 const { requestSubscriptions } = require('../../services/messages');
+const approvals = require('../../services/approvals');
+const { textSize } = require('../../utils/text-size');
 
 const HALF_OPTIONS = [{ value: 'am', label: '上午' }, { value: 'pm', label: '下午' }];
 
@@ -13,6 +17,7 @@ function today() {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     loading: true,
     typeOptions: [],
@@ -25,12 +30,31 @@ Component({
     quoteError: '',
     attachment: null, // {path, size}
     submitting: false,
+    resubmitId: null, // 退回修改: the returned request being changed
+    returnNote: null, // {who, comment, time} of the return
   },
 
   methods: {
-    onLoad() {
+    onLoad(query = {}) {
       this.quoteSeq = 0;
+      const resubmitId = Number(query.resubmit) || null;
+      if (resubmitId) {
+        this.setData({ resubmitId });
+        if (wx.setNavigationBarTitle) wx.setNavigationBarTitle({ title: '修改后重新提交' });
+      }
       this.load();
+    },
+
+    // 退回修改: fill the form with the returned request and show why it came back.
+    async loadReturned() {
+      const req = await leave.fetchLeave(this.data.resubmitId);
+      const inst = req.instance_id ? await approvals.fetchApproval(req.instance_id) : null;
+      this.setData({
+        form: { type: req.type, start: req.start, startHalf: req.start_half, end: req.end, endHalf: req.end_half, reason: req.reason || '' },
+        returnNote: approvals.returnNote(inst),
+        notReturned: req.status !== 'returned',
+      });
+      this.requote();
     },
 
     async load() {
@@ -48,6 +72,7 @@ Component({
           return { value: t.code, label };
         });
         this.setData({ typeOptions, types: map });
+        if (this.data.resubmitId) await this.loadReturned();
       } catch (e) {
         // the request layer showed the message
       } finally {
@@ -116,7 +141,8 @@ Component({
     },
 
     async onSubmit() {
-      if (this.data.submitting) return;
+      // `submitted`: a tap after success (while the redirect runs) never sends it again
+      if (this.data.submitting || this.submitted) return;
       const { form, quote, attachment } = this.data;
       if (!form.type) { toast('请选择假期类型'); return; }
       if (!form.start || !form.end) { toast('请选择请假日期'); return; }
@@ -124,7 +150,11 @@ Component({
       if (quote && quote.attachment_required && !attachment) { toast('该假期需要上传证明材料'); return; }
       this.setData({ submitting: true });
       try {
-        const created = await leave.submitLeave({ ...form, reason: form.reason.trim() });
+        const { resubmitId } = this.data;
+        const created = resubmitId
+          ? await leave.resubmitLeave(resubmitId, { ...form, reason: form.reason.trim() })
+          : await leave.submitLeave({ ...form, reason: form.reason.trim() });
+        this.submitted = true;
         // A natural moment to ask for the result by WeChat (still inside the tap).
         await requestSubscriptions('leave_submitted');
         if (attachment) {

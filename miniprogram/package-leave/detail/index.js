@@ -1,9 +1,11 @@
 // 请假详情: the request, its approval steps (t-steps) and timeline; withdraw while pending,
-// report back (销假) once approved and not yet over.
+// report back (销假) once approved and not yet over; when returned (退回修改), the return comment
+// and 修改后重新提交 (the apply page in resubmit mode).
 const leave = require('../../services/leave');
 const approvals = require('../../services/approvals');
 const { withLoading } = require('../../utils/page');
 const { toast } = require('../../utils/wechat');
+const { textSize } = require('../../utils/text-size');
 
 function todayStr() {
   const d = new Date();
@@ -12,6 +14,7 @@ function todayStr() {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     id: null,
     loading: true,
@@ -27,6 +30,7 @@ Component({
     halfOptions: [{ value: 'am', label: '上午' }, { value: 'pm', label: '下午' }],
     pickerVisible: false,
     acting: false,
+    returnNote: null, // {who, comment, time} when the request was returned to me
   },
 
   methods: {
@@ -51,6 +55,7 @@ Component({
           current: inst ? approvals.currentStepIndex(inst) : 0,
           timeline: inst ? approvals.timelineView(inst) : [],
           canReportBack: req.status === 'approved' && !req.reported_back_at && todayStr() <= req.end,
+          returnNote: req.status === 'returned' ? (approvals.returnNote(inst) || { who: '', comment: '', time: '' }) : null,
         });
       }, { quiet: true });
     },
@@ -70,6 +75,10 @@ Component({
         this.setData({ acting: false });
         await this.load();
       }
+    },
+
+    onResubmit() {
+      wx.navigateTo({ url: `/package-leave/apply/index?resubmit=${this.data.id}` });
     },
 
     onOpenReportBack() {

@@ -1,6 +1,10 @@
-// 我的申请: my leave requests (status, days) with shortcuts to apply for leave or overtime.
+// 我的申请: my leave requests (status, days) with shortcuts to apply for leave or overtime; 20 at a
+// time, the next page on scrolling to the bottom, chips filter by status (已退回 → 修改后重新提交).
 const leave = require('../../services/leave');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
+const { textSize } = require('../../utils/text-size');
+
+const PAGE_SIZE = 20;
 
 function decorate(r) {
   return {
@@ -12,7 +16,11 @@ function decorate(r) {
 }
 
 Component({
-  data: { loading: true, rows: [], errorText: '' },
+  behaviors: [textSize],
+  data: {
+    loading: true, rows: [], errorText: '', statuses: leave.STATUS_FILTERS, status: '',
+    page: 1, total: 0, more: false, loadingMore: false, moreError: '',
+  },
 
   methods: {
     onLoad() {},
@@ -26,10 +34,39 @@ Component({
     },
 
     load() {
+      this.seq = (this.seq || 0) + 1;
+      const seq = this.seq;
       return withLoading(this, async () => {
-        const rows = await leave.fetchMyLeave();
-        this.setData({ rows: (rows || []).map(decorate), errorText: '' });
+        const body = await leave.fetchMyLeavePage({ page: 1, pageSize: PAGE_SIZE, status: this.data.status });
+        if (seq !== this.seq) return;
+        const rows = (body && body.data) || [];
+        this.setData({ rows: rows.map(decorate), page: 1, total: body.total || 0, more: rows.length < (body.total || 0), moreError: '', errorText: '' });
       });
+    },
+
+    async onReachBottom() {
+      if (!this.data.more || this.data.loadingMore || this.data.loading) return;
+      const seq = this.seq;
+      const page = this.data.page + 1;
+      this.setData({ loadingMore: true, moreError: '' });
+      try {
+        const body = await leave.fetchMyLeavePage({ page, pageSize: PAGE_SIZE, status: this.data.status, toast: false });
+        if (seq !== this.seq) return;
+        const known = new Set(this.data.rows.map((r) => r.id));
+        const rows = this.data.rows.concat(((body && body.data) || []).filter((r) => !known.has(r.id)).map(decorate));
+        this.setData({ rows, page, total: body.total || 0, more: rows.length < (body.total || 0) });
+      } catch (err) {
+        this.setData({ moreError: err.message || '加载失败' });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+
+    onStatusChange(e) {
+      const status = e.currentTarget.dataset.status || '';
+      if (status === this.data.status) return;
+      this.setData({ status, rows: [] });
+      this.load();
     },
 
     onOpen(e) {

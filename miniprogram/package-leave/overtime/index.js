@@ -1,8 +1,10 @@
 // 加班申请: date, hours (half-hour steps), reason. Approved hours become 调休 balance.
 const leave = require('../../services/leave');
 const { toast } = require('../../utils/wechat');
+const { textSize } = require('../../utils/text-size');
 
 Component({
+  behaviors: [textSize],
   data: {
     form: { date: '', hours: 2, reason: '' },
     pickerVisible: false,

@@ -2,6 +2,7 @@
 // person confirms or cancels that browser session.
 const auth = require('../../services/auth');
 const { formatTime } = require('../../utils/format');
+const { textSize } = require('../../utils/text-size');
 
 const RESULTS = {
   done: { icon: 'check-circle-filled', color: '#2ba471', title: '已确认登录', text: '请回到电脑上继续操作。' },
@@ -10,6 +11,7 @@ const RESULTS = {
 };
 
 Component({
+  behaviors: [textSize],
   data: {
     state: 'loading', // loading | ready | done | cancelled | error
     sid: '',

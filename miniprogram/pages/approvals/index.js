@@ -1,10 +1,14 @@
 // 审批: 待我审批 / 我已审批 / 抄送我. Approve in one tap, reject with a reason, batch approve in
-// checkbox mode. When someone else got there first (409) the page says so and refreshes.
+// checkbox mode. When someone else got there first (409) the page says so and refreshes. Lists load
+// 20 at a time and the next page on scrolling to the bottom; chips filter by kind (请假, 加班 ...).
 const { syncTabBar } = require('../../utils/tab-bar');
 const approvals = require('../../services/approvals');
 const { formatTime } = require('../../utils/format');
 const { toast } = require('../../utils/wechat');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
+const { textSize } = require('../../utils/text-size');
+
+const PAGE_SIZE = 20;
 
 function decorate(i) {
   return {
@@ -16,12 +20,19 @@ function decorate(i) {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     boxes: approvals.BOXES,
+    kinds: approvals.KIND_FILTERS,
     box: 'waiting',
+    kind: '',
     loading: true,
     rows: [],
     total: 0,
+    page: 1,
+    more: false,
+    loadingMore: false,
+    moreError: '',
     notice: '',
     batchMode: false,
     selected: [],
@@ -46,20 +57,60 @@ Component({
     },
 
     // A failure is shown by the request layer.
+    // The first page again (after a tab, a filter, an action); a late answer for an older
+    // box or filter is dropped.
     load() {
+      this.seq = (this.seq || 0) + 1;
+      const seq = this.seq;
       return withLoading(this, async () => {
-        const rows = await approvals.fetchBox(this.data.box);
-        const ids = (rows || []).map((r) => r.id);
+        const body = await approvals.fetchBoxPage(this.data.box, { page: 1, pageSize: PAGE_SIZE, kind: this.data.kind });
+        if (seq !== this.seq) return;
+        const rows = (body && body.data) || [];
+        const ids = rows.map((r) => r.id);
         this.setData({
-          rows: (rows || []).map(decorate),
+          rows: rows.map(decorate),
+          total: body.total || rows.length,
+          page: 1,
+          more: rows.length < (body.total || 0),
+          moreError: '',
           selected: this.data.selected.filter((id) => ids.includes(id)),
         });
       }, { quiet: true });
     },
 
+    // Scrolled to the bottom: the next page, one request at a time; a failure offers 重试.
+    async onReachBottom() {
+      if (!this.data.more || this.data.loadingMore || this.data.loading) return;
+      const seq = this.seq;
+      const page = this.data.page + 1;
+      this.setData({ loadingMore: true, moreError: '' });
+      try {
+        const body = await approvals.fetchBoxPage(this.data.box, { page, pageSize: PAGE_SIZE, kind: this.data.kind, toast: false });
+        if (seq !== this.seq) return;
+        const known = new Set(this.data.rows.map((r) => r.id));
+        const rows = this.data.rows.concat(((body && body.data) || []).filter((r) => !known.has(r.id)).map(decorate));
+        this.setData({ rows, page, total: body.total || rows.length, more: rows.length < (body.total || 0) });
+      } catch (err) {
+        this.setData({ moreError: err.message || '加载失败' });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+
     onTabChange(e) {
       this.setData({ box: e.detail.value, rows: [], notice: '', batchMode: false, selected: [] });
       this.load();
+    },
+
+    onKindChange(e) {
+      const kind = e.currentTarget.dataset.kind || '';
+      if (kind === this.data.kind) return;
+      this.setData({ kind, rows: [], notice: '', selected: [] });
+      this.load();
+    },
+
+    onOpenDelegation() {
+      wx.navigateTo({ url: '/package-profile/delegation/index' });
     },
 
     onOpen(e) {

@@ -3,8 +3,12 @@
 // SERVER's time. Outside the fence the server asks for a reason (外勤); flagged punches say so.
 // A failed or timed-out request leaves a retry button that re-sends the same punch once per tap;
 // if the first one did reach the server, it answers with that punch (repeat) and we show it.
+// A <map> shows the fences as circles and my position; an attendance officer (attendance.manage)
+// gets 调整考勤范围, the fence page where a place's fence is set from where they stand.
 const att = require('../../services/attendance');
 const { syncTabBar } = require('../../utils/tab-bar');
+const { textSize } = require('../../utils/text-size');
+const { fetchMe } = require('../../services/me');
 
 const PROOF_CHOICES = [
   { value: 'geofence', label: '定位', icon: 'location' },
@@ -34,6 +38,7 @@ function punchRow(p) {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     loading: true,
     loadError: '',
@@ -61,6 +66,8 @@ Component({
     deviceOpen: false,
     deviceReason: '',
     deviceText: '',
+    map: null,            // {latitude, longitude, scale, circles, markers} for <map>
+    canManageFences: false,
   },
 
   lifetimes: {
@@ -149,8 +156,10 @@ Component({
           statusText: status.status === 'late' ? `迟到 ${status.late_minutes} 分钟` : (label || ''),
           punches: (today.punches || []).map(punchRow),
           proofChoices: PROOF_CHOICES.filter((c) => proofs.has(c.value)),
+          map: att.mapView(places, this.data.position),
         });
         this.tick();
+        this.loadPermissions();
       } catch (err) {
         this.setData({ loadError: err.message || '加载失败' });
       } finally {
@@ -175,11 +184,27 @@ Component({
     },
 
     showPosition(pos) {
-      const near = att.nearestFence(this.today ? this.today.places : [], pos);
+      const places = this.today ? this.today.places : [];
+      const near = att.nearestFence(places, pos);
       this.setData({
         position: pos,
         fence: near ? { placeName: near.place.name, distance: near.distance, inside: near.inside } : null,
+        map: att.mapView(places, pos),
       });
+    },
+
+    // 调整考勤范围 only for attendance officers (attendance.manage in /api/me); quiet when it fails.
+    async loadPermissions() {
+      try {
+        const me = await fetchMe({ toast: false });
+        this.setData({ canManageFences: ((me && me.permissions) || []).includes('attendance.manage') });
+      } catch (err) {
+        this.setData({ canManageFences: false });
+      }
+    },
+
+    onOpenFences() {
+      wx.navigateTo({ url: '/package-attendance/pages/fence/index' });
     },
 
     onOpenSetting() {

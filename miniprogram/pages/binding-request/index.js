@@ -3,6 +3,7 @@ const session = require('../../utils/session');
 const { formatTime, isPast } = require('../../utils/format');
 const binding = require('../../services/binding');
 const auth = require('../../services/auth');
+const { textSize } = require('../../utils/text-size');
 
 const POLL_SECONDS = 15;
 
@@ -25,6 +26,7 @@ function present(item, highlightId) {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     loading: true,
     noTicket: false,

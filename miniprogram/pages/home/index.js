@@ -8,6 +8,7 @@ const { clockText } = require('../../services/attendance');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { fetchMyCycles } = require('../../services/appraisal');
 const { fetchMySheets, fetchMyResult } = require('../../services/appraisal-scoring');
+const { textSize } = require('../../utils/text-size');
 
 const GOAL_SET_LABELS = { draft: '目标未提交', submitted: '目标审核中', returned: '目标被退回', confirmed: '目标已确认' };
 
@@ -63,6 +64,7 @@ function attendanceText(card) {
 const EMPTY_CARDS = { attendance: {}, approvals: {}, goals: {}, messages: {} };
 
 Component({
+  behaviors: [textSize],
   data: {
     loading: true,
     me: null,

@@ -5,10 +5,12 @@ const session = require('../../utils/session');
 const { scanCode, toast } = require('../../utils/wechat');
 const auth = require('../../services/auth');
 const binding = require('../../services/binding');
+const { textSize } = require('../../utils/text-size');
 
 const HOME = '/pages/home/index';
 
 Component({
+  behaviors: [textSize],
   data: {
     state: 'loading', // loading | unbound | conflict | failed | signedOut
     errorText: '',

@@ -3,11 +3,13 @@
 const messages = require('../../services/messages');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { setUnreadBadge } = require('../../utils/tab-bar');
+const { textSize } = require('../../utils/text-size');
 
 const PAGE_SIZE = 20;
 
 Component({
-  data: { loading: true, items: [], unread: 0, page: 1, more: false, errorText: '' },
+  behaviors: [textSize],
+  data: { loading: true, items: [], unread: 0, page: 1, more: false, errorText: '', onlyUnread: false, loadingMore: false, moreError: '' },
 
   methods: {
     onLoad() {
@@ -20,8 +22,10 @@ Component({
 
     load() {
       return withLoading(this, async () => {
-        const body = await messages.fetchMessages({ page: 1, pageSize: PAGE_SIZE });
-        this.show(body, 1, []);
+        this.seq = (this.seq || 0) + 1;
+        const seq = this.seq;
+        const body = await messages.fetchMessages({ page: 1, pageSize: PAGE_SIZE, unread: this.data.onlyUnread });
+        if (seq === this.seq) this.show(body, 1, []);
       });
     },
 
@@ -32,10 +36,34 @@ Component({
       setUnreadBadge(unread);
     },
 
+    // 加载更多 or scrolling to the bottom: the next page, one request at a time; 重试 after a failure.
     async onMore() {
+      if (!this.data.more || this.data.loadingMore) return;
+      const seq = this.seq;
       const page = this.data.page + 1;
-      const body = await messages.fetchMessages({ page, pageSize: PAGE_SIZE });
-      this.show(body, page, this.data.items);
+      this.setData({ loadingMore: true, moreError: '' });
+      try {
+        const body = await messages.fetchMessages({ page, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, toast: false });
+        if (seq !== this.seq) return;
+        const known = new Set(this.data.items.map((m) => m.id));
+        this.show({ ...body, data: (body.data || []).filter((m) => !known.has(m.id)) }, page, this.data.items);
+      } catch (err) {
+        this.setData({ moreError: err.message || '加载失败' });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
+    },
+
+    onReachBottom() {
+      return this.onMore();
+    },
+
+    // 只看未读 / 全部
+    onFilter(e) {
+      const onlyUnread = e.currentTarget.dataset.unread === '1';
+      if (onlyUnread === this.data.onlyUnread) return;
+      this.setData({ onlyUnread, items: [] });
+      this.load();
     },
 
     async onOpen(e) {

@@ -4,11 +4,13 @@ const { logout } = require('../../services/auth');
 const { syncTabBar } = require('../../utils/tab-bar');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const messages = require('../../services/messages');
+const { textSize, setLargeText } = require('../../utils/text-size');
 
 const LOGIN = '/pages/login/index';
 const POST_KIND = { main: '主职', concurrent: '兼职', acting: '代理', secondment: '借调' };
 
 Component({
+  behaviors: [textSize],
   data: {
     loading: true,
     me: null,
@@ -62,6 +64,19 @@ Component({
 
     onOpenMessages() {
       wx.navigateTo({ url: '/pages/messages/index' });
+    },
+
+    // 委托审批 (出差期间) lives in the profile subpackage.
+    onOpenDelegation() {
+      const id = this.data.me ? this.data.me.id : '';
+      wx.navigateTo({ url: `/package-profile/delegation/index${id ? `?me=${id}` : ''}` });
+    },
+
+    // 大字模式: kept on this phone; every page follows it when shown (utils/text-size.js).
+    onToggleLargeText(e) {
+      const on = Boolean(e.detail.value);
+      setLargeText(on);
+      this.setData({ largeText: on });
     },
 
     // 亲属关系 (recusal in appraisal scoring) lives in the appraisal subpackage.

@@ -15,6 +15,7 @@ const me = {
   ],
   roles: [{ code: 'staff', name: '普通人员', scope: 'self' }, { code: 'dept_leader', name: '部门负责人', scope: 'department' }],
   permissions: ['home.view'],
+  console: true, // may sign in to the admin console by scanning (GET /api/me console)
 };
 
 const bound = (token = 'tok-new') => ({ status: 'bound', token, expires_at: '2026-12-01T08:00:00+08:00', me });

@@ -2,6 +2,7 @@
 // details and, for a working day that is not in order, a 补卡 (make-up) request form. The
 // backend checks the monthly limit and the deadline; their errors are shown in plain words.
 const att = require('../../../services/attendance');
+const { textSize } = require('../../../utils/text-size');
 
 const WEEK = ['一', '二', '三', '四', '五', '六', '日'];
 const FIXABLE = ['late', 'early', 'late_early', 'missing', 'absent'];
@@ -66,6 +67,7 @@ function totalsText(t) {
 }
 
 Component({
+  behaviors: [textSize],
   data: {
     month: '',
     monthText: '',

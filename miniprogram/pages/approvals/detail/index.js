@@ -1,13 +1,17 @@
 // 审批详情: what is asked (leave: type, dates, days, reason, warnings), the applicant's remaining
 // balance and overlapping absences in the department (sent by the server with the subject), the steps and
-// the timeline; approve / reject / return with a comment.
+// the timeline; approve / reject / return with a comment. The applicant of a returned request (退回修改)
+// sees the return comment and resubmits: leave on the apply page with its changes, other kinds
+// (补卡, 加班 ...) as they are through the engine's resubmit.
 const approvals = require('../../../services/approvals');
 const leave = require('../../../services/leave');
 const { toast } = require('../../../utils/wechat');
+const { textSize } = require('../../../utils/text-size');
 
 const GOAL_KINDS = ['appraisal_goals', 'appraisal_goal_change'];
 
 Component({
+  behaviors: [textSize],
   data: {
     id: null,
     inst: null,
@@ -21,6 +25,7 @@ Component({
     goalSetId: null, // appraisal goals (appraisal_goals / appraisal_goal_change): the goal set to review item by item
     notice: '',
     acting: false,
+    returnNote: null, // the applicant's view of a returned request: {who, comment, time}
   },
 
   methods: {
@@ -44,6 +49,7 @@ Component({
           current: approvals.currentStepIndex(inst),
           timeline: approvals.timelineView(inst),
           goalSetId: GOAL_KINDS.includes(inst.kind) && subject && subject.goal_set_id ? subject.goal_set_id : null,
+          returnNote: inst.can && inst.can.resubmit ? (approvals.returnNote(inst) || { who: '', comment: '', time: '' }) : null,
         });
         if (inst.kind === 'leave' && subject) this.loadContext(inst, subject);
       } catch (err) {
@@ -67,6 +73,53 @@ Component({
     // Goals are reviewed item by item (a comment per item) on the appraisal subpackage's page.
     onOpenGoalReview() {
       wx.navigateTo({ url: `/package-appraisal/review-detail/index?goal_set_id=${this.data.goalSetId}` });
+    },
+
+    // 退回修改: leave is changed on its apply page; other kinds go back unchanged after a confirm.
+    onResubmit() {
+      const { inst, acting } = this.data;
+      if (!inst || acting) return;
+      if (inst.kind === 'leave' && inst.subject_id) {
+        wx.navigateTo({ url: `/package-leave/apply/index?resubmit=${inst.subject_id}` });
+        return;
+      }
+      wx.showModal({
+        title: '重新提交',
+        content: `将按原内容重新提交这条${inst.kind_title}，审批从第一步重新开始。如需改动内容，请撤回后重新申请。`,
+        confirmText: '重新提交',
+        success: (res) => { if (res && res.confirm) this.doResubmit(); },
+      });
+    },
+
+    async doResubmit() {
+      const { inst } = this.data;
+      this.setData({ acting: true, notice: '' });
+      try {
+        await approvals.resubmit(inst.id);
+        wx.showToast({ title: '已重新提交', icon: 'success' });
+      } catch (err) {
+        // shown by the request layer
+      } finally {
+        this.setData({ acting: false });
+        await this.load();
+      }
+    },
+
+    // A returned make-up / overtime whose content must change: withdraw it, then apply again.
+    async onWithdraw() {
+      const { inst, acting } = this.data;
+      if (!inst || acting) return;
+      this.setData({ acting: true, notice: '' });
+      try {
+        await approvals.act(inst.id, { action: 'withdraw', version: inst.version });
+        wx.showToast({ title: '已撤回', icon: 'success' });
+      } catch (err) {
+        const words = approvals.describeActError(err);
+        if (words) this.setData({ notice: words });
+      } finally {
+        this.setData({ acting: false });
+        await this.load();
+      }
     },
 
     onCommentChange(e) {
