@@ -104,8 +104,91 @@ class SecondFactorHandler(SessionCookieMixin, AdminHandler):
                 return
             await self.page(self.template, error=exc.message, **await self.context())
             return
+        if "change_token" in result:
+            self.set_cookie(PRE_COOKIE, result["change_token"], path="/admin/login", httponly=True,
+                            samesite="Strict", secure=self.request.protocol == "https",
+                            expires_days=None)
+            self.redirect("/admin/login/password")
+            return
         self.start_console_session(result["token"])
         self.redirect(self.login_next())
+
+
+class ForcedPasswordHandler(SessionCookieMixin, AdminHandler):
+    """首次登录：修改初始密码（修改前不能进入管理后台）。"""
+    allow_anonymous = True
+
+    async def get(self):
+        if not await admin_auth.change_stage_valid(env=self.env,
+                                                   change_token=self.get_cookie(PRE_COOKIE)):
+            self.redirect("/admin/login")
+            return
+        await self.page("login/change_password.html", error=None, errors={})
+
+    async def post(self):
+        try:
+            result = await admin_auth.forced_password_change(
+                env=self.env, change_token=self.get_cookie(PRE_COOKIE),
+                current=self.get_body_argument("current", ""),
+                new=self.get_body_argument("new", ""), repeat=self.get_body_argument("repeat", ""),
+                ip=self.client_ip, user_agent=self.user_agent, request_id=self.request_id)
+        except ApiError as exc:
+            self.set_status(exc.status)
+            if exc.status in (401, 403):
+                self.clear_cookie(PRE_COOKIE, path="/admin/login")
+                await self.page("login/index.html", next_url="/admin/", username="",
+                                error=exc.message)
+                return
+            await self.page("login/change_password.html", error=exc.message,
+                            errors=exc.fields or {})
+            return
+        self.start_console_session(result["token"])
+        self.flash("密码已修改，欢迎使用管理后台")
+        self.redirect(self.login_next())
+
+
+class AccountPasswordHandler(AdminHandler):
+    """修改密码。"""
+
+    async def get(self):
+        await self.page("login/account_password.html",
+                        has_password=await admin_auth.has_password(actor=self.principal))
+
+    async def post(self):
+        try:
+            await admin_auth.change_password(
+                env=self.env, actor=self.principal, current=self.get_body_argument("current", ""),
+                new=self.get_body_argument("new", ""), repeat=self.get_body_argument("repeat", ""))
+        except ApiError as exc:
+            if exc.status >= 500:
+                raise
+            self.set_status(exc.status)
+            await self.page("login/account_password.html", error=exc.message,
+                            errors=exc.fields or {},
+                            has_password=await admin_auth.has_password(actor=self.principal))
+            return
+        self.flash("密码已修改，下次登录请使用新密码")
+        self.redirect("/admin/account/password")
+
+
+class AdminAccountsHandler(AdminHandler):
+    """管理员账号（安全保密管理员重置动态口令）。"""
+    required = ("role.grant",)
+
+    async def get(self):
+        rows = await admin_auth.list_admins(env=self.env, actor=self.principal)
+        await self.page("login/admins.html", rows=rows)
+
+
+class ResetTotpHandler(AdminHandler):
+    """重置另一名管理员的动态口令。"""
+    required = ("role.grant",)
+
+    async def post(self, staff_id):
+        done = await admin_auth.reset_totp(env=self.env, actor=self.principal,
+                                           staff_id=int(staff_id))
+        self.flash(f"已重置 {done['name']}（{done['username']}）的动态口令，其下次登录时需重新绑定")
+        self.redirect("/admin/account/admins")
 
 
 class TotpHandler(SecondFactorHandler):
@@ -169,5 +252,9 @@ default_handlers = [
     (r"/admin/login/enrol", EnrolHandler),
     (r"/admin/login/qr", QrLoginHandler),
     (r"/admin/login/qr/([A-Za-z0-9_\-]{8,100})/poll", QrPollHandler),
+    (r"/admin/login/password", ForcedPasswordHandler),
+    (r"/admin/account/password", AccountPasswordHandler),
+    (r"/admin/account/admins", AdminAccountsHandler),
+    (r"/admin/account/admins/([0-9]{1,18})/reset-totp", ResetTotpHandler),
     (r"/admin/logout", LogoutHandler),
 ]

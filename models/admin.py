@@ -15,3 +15,5 @@ class AdminCredential(BaseModel):
     locked_until = pw.DateTimeField(null=True)
     last_login_at = pw.DateTimeField(null=True)
     password_changed_at = pw.DateTimeField(null=True)
+    # Set by create-admin (and the demo): the first sign-in must replace the initial password.
+    must_change_password = pw.BooleanField(default=False)

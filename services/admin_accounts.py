@@ -31,7 +31,9 @@ async def create_admin(*, env, username, name, tier, unit_code, password):
     async with atomic():
         staff = await Staff.acreate(employee_no=username, name=name, unit=unit.id,
                                     is_service_account=True)
-        await AdminCredential.acreate(staff=staff.id, username=username, password_hash=pw_hash)
+        # The initial password was chosen by whoever ran create-admin: the first sign-in replaces it.
+        await AdminCredential.acreate(staff=staff.id, username=username, password_hash=pw_hash,
+                                      must_change_password=True)
         scope_unit = unit.id
         await Grant.acreate(staff=staff.id, role=role.id, scope_type="unit_tree",
                             scope_unit=scope_unit)

@@ -20,13 +20,13 @@ from cryptography.hazmat.primitives.twofactor.totp import TOTP
 from models.admin import AdminCredential
 from models.base import atomic, for_update, get_one, utcnow
 from models.org import Staff, Unit
-from server.errors import Forbidden, Invalid, Unauthorized
-from server.passwords import constant_time_equal, hash_password, verify_password
+from server.errors import Forbidden, Invalid, NotFound, Unauthorized
+from server.passwords import constant_time_equal, hash_password, password_problems, verify_password
 from services import audit
 from services.permissions import PERMISSIONS, SELF_SERVICE
 from services.access import load_principal
 from services.auth import check_login_rate, note_login_failure
-from services.sessions import create_session, lookup_session, revoke_session
+from services.sessions import create_session, lookup_session, revoke_all_sessions, revoke_session
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -257,8 +257,136 @@ async def totp_step(*, env, pre_token, code, ip, user_agent, request_id):
             principal = await _principal(cred.staff_id, ip, request_id)
             await audit.record(actor=principal, action="admin.totp_enrol", target_type="staff",
                                target_id=cred.staff_id)
+    if cred.must_change_password:
+        # Both factors passed, but the initial password must go before any console page opens:
+        # no console session yet, only a short "admin_change" step that the change page accepts.
+        token, _ = await create_session(env.redis, staff_id=cred.staff_id, kind="admin_change",
+                                        ttl_seconds=PRE_AUTH_SECONDS * 2)
+        return {"change_token": token}
     return await open_session(env=env, staff_id=cred.staff_id, ip=ip, user_agent=user_agent,
                               request_id=request_id, method="password+totp")
+
+
+# Password change (修改密码): voluntary from the console, forced after the first sign-in.
+
+def _check_new_password(current, new, repeat):
+    new = new or ""
+    if new != (repeat or ""):
+        raise Invalid("两次输入的新密码不一致", code="PASSWORD_MISMATCH",
+                      fields={"repeat": "两次输入的新密码不一致"})
+    problems = password_problems(new)
+    if problems:
+        raise Invalid("新密码强度不足：" + "；".join(problems), code="WEAK_PASSWORD",
+                      fields={"new": "；".join(problems)})
+    if new == (current or ""):
+        raise Invalid("新密码不能与当前密码相同", code="PASSWORD_UNCHANGED",
+                      fields={"new": "新密码不能与当前密码相同"})
+
+
+async def _replace_password(cred, *, actor, current, new, repeat, forced):
+    """Check the current password (a wrong one counts toward the lock-out), then store the new."""
+    _check_not_locked(cred)
+    if not await _run_blocking(verify_password, current or "", cred.password_hash):
+        extra = await _register_failure(cred, ip=actor.ip, request_id=actor.request_id,
+                                        reason="password_change")
+        raise Invalid("当前密码错误" + (f"（{extra}）" if extra else ""), code="BAD_PASSWORD",
+                      fields={"current": "当前密码错误"})
+    _check_new_password(current, new, repeat)
+    pw_hash = await _run_blocking(hash_password, new)
+    async with atomic():
+        await AdminCredential.update(password_hash=pw_hash, must_change_password=False,
+                                     password_changed_at=utcnow(), failed_count=0).where(
+            AdminCredential.id == cred.id).aexecute()
+        await audit.record(actor=actor, action="admin.password_change", target_type="staff",
+                           target_id=cred.staff_id, after={"forced": forced})
+
+
+async def change_stage_valid(*, env, change_token):
+    session = await lookup_session(env.redis, change_token, kind="admin_change") if change_token else None
+    return session is not None
+
+
+async def forced_password_change(*, env, change_token, current, new, repeat, ip, user_agent,
+                                 request_id):
+    """The first sign-in's password change; on success the console session opens."""
+    session = await lookup_session(env.redis, change_token, kind="admin_change") if change_token else None
+    if session is None:
+        raise Unauthorized("登录步骤已过期，请重新登录", code="PRE_AUTH_EXPIRED")
+    cred = await AdminCredential.aget_or_none(AdminCredential.staff == session["staff_id"])
+    if cred is None:
+        raise Unauthorized("账号不存在", code="BAD_CREDENTIALS")
+    principal = await _principal(cred.staff_id, ip, request_id)
+    await _replace_password(cred, actor=principal, current=current, new=new, repeat=repeat,
+                            forced=True)
+    await revoke_session(env.redis, change_token)
+    return await open_session(env=env, staff_id=cred.staff_id, ip=ip, user_agent=user_agent,
+                              request_id=request_id, method="password+totp")
+
+
+async def has_password(*, actor):
+    return await AdminCredential.aget_or_none(AdminCredential.staff == actor.id) is not None
+
+
+async def change_password(*, env, actor, current, new, repeat):
+    """A signed-in administrator replaces their password (people who sign in by QR have none)."""
+    cred = await AdminCredential.aget_or_none(AdminCredential.staff == actor.id)
+    if cred is None:
+        raise Invalid("您通过小程序扫码登录，没有管理后台密码", code="NO_PASSWORD")
+    await _replace_password(cred, actor=actor, current=current, new=new, repeat=repeat,
+                            forced=False)
+
+
+# Administrator accounts (管理员账号): the 安全保密管理员 resets another administrator's TOTP.
+
+async def _security_reach(actor):
+    if "security" not in actor.admin_tiers:
+        raise Forbidden("只有安全保密管理员可以管理管理员账号", code="PERMISSION_DENIED")
+    return await actor.require_reach("role.grant")
+
+
+def _in_reach(reach, unit_id):
+    return reach.everything or unit_id in reach.unit_ids
+
+
+async def list_admins(*, env, actor):
+    """Console credentials in the security administrator's units: name, roles, TOTP state."""
+    from models.base import fetch_all
+
+    reach = await _security_reach(actor)
+    rows = await fetch_all(AdminCredential.select(AdminCredential, Staff).join(
+        Staff, on=(AdminCredential.staff == Staff.id)).order_by(AdminCredential.username))
+    out = []
+    for cred in rows:
+        if not _in_reach(reach, cred.staff.unit_id):
+            continue
+        principal = await load_principal(cred.staff_id)
+        out.append({"staff_id": cred.staff_id, "username": cred.username, "name": cred.staff.name,
+                    "roles": "、".join(g.role_name for g in principal.grants) if principal else "",
+                    "totp_enabled": cred.totp_enabled, "must_change": cred.must_change_password,
+                    "last_login_at": cred.last_login_at, "self": cred.staff_id == actor.id})
+    return out
+
+
+async def reset_totp(*, env, actor, staff_id):
+    """Unbind another administrator's TOTP (lost phone): they enrol again at the next sign-in,
+    and their open console sessions end. Never one's own (a second person must do it)."""
+    reach = await _security_reach(actor)
+    if staff_id == actor.id:
+        raise Forbidden("不能重置自己的动态口令，请由另一名安全保密管理员办理", code="TOTP_RESET_SELF")
+    cred = await AdminCredential.aget_or_none(AdminCredential.staff == staff_id)
+    staff = await Staff.aget_or_none(Staff.id == staff_id) if cred else None
+    if staff is None or not _in_reach(reach, staff.unit_id):
+        raise NotFound("管理员账号不存在", code="ADMIN_NOT_FOUND")
+    async with atomic():
+        await AdminCredential.update(totp_enabled=False, totp_secret_enc=None).where(
+            AdminCredential.id == cred.id).aexecute()
+        await audit.record(actor=actor, action="admin.totp_reset", target_type="staff",
+                           target_id=staff_id, unit_id=staff.unit_id,
+                           before={"totp_enabled": cred.totp_enabled},
+                           after={"totp_enabled": False, "username": cred.username})
+    await revoke_all_sessions(env.redis, staff_id)
+    await env.redis.delete(f"admin-totp-step:{cred.id}")
+    return {"username": cred.username, "name": staff.name}
 
 
 async def _principal(staff_id, ip, request_id):

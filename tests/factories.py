@@ -130,7 +130,7 @@ class Factory:
         return o
 
     def admin(self, tier="system", username=None, *, unit=None, password="Mingjing@2026!", name=None,
-              enrolled=True):
+              enrolled=True, must_change=False):
         """One of the three separated administrators, with a console password and (if `enrolled`)
         a TOTP secret already bound: returns a namespace with username, password, secret, staff."""
         from models.admin import AdminCredential
@@ -143,6 +143,9 @@ class Factory:
             made = await create_admin(env=self.env, username=username, name=name or names[tier],
                                       tier=tier, unit_code=unit.code if unit else None,
                                       password=password)
+            # create-admin forces a first-sign-in password change; tests opt in with must_change.
+            await AdminCredential.update(must_change_password=must_change).where(
+                AdminCredential.staff == made["staff_id"]).aexecute()
             secret = None
             if enrolled:
                 import base64
