@@ -41,7 +41,7 @@ def seed(server):
 
 
 def run_role(base_url, role, token, args, report_dir):
-    cmd = [str(ROOT / ".venv" / "bin" / "schemathesis"), "run", f"{base_url}/api/openapi.json",
+    cmd = [str(Path(sys.executable).parent / "schemathesis"), "run", f"{base_url}/api/openapi.json",
            "-H", f"Authorization: Bearer {token}", "--checks", CHECKS,
            "--max-examples", str(args.max_examples), "--max-time", str(args.max_time),
            "--phases", args.phases, "--workers", "1", "--seed", str(args.seed),
