@@ -5,6 +5,7 @@ import asyncio
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 
@@ -95,17 +96,18 @@ def _run_workers(config, host, port, workers):
 
     asyncio.run(prepare())
     sockets = tornado.netutil.bind_sockets(port, host, reuse_port=True)
-    if _fork_workers(workers) is None:  # the parent: its workers have all exited
+    if _fork_workers(workers, sockets) is None:  # the parent: its workers have all exited
         return _fork_workers.exit_code
     _serve(config, _run(config, host, port, sockets=sockets))
     return 0
 
 
-def _fork_workers(count, max_restarts=100):
+def _fork_workers(count, sockets=(), max_restarts=100):
     """Fork `count` workers; return the worker's index in a child, None in the parent once every
     worker has exited. Unlike tornado.process.fork_processes, SIGTERM or SIGINT to the parent is
-    passed to every worker (each drains, then exits) and the parent waits for them; a worker that
-    dies on its own is restarted, at most `max_restarts` times."""
+    passed to every worker (each drains, then exits), the parent closes its copy of the listening
+    sockets and waits for them; a worker that dies on its own is restarted, at most `max_restarts`
+    times."""
     children, stopping = {}, False
 
     def spawn(index):
@@ -124,6 +126,10 @@ def _fork_workers(count, max_restarts=100):
     def forward(signum, frame):
         nonlocal stopping
         stopping = True
+        for sock in sockets:
+            # The parent never accepts: with its copy open, the kernel would keep queueing
+            # connections after the workers stop listening, and reset them when it exits.
+            sock.close()
         for pid in list(children):
             try:
                 os.kill(pid, signal.SIGTERM)
@@ -168,6 +174,7 @@ class _Tracked(tornado.httputil.HTTPMessageDelegate):
 
     def headers_received(self, start_line, headers):
         self.server.busy[self.server_conn] = self.request_conn
+        self.server_conn.served = getattr(self.server_conn, "served", 0) + 1
         if self.server.draining:
             self.request_conn._disconnect_on_finish = True  # answers with Connection: close
         self.request_conn._finish_future.add_done_callback(self._done)
@@ -204,19 +211,25 @@ class GracefulHTTPServer(tornado.httpserver.HTTPServer):
         return _Tracked(self, server_conn, request_conn,
                         super().start_request(server_conn, request_conn))
 
-    async def drain(self, timeout):
+    async def drain(self, timeout, grace=2.0):
         """Returns how many requests were still running at the deadline (and were cut)."""
-        self.stop()
         self.draining = True
-        for conn in list(self._connections):
-            request = self.busy.get(conn)
-            if request is None:
-                conn.stream.close()  # idle keep-alive: nothing is lost
-            else:
-                request._disconnect_on_finish = True
+        self._accept_backlog()
+        self.stop()
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + max(0, timeout)
-        while self.busy and loop.time() < deadline:
+        start = loop.time()
+        deadline = start + max(0, timeout)
+        while self._connections and loop.time() < deadline:
+            for conn in list(self._connections):
+                request = self.busy.get(conn)
+                if request is not None:
+                    request._disconnect_on_finish = True  # answers, then closes
+                elif _has_input(conn):
+                    continue  # a request is arriving: serve it
+                elif getattr(conn, "served", 0) or loop.time() - start > grace:
+                    # Idle keep-alive between requests (or a connection that sent nothing
+                    # within the grace): closing it loses nothing.
+                    conn.stream.close()
             await asyncio.sleep(0.05)
         cut = len(self.busy)
         try:
@@ -224,6 +237,33 @@ class GracefulHTTPServer(tornado.httpserver.HTTPServer):
         except asyncio.TimeoutError:
             pass
         return cut
+
+    def _accept_backlog(self):
+        """Connections the kernel completed before we stop listening were sent by clients that
+        expect an answer: take them in (closing the socket would reset them)."""
+        for sock in list(self._sockets.values()):
+            while True:
+                try:
+                    connection, address = sock.accept()
+                except (BlockingIOError, InterruptedError, OSError):
+                    break
+                self._handle_connection(connection, address)
+
+
+def _has_input(conn):
+    """Bytes of a next request already received on an idle connection (buffered or unread)."""
+    stream = conn.stream
+    if getattr(stream, "_read_buffer_size", 0):
+        return True
+    sock = getattr(stream, "socket", None)
+    if sock is None:
+        return False
+    try:
+        return bool(sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT))
+    except (BlockingIOError, InterruptedError):
+        return False
+    except OSError:
+        return False
 
 
 def _serve(config, coro):

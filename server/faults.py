@@ -34,8 +34,10 @@ def is_database_down(exc):
             text = str(exc)
             if "database is locked" in text or "pool is shutting down" in text.lower():
                 return True
-            if name == "InterfaceError" and ("closed" in text.lower() or not args):
-                return True  # pymysql: the connection was already closed
+            lowered = text.lower()
+            if name == "InterfaceError" and (not args or args[0] == 0 or "closed" in lowered
+                                             or "not connected" in lowered):
+                return True  # pymysql: the connection was already gone (a ROLLBACK after it)
         if isinstance(exc, (ConnectionRefusedError, ConnectionResetError, BrokenPipeError)):
             return True
         exc = exc.__cause__ or exc.__context__

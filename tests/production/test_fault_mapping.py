@@ -15,6 +15,7 @@ from server.redis import parse_sentinel
     peewee.OperationalError(2003, "Can't connect to MySQL server on '127.0.0.1'"),
     peewee.OperationalError(2013, "Lost connection to MySQL server during query"),
     peewee.InterfaceError("Database pool is shutting down."),
+    peewee.InterfaceError(0, "Not connected"),  # the ROLLBACK after a lost connection
     pymysql.err.OperationalError(1053, "Server shutdown in progress"),
     peewee.OperationalError("database is locked"),
 ])
@@ -39,6 +40,7 @@ def test_wrapped_driver_error_is_503():
     peewee.OperationalError(1054, "Unknown column 'x' in 'field list'"),
     peewee.OperationalError("no such column: x"),
     peewee.IntegrityError(1062, "Duplicate entry"),
+    peewee.InterfaceError("Model is not bound to a database."),
     KeyError("x"),
 ])
 def test_bugs_stay_bugs(exc):
