@@ -164,11 +164,20 @@ def _error_responses(anonymous):
 def build_document(rules):
     entries = []    # (template, method, handler, op, params)
     inputs = []
-    for pattern, handler in api_routes(rules):
+    routes = api_routes(rules)
+    # operationId is Class.method; a class name used by two modules (ReviewHandler in goals and in
+    # results) is qualified with its module so every operationId stays unique.
+    seen = {}
+    for _, handler in routes:
+        seen.setdefault(handler.__name__, set()).add(handler.__module__)
+    for pattern, handler in routes:
         template, params = path_template(pattern)
+        name = handler.__name__
+        if len(seen[name]) > 1:
+            name = handler.__module__.removeprefix("handlers.").replace(".", "_") + "." + name
         for method in implemented_methods(handler):
             op = operation_of(handler, method)
-            key = f"{handler.__name__}.{method}"
+            key = f"{name}.{method}"
             entries.append((template, method, handler, op, params, key))
             if op is None:
                 continue

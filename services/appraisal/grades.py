@@ -20,7 +20,7 @@ from models.appraisal.scoring import AppraisalResult, QuotaApproval, ScoreSheet
 from models.base import atomic, count, fetch_all, real_db, utcnow
 from models.org import Department, Staff
 from server.errors import Conflict, Invalid, NotFound
-from services import audit
+from services import audit, events
 from services.appraisal.cycles import cycle_for_manage
 from services.appraisal.goal_history import cycle_in_reach
 
@@ -345,6 +345,8 @@ async def confirm(*, actor, cycle_id, items=None, accept_proposed=False, today):
                            target_id=cycle.id, unit_id=cycle.unit_id,
                            after={"confirmed": len(wanted), "changes": changes,
                                   "quota": {"limit": q["limit"], "top": already + requested}})
+        # Integrity alerts recompute on it (services/appraisal/alerts.py subscribes).
+        await events.publish("appraisal.results.confirmed", cycle_id=cycle.id, unit_id=cycle.unit_id)
     return {"confirmed": len(wanted), "quota": await quota_status(cycle)}
 
 

@@ -121,3 +121,13 @@ def test_docs_page_renders_in_chromium(server):
             assert errors == [] and external == []
         finally:
             browser.close()
+
+
+def test_operation_ids_are_unique_even_when_class_names_repeat(api):
+    doc = api.get("/api/openapi.json").json
+    ids = [op["operationId"] for item in doc["paths"].values() for op in item.values()]
+    assert len(ids) == len(set(ids))
+    review = doc["paths"]["/api/appraisal/goal-sets/{id}/review"]["post"]
+    assert review["operationId"] == "appraisal_goals.ReviewHandler.post"
+    assert review["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/ReviewBody"}
+    assert not [n for n in doc["components"]["schemas"] if "__" in n]   # no module-qualified duplicates
