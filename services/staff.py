@@ -33,6 +33,11 @@ FIELD_LABELS = {"hire_date": "入职日期", "first_employment_date": "参加工
                 "position_id": "职务", "gender": "性别"}
 
 
+def beijing_today():
+    import zoneinfo
+    return datetime.datetime.now(zoneinfo.ZoneInfo("Asia/Shanghai")).date()
+
+
 def audit_view(staff, cipher):
     """What the audit log keeps of a person: identifiers and masked personal data, never raw PII."""
     return {
@@ -63,7 +68,7 @@ async def check_person_fields(*, env, unit_id, values, staff_id=None):
     hire, first = values.get("hire_date"), values.get("first_employment_date")
     if hire and first and first > hire:
         errors["first_employment_date"] = "参加工作时间不能晚于入职日期"
-    today = datetime.date.today()
+    today = beijing_today()
     for key in ("hire_date", "first_employment_date"):
         if values.get(key) and values[key] > today + datetime.timedelta(days=366):
             errors[key] = "日期不合理"
@@ -420,7 +425,7 @@ async def end_post(*, env, actor, staff_id, post_id):
         raise NotFound("兼职记录不存在", code="POST_NOT_FOUND")
     await get_department_in_reach(actor, "staff.manage", post.department_id)
     refuse_own(actor, staff.id, "结束本人的兼职或挂职")
-    today = datetime.date.today()
+    today = beijing_today()
     end = post.end_date if post.end_date and post.end_date <= today else today
     async with atomic():
         await StaffPost.update(active=False, end_date=end).where(StaffPost.id == post.id).aexecute()

@@ -19,6 +19,12 @@ KIND_LABELS = {"annual": "年度考核", "periodic": "平时考核", "special": 
 STATUS_LABELS = {"draft": "筹备中", "launched": "进行中", "closed": "已结束"}
 
 
+def beijing_today():
+    """Today in Beijing by the server clock (for code without a request clock: the demo, jobs).
+    Never `datetime.date.today()`: the server's zone is UTC, a day behind from 16:00 to 24:00."""
+    return datetime.datetime.now(SHANGHAI).date()
+
+
 def local_today(now_utc):
     """Beijing-time date of a naive-UTC instant (the request clock: handler.now())."""
     return now_utc.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI).date()

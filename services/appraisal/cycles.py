@@ -18,8 +18,9 @@ from models.org import Department, Rank, Staff, Unit
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import audit, calendar, events
 from services.appraisal import participants as parts
-from services.appraisal.common import (KIND_LABELS, PHASE_LABELS, STATUS_LABELS, current_phase,
-                                       get_cycle, led_department_ids, phase_state, phases_of)
+from services.appraisal.common import (KIND_LABELS, PHASE_LABELS, STATUS_LABELS, beijing_today,
+                                       current_phase, get_cycle, led_department_ids, phase_state,
+                                       phases_of)
 
 DEFAULT_SETTINGS = {"min_items": 3, "max_items": 10, "progress_stale_days": 30}
 EDITABLE_WHEN_LAUNCHED = {"name", "settings"}
@@ -613,7 +614,7 @@ async def demo_cycle(unit, *, today=None):
     """A running annual cycle of `unit` for the demo (idempotent): goal setting open around today,
     the later phases after it, every deadline on a working day; launched by the system with
     everyone in the unit. Returns the AppraisalCycle. The goals demo adds goal sets to it."""
-    today = today or datetime.date.today()
+    today = today or beijing_today()
     existing = await AppraisalCycle.aget_or_none(AppraisalCycle.unit == unit.id,
                                                  AppraisalCycle.kind == "annual",
                                                  AppraisalCycle.year == today.year)

@@ -16,7 +16,8 @@ async def seed_published_cycle(env, unit, *, today=None):
     from services.access import load_principal
     from services.appraisal import grades, publication, requests
 
-    today = today or datetime.date.today()
+    from services.appraisal.common import beijing_today
+    today = today or beijing_today()
     year = today.year - 1
     if await AppraisalCycle.aget_or_none(AppraisalCycle.unit == unit.id, AppraisalCycle.kind == "annual",
                                          AppraisalCycle.year == year):

@@ -373,7 +373,7 @@ def test_demo_cycle_is_running_with_deadlines_on_working_days(server, api):
 
     server.run(load_demo(env=server.env), timeout=120)
     unit = server.run(Unit.aget(Unit.code == "DEMO"))
-    today = datetime.date.today()
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()  # Beijing
     cycle = server.run(demo_cycle(unit))
     assert cycle.status == "launched" and cycle.kind == "annual" and cycle.year == today.year
     assert server.run(demo_cycle(unit)).id == cycle.id                       # idempotent

@@ -10,7 +10,7 @@ from models.notify import Notification
 from services import approvals
 from tests.approvals.helpers import submit
 
-TODAY = datetime.date.today()
+TODAY = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()  # Beijing, as the server
 
 
 def delegate(client, to, start=TODAY, end=TODAY + datetime.timedelta(days=3)):

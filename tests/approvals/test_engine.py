@@ -198,7 +198,7 @@ def test_transfer_and_cc_and_comment(api, org, server):
 
 def test_delegation(api, org, server):
     leader = api.as_(org.office_leader)
-    today = datetime.date.today()
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()  # Beijing
     bad = leader.post("/api/approvals/delegations", {"delegate_id": org.office_leader.id,
                                                       "start": str(today), "end": str(today)})
     assert bad.status == 422 and bad.code == "DELEGATION_SELF"

@@ -79,7 +79,7 @@ def test_the_tick_hook_is_refused_while_another_process_holds_the_lease(api, ser
 def test_a_future_delegation_takes_over_waiting_tasks_when_it_starts(api, org, server):
     inst = submit(server, org.office_1)
     leader = api.as_(org.office_leader)
-    today = datetime.date.today()
+    today = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()  # Beijing
     start = today + datetime.timedelta(days=2)
     r = leader.post("/api/approvals/delegations", {"delegate_id": org.office_2.id, "start": str(start),
                                                     "end": str(start + datetime.timedelta(days=3))})
