@@ -8,7 +8,7 @@ from server.errors import Invalid
 from services import audit_query
 
 PAGE_SIZE = 50
-FILTERS = ("actor_id", "action", "target_type", "target_id", "since", "until")
+FILTERS = ("person", "actor_id", "action", "target_type", "target_id", "since", "until")
 
 
 class AuditPage(AdminHandler):
@@ -41,6 +41,9 @@ class AuditListHandler(AuditPage):
         query = {k: v for k, v in filters.items()}
         await self.page("audit/index.html", rows=rows, total=total, page=page,
                         pages=max(1, math.ceil(total / PAGE_SIZE)), f=filters, error=error,
+                        action_labels=audit_query.ACTION_LABELS,
+                        action_groups=audit_query.ACTION_GROUPS,
+                        target_labels=audit_query.TARGET_LABELS,
                         qs=lambda **kw: urllib.parse.urlencode({**query, **kw}))
 
 
