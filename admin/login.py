@@ -22,6 +22,11 @@ def safe_next(value):
 
 
 class SessionCookieMixin:
+    def get_template_namespace(self):
+        ns = super().get_template_namespace()
+        ns["dev_scan"] = admin_auth.dev_scan_enabled(self.env)
+        return ns
+
     def start_console_session(self, token):
         self.set_cookie(SESSION_COOKIE, token, path="/admin", httponly=True, samesite="Strict",
                         secure=self.request.protocol == "https")
@@ -112,6 +117,22 @@ class SecondFactorHandler(SessionCookieMixin, AdminHandler):
             return
         self.start_console_session(result["token"])
         self.redirect(self.login_next())
+
+
+class DevScanHandler(SessionCookieMixin, AdminHandler):
+    """开发模式：模拟扫码登录（仅 WeChat fake 模式存在）。"""
+    allow_anonymous = True
+
+    async def get(self):
+        people = await admin_auth.dev_scan_candidates(env=self.env)
+        self.render("login/dev_scan.html", people=people)
+
+    async def post(self):
+        session = await admin_auth.dev_scan_login(
+            env=self.env, staff_id=self.int_arg("staff_id", 0, body=True), ip=self.client_ip,
+            user_agent=self.user_agent, request_id=self.request_id)
+        self.start_console_session(session["token"])
+        self.redirect("/admin/")
 
 
 class ForcedPasswordHandler(SessionCookieMixin, AdminHandler):
@@ -253,6 +274,7 @@ default_handlers = [
     (r"/admin/login/qr", QrLoginHandler),
     (r"/admin/login/qr/([A-Za-z0-9_\-]{8,100})/poll", QrPollHandler),
     (r"/admin/login/password", ForcedPasswordHandler),
+    (r"/admin/login/dev-scan", DevScanHandler),
     (r"/admin/account/password", AccountPasswordHandler),
     (r"/admin/account/admins", AdminAccountsHandler),
     (r"/admin/account/admins/([0-9]{1,18})/reset-totp", ResetTotpHandler),

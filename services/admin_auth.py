@@ -16,6 +16,7 @@ import qrcode
 import qrcode.image.svg
 from cryptography.hazmat.primitives.hashes import SHA1
 from cryptography.hazmat.primitives.twofactor.totp import TOTP
+from peewee import JOIN
 
 from models.admin import AdminCredential
 from models.base import atomic, for_update, get_one, utcnow
@@ -448,6 +449,60 @@ async def poll_qr_login(*, env, sid, ip, user_agent, request_id):
     except (Forbidden, Unauthorized) as exc:
         return {"state": "denied", "message": exc.message}
     return {"state": "confirmed", "token": session["token"]}
+
+
+# Dev-mode "模拟扫码" (fake WeChat only): the people who would sign in by scanning the QR (HR
+# officers, data checkers, leaders) cannot scan in dev without a phone, so the login page lets a
+# developer pick one and completes the same sign-in (the same console check, audited as admin.login
+# with method "dev_scan"). Never offered, and refused, when WeChat is real.
+
+def dev_scan_enabled(env):
+    return bool(env.config.fake_wechat)
+
+
+def _require_dev_scan(env):
+    if not dev_scan_enabled(env):
+        raise NotFound("页面或记录不存在", code="NOT_FOUND")
+
+
+async def dev_scan_candidates(*, env, limit=60):
+    """Active people allowed into the console by QR: [{staff_id, name, department, roles}]."""
+    from models.access import Grant
+    from models.base import fetch_all
+    from models.org import Department
+    from services.qr_login import may_use_admin_console
+
+    _require_dev_scan(env)
+    ids = {g.staff_id for g in await fetch_all(Grant.select(Grant.staff).distinct())}
+    ids |= {d.leader_id for d in await fetch_all(Department.select(Department.leader).where(
+        Department.leader.is_null(False)))}
+    rows = await fetch_all(Staff.select(Staff, Department).join(
+        Department, JOIN.LEFT_OUTER, on=(Staff.department == Department.id)).where(
+        Staff.id.in_(list(ids) or [0]), Staff.status == "active",
+        Staff.is_service_account == False).order_by(Staff.unit, Staff.id).limit(limit))  # noqa: E712
+    units = {u.id: u.name for u in await fetch_all(Unit.select(Unit.id, Unit.name))}
+    out = []
+    for staff in rows:
+        principal = await load_principal(staff.id)
+        if principal is None or not may_use_admin_console(principal):
+            continue
+        dept = staff.department.name if staff.department_id else ""
+        roles = "、".join(g.role_name for g in principal.grants) or "部门领导"
+        out.append({"staff_id": staff.id, "name": staff.name, "unit": units.get(staff.unit_id, ""),
+                    "department": dept, "roles": roles})
+    return out
+
+
+async def dev_scan_login(*, env, staff_id, ip, user_agent, request_id):
+    """Complete a QR sign-in as `staff_id` without a phone (fake mode only)."""
+    from services.qr_login import may_use_admin_console
+
+    _require_dev_scan(env)
+    principal = await load_principal(staff_id) if staff_id else None
+    if principal is None or not may_use_admin_console(principal):
+        raise Forbidden("该人员不能扫码登录管理后台", code="QR_LOGIN_NOT_ALLOWED")
+    return await open_session(env=env, staff_id=staff_id, ip=ip, user_agent=user_agent,
+                              request_id=request_id, method="dev_scan")
 
 
 async def unit_name(unit_id):
