@@ -115,8 +115,9 @@ def _json(value):
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
-EXPORT_HEADER = ["序号", "时间", "操作人ID", "操作人", "操作", "操作代码", "对象", "对象类型", "对象ID",
-                 "单位ID", "修改前", "修改后", "IP", "请求ID", "哈希"]
+# The readable columns come last: the first thirteen keep their places for existing consumers.
+EXPORT_HEADER = ["序号", "时间", "操作人ID", "操作人", "操作", "对象类型", "对象ID", "单位ID",
+                 "修改前", "修改后", "IP", "请求ID", "哈希", "操作名称", "对象名称"]
 
 
 async def export_audit(*, env, actor, format="csv", **filters):
@@ -129,9 +130,9 @@ async def export_audit(*, env, actor, format="csv", **filters):
     query = _query(reach, **filters).order_by(AuditLog.seq).limit(EXPORT_LIMIT)
     entries = await fetch_all(query)
     names = await _target_names(entries)
-    rows = [[e.seq, _local(e.created_at), e.actor or "", e.actor_name, action_label(e.action),
-             e.action, _target_text(e, names), e.target_type, e.target_id, e.unit_id or "",
-             _json(e.before), _json(e.after), e.ip, e.request_id, e.hash]
+    rows = [[e.seq, _local(e.created_at), e.actor or "", e.actor_name, e.action, e.target_type,
+             e.target_id, e.unit_id or "", _json(e.before), _json(e.after), e.ip, e.request_id,
+             e.hash, action_label(e.action), _target_text(e, names)]
             for e in entries]
     stamp = datetime.date.today().strftime("%Y%m%d")
     return (exports.to_csv(rows, list(enumerate(EXPORT_HEADER))), f"audit-{stamp}.csv",

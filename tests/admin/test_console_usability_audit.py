@@ -91,8 +91,9 @@ def test_audit_filters_by_person_action_target_and_dates(server, f, org):
     r = aud.get(href)
     assert r.status_code == 200
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert rows[0][4:7] == ["操作", "操作代码", "对象"]
-    assert len(rows) == 2 and rows[1][4] == "修改人员信息" and rows[1][6] == f"人员：{org.office_1.name}"
+    assert rows[0][4] == "操作" and rows[0][-2:] == ["操作名称", "对象名称"]
+    assert len(rows) == 2 and rows[1][4] == "staff.update"
+    assert rows[1][-2:] == ["修改人员信息", f"人员：{org.office_1.name}"]
 
 
 def test_browser_audit_page(new_page, server, f, org):
