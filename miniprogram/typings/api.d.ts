@@ -267,8 +267,24 @@ declare namespace MingjingApi {
       version: number;
       current_step: number | null;
       steps: Array<Schemas.StepOut>;
-      current_assignees: Array<Schemas.Person>;
+      current_assignees: Array<Schemas.PersonRefOut>;
       [key: string]: unknown;
+    };
+    type ApprovalSettingsOut = {
+      unit_id: number;
+      /** group 报备单位领导班子；person 指定人员审批；superior 上级机关联系人审批 */
+      head_step: "group" | "person" | "superior";
+      head_step_label: string;
+      head_step_staff: Schemas.HeadStepPerson | null;
+      /** 领导班子（报备对象）：分管领导与主要负责人所在部门的副职 */
+      leadership_group: Array<Schemas.PersonName>;
+      updated_at: string | null;
+      [key: string]: unknown;
+    };
+    type ApprovalSettingsUpdate = {
+      head_step: "group" | "person" | "superior";
+      /** person：本单位人员；superior：上级单位人员 */
+      head_step_staff_id?: number | null;
     };
     type ApprovalStaffRef = {
       id: number;
@@ -299,6 +315,16 @@ declare namespace MingjingApi {
       acted_at: string | null;
       [key: string]: unknown;
     };
+    type AttachmentOut = {
+      id: number;
+      filename: string;
+      content_type: string;
+      size: number;
+      /** 下载地址 /api/attachments/{id} */
+      url: string;
+      created_at: string;
+      [key: string]: unknown;
+    };
     type AttendanceRuleOut = {
       unit_id: number;
       proofs: Array<Array<string>>;
@@ -309,6 +335,11 @@ declare namespace MingjingApi {
       bind_device: boolean;
       makeup_monthly_limit: number;
       makeup_deadline_days: number;
+      /** 考勤启用日期，此前不判定 */
+      start_date: string | null;
+      /** 补请假最多可追溯的天数；null 不限 */
+      leave_backdate_days: number | null;
+      qr_gps_max_m: number;
       [key: string]: unknown;
     };
     type AttendanceRuleUpdate = {
@@ -320,6 +351,12 @@ declare namespace MingjingApi {
       bind_device?: boolean | null;
       makeup_monthly_limit?: number | null;
       makeup_deadline_days?: number | null;
+      /** 考勤启用日期：此前的日子不判定（null 清除） */
+      start_date?: string | null;
+      /** 补请假最多可追溯的天数（null 不限） */
+      leave_backdate_days?: number | null;
+      /** 扫码打卡的定位与地点相距超过此值（米）即标记待复核 */
+      qr_gps_max_m?: number | null;
     };
     type AuditEntryOut = {
       seq: number;
@@ -405,6 +442,8 @@ declare namespace MingjingApi {
       note?: string;
       /** 手机号未经微信验证时的第二证明 */
       proof?: "invite" | "hr_confirmed" | null;
+      /** 同一步处理冲突涉及的其他记录（如仍留着该手机号的旧记录） */
+      others?: Array<Schemas.OtherRecordFix>;
     };
     type BoardOut = {
       date: string;
@@ -428,6 +467,8 @@ declare namespace MingjingApi {
       punches: number;
       leave_name: string | null;
       leave_half: string | null;
+      /** 已到但尚未打的卡（如下班卡）次数 */
+      missing_count?: number;
       [key: string]: unknown;
     };
     type CalendarDay = {
@@ -455,6 +496,33 @@ declare namespace MingjingApi {
       name?: string;
       /** 只改本单位（缺省为全国，仅系统管理员） */
       unit_id?: number | null;
+    };
+    type CalendarImport = {
+      /** 国务院办公厅节假日安排通知的正文（或每行一个日期范围 / 上班日） */
+      text: string;
+      /** 只改本单位（缺省为全国，仅系统管理员） */
+      unit_id?: number | null;
+    };
+    type CalendarImportDay = {
+      date: string;
+      kind: "holiday" | "makeup_workday";
+      name: string;
+      /** 保存前的类型 */
+      current_kind: "workday" | "rest" | "holiday" | "makeup_workday";
+      current_name: string;
+      changed: boolean;
+      [key: string]: unknown;
+    };
+    type CalendarImportOut = {
+      year: number;
+      unit_id: number | null;
+      days: Array<Schemas.CalendarImportDay>;
+      /** 无法识别的内容；有问题时不能保存 */
+      problems: Array<string>;
+      holidays: number;
+      makeup_workdays: number;
+      changed: number;
+      [key: string]: unknown;
     };
     type CalendarPublish = {
       /** 缺省为全国（仅系统管理员） */
@@ -569,12 +637,18 @@ declare namespace MingjingApi {
       final_results: number;
       [key: string]: unknown;
     };
+    type ColleagueOut = {
+      id: number;
+      name: string;
+      department: Schemas.MeOrgRef | null;
+      [key: string]: unknown;
+    };
     type CommentOut = {
       id: number;
       item_key: string | null;
       step_index: number | null;
       step_name: string;
-      author: Schemas.Person | null;
+      author: Schemas.PersonRefOut | null;
       decision: string;
       decision_label: string;
       comment: string;
@@ -688,7 +762,7 @@ declare namespace MingjingApi {
       status_label: string;
       settings: Record<string, unknown>;
       participant_rule: Record<string, unknown>;
-      phases: Array<Schemas.handlers__schemas__appraisal__cycles__PhaseOut>;
+      phases: Array<Schemas.CyclePhaseOut>;
       current_phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals" | null;
       current_phase_label: string | null;
       counts: Schemas.ParticipantCounts;
@@ -697,6 +771,14 @@ declare namespace MingjingApi {
       closed_at: string | null;
       created_at: string;
       can: Schemas.CycleCan;
+      [key: string]: unknown;
+    };
+    type CyclePhaseOut = {
+      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
+      label: string;
+      opens_on: string;
+      closes_on: string;
+      state: "not_started" | "open" | "closed" | null;
       [key: string]: unknown;
     };
     type CycleRef = {
@@ -752,6 +834,12 @@ declare namespace MingjingApi {
     type Data_ApprovalDetailOut = {
       data: Schemas.ApprovalDetailOut;
     };
+    type Data_ApprovalSettingsOut = {
+      data: Schemas.ApprovalSettingsOut;
+    };
+    type Data_AttachmentOut = {
+      data: Schemas.AttachmentOut;
+    };
     type Data_AttendanceRuleOut = {
       data: Schemas.AttendanceRuleOut;
     };
@@ -774,6 +862,9 @@ declare namespace MingjingApi {
       data: Array<Schemas.CalendarDayOut>;
       warnings?: unknown;
     };
+    type Data_CalendarImportOut = {
+      data: Schemas.CalendarImportOut;
+    };
     type Data_CalendarYearOut = {
       data: Schemas.CalendarYearOut;
     };
@@ -782,6 +873,9 @@ declare namespace MingjingApi {
     };
     type Data_CloseOut = {
       data: Schemas.CloseOut;
+    };
+    type Data_ColleagueOutList = {
+      data: Array<Schemas.ColleagueOut>;
     };
     type Data_ComputeOut = {
       data: Schemas.ComputeOut;
@@ -1642,6 +1736,12 @@ declare namespace MingjingApi {
       employee_no: string;
       [key: string]: unknown;
     };
+    type HeadStepPerson = {
+      id: number;
+      name: string;
+      unit_id: number;
+      [key: string]: unknown;
+    };
     type HistoryOut = {
       goal_set_id: number;
       cycle: Schemas.CycleBrief;
@@ -1661,11 +1761,11 @@ declare namespace MingjingApi {
       based_on_id: number | null;
       based_on_number: number | null;
       instance_id: number | null;
-      created_by: Schemas.Person | null;
+      created_by: Schemas.PersonRefOut | null;
       created_at: string;
       submitted_at: string | null;
       decided_at: string | null;
-      decided_by: Schemas.Person | null;
+      decided_by: Schemas.PersonRefOut | null;
       items: Array<Schemas.ItemOut>;
       weight_total: number;
       item_count: number;
@@ -1801,6 +1901,14 @@ declare namespace MingjingApi {
       override_reason: string;
       [key: string]: unknown;
     };
+    type JustificationIn = {
+      /** 去掉套话后的最少字数（默认 15） */
+      min_chars?: number | null;
+      /** 视为套话的词语（替换默认列表） */
+      generic_phrases?: Array<string> | null;
+      /** 须写明具体事实：日期、数字、文件或事件（默认是） */
+      require_fact?: boolean | null;
+    };
     type JustificationRuleOut = {
       /** 评分依据规则（在拒绝之前就显示给评分人） */
       text: string;
@@ -1876,7 +1984,9 @@ declare namespace MingjingApi {
       reported_back_at: string | null;
       attachment_required: boolean;
       /** 列表中为空：见详情 */
-      attachments: Array<Schemas.handlers__schemas__leave__AttachmentOut>;
+      attachments: Array<Schemas.AttachmentOut>;
+      /** 补请假：提交时开始日期已过（审批人可见） */
+      backdated: boolean;
       created_at: string;
       updated_at: string | null;
       [key: string]: unknown;
@@ -1999,6 +2109,10 @@ declare namespace MingjingApi {
       permissions: Array<string>;
       /** 我任负责人的部门 */
       leads: Array<Schemas.MeOrgRef>;
+      /** 我是否带队（部门负责人、副职、分管领导或单位主要负责人）：可查看团队考勤与请假、复核团队打卡 */
+      team: boolean;
+      /** 我能否扫码登录管理后台（持有自助以外的权限或带队，且不是三员账号） */
+      console: boolean;
       [key: string]: unknown;
     };
     type MePostOut = {
@@ -2118,7 +2232,7 @@ declare namespace MingjingApi {
       status_label: string;
       current_phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals" | null;
       current_phase_label: string | null;
-      phases: Array<Schemas.handlers__schemas__appraisal__cycles__PhaseOut>;
+      phases: Array<Schemas.CyclePhaseOut>;
       goal_set: Schemas.GoalSetBrief | null;
       link: string;
       [key: string]: unknown;
@@ -2186,6 +2300,14 @@ declare namespace MingjingApi {
     type Ok = {
       ok?: boolean;
       [key: string]: unknown;
+    };
+    type OtherRecordFix = {
+      /** 本申请冲突涉及的另一条人员记录 */
+      staff_id: number;
+      /** clear_phone 清除手机号；set_phone 更正为 phone */
+      action: "clear_phone" | "set_phone";
+      /** 更正后的手机号（set_phone） */
+      phone?: string | null;
     };
     type OvertimeCreate = {
       /** 加班日期 */
@@ -2350,7 +2472,7 @@ declare namespace MingjingApi {
       reserved: boolean;
       [key: string]: unknown;
     };
-    type Person = {
+    type PersonName = {
       id: number;
       name: string;
       [key: string]: unknown;
@@ -2363,6 +2485,11 @@ declare namespace MingjingApi {
     type PersonRef = {
       id: number;
       name: string | null;
+      [key: string]: unknown;
+    };
+    type PersonRefOut = {
+      id: number;
+      name: string;
       [key: string]: unknown;
     };
     type PhaseIn = {
@@ -2499,13 +2626,19 @@ declare namespace MingjingApi {
       cycle: Schemas.CycleRef;
       owner: Schemas.OwnerOut;
       confirmed_version_id: number | null;
-      phase: Schemas.handlers__schemas__appraisal__progress__PhaseOut;
+      phase: Schemas.ProgressPhaseOut;
       stale_days: number;
       today: string;
       items: Array<Schemas.ProgressItemOut>;
       /** 全部进展，最新在前 */
       rows: Array<Schemas.ProgressRowOut>;
       can: Record<string, boolean>;
+      [key: string]: unknown;
+    };
+    type ProgressPhaseOut = {
+      state: "not_started" | "open" | "closed";
+      opens_on: string | null;
+      closes_on: string | null;
       [key: string]: unknown;
     };
     type ProgressRowOut = {
@@ -2520,13 +2653,13 @@ declare namespace MingjingApi {
       note: string;
       source: "owner" | "import" | "system";
       source_label: string;
-      recorded_by: Schemas.Person | null;
+      recorded_by: Schemas.PersonRefOut | null;
       /** 推送数据的业务系统 */
       feed: string | null;
       /** 导入批次 */
       batch: string | null;
       created_at: string;
-      attachments: Array<Schemas.handlers__schemas__appraisal__progress__AttachmentOut>;
+      attachments: Array<Schemas.AttachmentOut>;
       [key: string]: unknown;
     };
     type ProofOut = {
@@ -2644,6 +2777,12 @@ declare namespace MingjingApi {
       document: string;
       [key: string]: unknown;
     };
+    type QuotaIn = {
+      /** 优秀（好）等次比例（默认 20%） */
+      percent?: number | null;
+      /** 经批准可提高到的比例（默认 25%） */
+      max_percent?: number | null;
+    };
     type QuotaOut = {
       participants: number;
       /** 适用的优秀比例 */
@@ -2678,6 +2817,8 @@ declare namespace MingjingApi {
       days: number;
       balance: Schemas.QuoteBalance | null;
       remaining_after: number | null;
+      /** 补请假：开始日期早于今天 */
+      backdated: boolean;
       sufficient: boolean;
       attachment_required: boolean;
       warnings: Array<string>;
@@ -2845,7 +2986,7 @@ declare namespace MingjingApi {
       adjusted_grade_label: string;
       decided_by: Schemas.PersonOut | null;
       decided_on: string | null;
-      attachments: Array<Schemas.handlers__schemas__appraisal__results__AttachmentOut>;
+      attachments: Array<Schemas.AttachmentOut>;
       [key: string]: unknown;
     };
     type ResultOut = {
@@ -3073,7 +3214,7 @@ declare namespace MingjingApi {
       unit_of_measure: string;
       criteria: string;
       summary: string;
-      attachments: Array<Schemas.handlers__schemas__appraisal__progress__AttachmentOut>;
+      attachments: Array<Schemas.AttachmentOut>;
       [key: string]: unknown;
     };
     type SelfAssessmentOut = {
@@ -3083,7 +3224,7 @@ declare namespace MingjingApi {
       status: "none" | "draft" | "submitted";
       status_label: string;
       submitted_at: string | null;
-      phase: Schemas.handlers__schemas__appraisal__progress__PhaseOut;
+      phase: Schemas.ProgressPhaseOut;
       items: Array<Schemas.SelfAssessmentItemOut>;
       can: Record<string, boolean>;
       [key: string]: unknown;
@@ -3102,6 +3243,22 @@ declare namespace MingjingApi {
       max_items?: number | null;
       /** 进度超过 N 天未更新视为逾期（默认 30） */
       progress_stale_days?: number | null;
+      /** 评分权重（默认 领导 70、同事 20、本人 10） */
+      weights?: Record<string, number> | null;
+      /** 每人同事评分人数（0 为不设同事评分） */
+      peers?: number | null;
+      /** 是否有本人自评分 */
+      self_rating?: boolean | null;
+      justification?: Schemas.JustificationIn | null;
+      /** 等次分数线，如 {"excellent": 90, "competent": 70} */
+      grade_thresholds?: Record<string, number> | null;
+      quota?: Schemas.QuotaIn | null;
+      /** 公示期（工作日，默认 5） */
+      publication_days?: number | null;
+      /** 廉洁风险提示的阈值与开关（默认值见文档） */
+      alerts?: Record<string, Record<string, number | boolean>> | null;
+      /** 截止前第几个工作日提醒，如 {"goal_setting": [3, 1]}；空列表为不提醒 */
+      reminders?: Record<string, Array<number>> | null;
     };
     type SettingsOut = {
       clock_in: boolean;
@@ -3408,7 +3565,7 @@ declare namespace MingjingApi {
       name: string;
       state: "done" | "current" | "waiting" | "skipped" | "stopped";
       note: string;
-      approvers: Array<Schemas.Person>;
+      approvers: Array<Schemas.PersonRefOut>;
       tasks: Array<Schemas.TaskOut>;
       [key: string]: unknown;
     };
@@ -3433,7 +3590,7 @@ declare namespace MingjingApi {
       summary?: string;
     };
     type TaskOut = {
-      assignee: Schemas.Person | null;
+      assignee: Schemas.PersonRefOut | null;
       status: string;
       comment: string;
       acted_at: string | null;
@@ -3503,8 +3660,8 @@ declare namespace MingjingApi {
     type TimelineOut = {
       action: string;
       action_label: string;
-      actor: Schemas.Person | null;
-      on_behalf_of: Schemas.Person | null;
+      actor: Schemas.PersonRefOut | null;
+      on_behalf_of: Schemas.PersonRefOut | null;
       step_index: number | null;
       step_name: string;
       comment: string;
@@ -3586,11 +3743,11 @@ declare namespace MingjingApi {
       based_on_id: number | null;
       based_on_number: number | null;
       instance_id: number | null;
-      created_by: Schemas.Person | null;
+      created_by: Schemas.PersonRefOut | null;
       created_at: string;
       submitted_at: string | null;
       decided_at: string | null;
-      decided_by: Schemas.Person | null;
+      decided_by: Schemas.PersonRefOut | null;
       items: Array<Schemas.ItemOut>;
       weight_total: number;
       item_count: number;
@@ -3610,56 +3767,6 @@ declare namespace MingjingApi {
     };
     type WithdrawBody = {
       comment?: string;
-    };
-    type handlers__contract__Data_AttachmentOut__1 = {
-      data: Schemas.handlers__schemas__appraisal__progress__AttachmentOut;
-    };
-    type handlers__contract__Data_AttachmentOut__2 = {
-      data: Schemas.handlers__schemas__appraisal__results__AttachmentOut;
-    };
-    type handlers__contract__Data_AttachmentOut__3 = {
-      data: Schemas.handlers__schemas__leave__AttachmentOut;
-    };
-    type handlers__schemas__appraisal__cycles__PhaseOut = {
-      phase: "goal_setting" | "progress" | "self_assessment" | "scoring" | "publication" | "appeals";
-      label: string;
-      opens_on: string;
-      closes_on: string;
-      state: "not_started" | "open" | "closed" | null;
-      [key: string]: unknown;
-    };
-    type handlers__schemas__appraisal__progress__AttachmentOut = {
-      id: number;
-      filename: string;
-      content_type: string;
-      size: number;
-      /** 下载地址 /api/attachments/{id} */
-      url: string;
-      created_at: string;
-      [key: string]: unknown;
-    };
-    type handlers__schemas__appraisal__progress__PhaseOut = {
-      state: "not_started" | "open" | "closed";
-      opens_on: string | null;
-      closes_on: string | null;
-      [key: string]: unknown;
-    };
-    type handlers__schemas__appraisal__results__AttachmentOut = {
-      id: number;
-      filename: string;
-      content_type: string;
-      size: number;
-      url: string;
-      [key: string]: unknown;
-    };
-    type handlers__schemas__leave__AttachmentOut = {
-      id: number;
-      filename: string;
-      content_type: string;
-      size: number;
-      url: string;
-      created_at: string;
-      [key: string]: unknown;
     };
   }
 
@@ -3738,7 +3845,7 @@ declare namespace MingjingApi {
     /** 两个版本逐字段比较。 */
     "GET /api/appraisal/goal-sets/{id}/diff": { path: { id: number }; query: { from: number; to: number }; response: Schemas.Data_DiffOut };
     /** 审核目标：同意、退回修改或驳回，可逐项填写意见（仅当前环节审核人）。 */
-    "POST /api/appraisal/goal-sets/{id}/review": { path: { id: number }; body: Schemas.RequestIn; response: Schemas.Data_RequestOut };
+    "POST /api/appraisal/goal-sets/{id}/review": { path: { id: number }; body: Schemas.ReviewBody; response: Schemas.Data_GoalSetOut };
     /** 目标审核待办（waiting）与已办（done）。 */
     "GET /api/appraisal/reviews": { query: { page?: number; page_size?: number; box?: "waiting" | "done"; cycle_id?: number | null }; response: Schemas.Page_ReviewRowOutList };
     /** 目标进展：各项当前值（定量目标附预估得分）、是否逾期未更新、全部进展记录。 */
@@ -3746,7 +3853,7 @@ declare namespace MingjingApi {
     /** 本人填报进展（定性填完成百分比，定量填实际值）。 */
     "POST /api/appraisal/goal-sets/{id}/progress": { path: { id: number }; body: Schemas.ProgressIn; response: Schemas.Data_ProgressRowOut };
     /** 上传进展佐证材料（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/appraisal/progress/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__1 };
+    "POST /api/appraisal/progress/{id}/attachments": { path: { id: number }; response: Schemas.Data_AttachmentOut };
     /** 导入实际值（XLSX：工号、目标项编号或指标编码、日期、数值），任一行有误则全部不导入。 */
     "POST /api/appraisal/cycles/{id}/values/import": { path: { id: number }; response: Schemas.Data_ImportResultOut };
     /** 数据接口令牌：业务系统按部门指标推送实际值。 */
@@ -3764,7 +3871,7 @@ declare namespace MingjingApi {
     /** 提交自评（截止前一次提交，提交后锁定）。 */
     "POST /api/appraisal/goal-sets/{id}/self-assessment/submit": { path: { id: number }; response: Schemas.Data_SelfAssessmentOut };
     /** 上传自评佐证材料（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/appraisal/goal-sets/{id}/self-assessment/items/{item_id}/attachments": { path: { id: number; item_id: string }; response: Schemas.handlers__contract__Data_AttachmentOut__1 };
+    "POST /api/appraisal/goal-sets/{id}/self-assessment/items/{item_id}/attachments": { path: { id: number; item_id: string }; response: Schemas.Data_AttachmentOut };
     /** 我的亲属关系（用于考核评分回避）：本人登记的，以及他人登记时列出本人的。 */
     "GET /api/appraisal/me/relationships": { response: Schemas.Data_RelationshipOutList };
     /** 登记亲属关系（按工号和姓名指明亲属）。 */
@@ -3814,7 +3921,7 @@ declare namespace MingjingApi {
     /** 作出复核或申诉决定（支持并调整分数/等次，或维持原结果），评分人须回避。 */
     "POST /api/appraisal/requests/{id}/decide": { path: { id: number }; body: Schemas.DecideIn; response: Schemas.Data_RequestOut };
     /** 上传复核/申诉材料（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/appraisal/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__2 };
+    "POST /api/appraisal/requests/{id}/attachments": { path: { id: number }; response: Schemas.Data_AttachmentOut };
     /** 结果运用（奖励、晋升资格、培训、诫勉提醒）。 */
     "GET /api/appraisal/cycles/{id}/applications": { path: { id: number }; response: Schemas.Data_ApplicationOutList };
     /** 部门推荐结果运用（随后人事部门审核、单位审批）。 */
@@ -3837,6 +3944,10 @@ declare namespace MingjingApi {
     "POST /api/appraisal/sheets/{id}/submit": { path: { id: number }; body: Schemas.SheetSubmit; response: Schemas.Data_SheetOut };
     /** 申明回避：本表改由上一级领导评分，并记录理由。 */
     "POST /api/appraisal/sheets/{id}/recuse": { path: { id: number }; body: Schemas.RecuseIn; response: Schemas.Data_RecuseOut };
+    /** 单位审批设置（未设置时为默认：报备单位领导班子）。 */
+    "GET /api/approval-settings/{id}": { path: { id: number }; response: Schemas.Data_ApprovalSettingsOut };
+    /** 修改单位主要负责人本人申请的去向（报备领导班子、指定人员或上级机关联系人）。 */
+    "PUT /api/approval-settings/{id}": { path: { id: number }; body: Schemas.ApprovalSettingsUpdate; response: Schemas.Data_ApprovalSettingsOut };
     /** 审批列表：待我审批 / 我已审批 / 抄送我的 / 我发起的。 */
     "GET /api/approvals": { query: { page?: number; page_size?: number; box?: "waiting" | "done" | "cc" | "mine"; kind?: string | null }; response: Schemas.Page_ApprovalOutList };
     /** 待我审批的数量（首页卡片）。 */
@@ -3935,7 +4046,7 @@ declare namespace MingjingApi {
     "GET /api/binding/requests/queue": { query: { page?: number; page_size?: number; status?: "open" | "resolved" | "rejected" | "all" }; response: Schemas.Page_CheckerRequestOutList };
     /** 绑定申请详情（数据核验员）。 */
     "GET /api/binding/requests/{id}": { path: { id: number }; response: Schemas.Data_CheckerRequestDetailOut };
-    /** 处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）。 */
+    /** 处理绑定申请：改绑、解绑原微信、更正手机号后绑定或驳回（未经手机号验证的须另附证明 proof）；同一步可清除或更正冲突涉及的其他记录的手机号（others）。 */
     "POST /api/binding/requests/{id}/resolve": { path: { id: number }; body: Schemas.BindingResolve; response: Schemas.Data_CheckerRequestDetailOut };
     /** 人事核实绑定申请：记录申请人确为某人员（供未验证申请改绑时作为第二证明）。 */
     "POST /api/binding/requests/{id}/confirm": { path: { id: number }; body: Schemas.BindingConfirm; response: Schemas.Data_CheckerRequestDetailOut };
@@ -3953,6 +4064,10 @@ declare namespace MingjingApi {
     "GET /api/calendar/years/{id}": { path: { id: string }; response: Schemas.Data_CalendarYearOut };
     /** 发布某年的节假日安排（unit_id 为空即全国，仅系统管理员；录入完成后不再按周一至周五推算）。 */
     "POST /api/calendar/years/{id}/publish": { path: { id: string }; body: Schemas.CalendarPublish; response: Schemas.Data_CalendarYearOut };
+    /** 预览：粘贴国务院节假日安排通知（或日期列表），列出将设置的放假日与调休上班日，不保存。 */
+    "POST /api/calendar/years/{id}/import/preview": { path: { id: string }; body: Schemas.CalendarImport; response: Schemas.Data_CalendarImportOut };
+    /** 按通知一次录入全年节假日并发布该年（有无法识别的内容时拒绝，请先预览）。 */
+    "POST /api/calendar/years/{id}/import": { path: { id: string }; body: Schemas.CalendarImport; response: Schemas.Data_CalendarImportOut };
     /** 首页：本人信息与考勤、审批、目标、消息摘要卡片。 */
     "GET /api/home": { response: Schemas.Data_HomeOut };
     /** 请假试算：将扣除的天数、剩余余额与日历提示。 */
@@ -3968,7 +4083,7 @@ declare namespace MingjingApi {
     /** 销假：提前返岗，未休天数退回余额。 */
     "POST /api/leave/requests/{id}/report-back": { path: { id: number }; body: Schemas.LeaveReportBack; response: Schemas.Data_LeaveRequestOut };
     /** 上传请假附件（JPG/PNG/PDF，multipart 字段 file）。 */
-    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; response: Schemas.handlers__contract__Data_AttachmentOut__3 };
+    "POST /api/leave/requests/{id}/attachments": { path: { id: number }; response: Schemas.Data_AttachmentOut };
     /** 假期余额（本人或管理范围内的某人）。 */
     "GET /api/leave/balances": { query: { year?: number | null; staff_id?: number | null }; response: Schemas.Data_BalanceOutList };
     /** 人事调整假期余额（须填写原因，留痕）。 */
@@ -3985,6 +4100,8 @@ declare namespace MingjingApi {
     "GET /api/attachments/{id}": { path: { id: number }; response: ArrayBuffer | string };
     /** 当前登录人：基本信息（手机号、身份证号脱敏）、部门、角色与数据范围。 */
     "GET /api/me": { response: Schemas.Data_MeOut };
+    /** 本单位同事（按姓名查找，仅姓名与部门）：选择委托审批的受托人。 */
+    "GET /api/me/colleagues": { query: { q: string }; response: Schemas.Data_ColleagueOutList };
     /** 我的消息列表（?unread=1 仅未读）。 */
     "GET /api/messages": { query: { page?: number; page_size?: number; unread?: boolean }; response: Schemas.Page_MessageOutList };
     /** 全部标记为已读。 */
