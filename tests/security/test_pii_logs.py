@@ -4,6 +4,7 @@
 """
 import json
 import logging
+import time
 import sys
 
 from models.audit import AuditLog
@@ -56,6 +57,11 @@ def test_access_log_masks_phone_and_id_in_urls(server, api, org, caplog):
         hr.get(f"/api/staff?q={PHONE}&id={ID_NO}")
         hr.get(f"/api/staff?q=%2B86{PHONE}")
         api.get(f"/api/nowhere/{PHONE}")  # a 404 from the default handler
+        # The server thread writes the line just after the answer is flushed: wait for it.
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and \
+                len([r for r in caplog.records if r.name == "tornado.access"]) < 3:
+            time.sleep(0.05)
     lines = [r.getMessage() for r in caplog.records if r.name == "tornado.access"]
     assert len(lines) >= 3
     joined = "\n".join(lines)
