@@ -218,3 +218,11 @@ def test_control_characters_refused_at_input(server, api, f, org):
             reason.validate_python(bad)
     # And so every XLSX staff export keeps working.
     assert hr.get("/api/staff/export?format=xlsx").status == 200
+
+
+def test_query_numbers_with_separator_characters_are_4xx(api, org):
+    """str.strip() drops \\x1c-\\x1f but int() refuses them: '\\x1c4' once reached int() (500)."""
+    hr = api.as_(org.a_hr_officer)
+    for value in ("%1C4", "%1F12", "4%1E"):
+        r = hr.get(f"/api/attendance/review?page={value}")
+        assert 400 <= r.status < 500 and r.code, (value, r)
