@@ -52,7 +52,7 @@ def _drop_target(url):
 
 
 def _rows(url):
-    """Every table's rows, in primary-key order, straight from the driver."""
+    """Every table's rows (the model's columns), in primary-key order, straight from the driver."""
     out = {}
     if url.startswith("sqlite"):
         conn = sqlite3.connect(url[len("sqlite:///"):])
@@ -66,7 +66,10 @@ def _rows(url):
         for model in all_models():
             table = model._meta.table_name
             pk = ", ".join(f"{q}{f.column_name}{q}" for f in model._meta.get_primary_keys()) or "1"
-            cur.execute(f"SELECT * FROM {q}{table}{q} ORDER BY {pk}")
+            # Columns by name in the model's order: a column added by a later migration sits at
+            # the end of an old table but in place in a freshly created one; the data is the point.
+            cols = ", ".join(f"{q}{f.column_name}{q}" for f in model._meta.sorted_fields)
+            cur.execute(f"SELECT {cols} FROM {q}{table}{q} ORDER BY {pk}")
             out[table] = [tuple(r) for r in cur.fetchall()]
     finally:
         conn.close()
