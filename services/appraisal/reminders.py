@@ -40,8 +40,8 @@ DEFAULTS = {"goal_setting": [3, 1], "progress": [3, 1], "self_assessment": [3, 1
 REVIEW_DAYS, APPEAL_DAYS = 30, 15   # calendar-day windows (services/appraisal/publication.py)
 BULK_EVERY = datetime.timedelta(hours=1)
 KIND_DEADLINE, KIND_WINDOW, KIND_DECISION = "appraisal.deadline", "appraisal.window", "appraisal.decision_due"
-TODO_LABELS = {"goal_setting": "尚未提交目标", "progress": "本阶段有目标项未填报进展",
-               "self_assessment": "尚未提交个人自评", "scoring": "尚有评分表未提交"}
+PENDING_LABELS = {"goal_setting": "尚未提交目标", "progress": "本阶段有目标项未填报进展",
+                  "self_assessment": "尚未提交个人自评", "scoring": "尚有评分表未提交"}
 # Pages of the mini-program's package-appraisal the reminders open (score/ is the rater's list).
 LINKS = {"goal_setting": "/package-appraisal/goals/index?cycle_id={cycle}",
          "progress": "/package-appraisal/progress/index?goal_set_id={goal_set}",
@@ -148,7 +148,7 @@ def _message(cycle, phase, closes_on, info, *, days_before=None):
     elif phase == "progress":
         body = f"{cycle.name}：本阶段还有 {info['count']} 项目标未填报进展，请在 {closes_on.isoformat()} 前填报。"
     else:
-        body = f"{cycle.name}：您{TODO_LABELS[phase]}，请在 {closes_on.isoformat()} 前完成。"
+        body = f"{cycle.name}：您{PENDING_LABELS[phase]}，请在 {closes_on.isoformat()} 前完成。"
     link = LINKS[phase].format(cycle=cycle.id, goal_set=info.get("goal_set") or "")
     if "goal_set=" in link and not info.get("goal_set"):
         link = LINKS["goal_setting"].format(cycle=cycle.id)
@@ -369,7 +369,7 @@ async def bulk_overview(*, env, actor, cycle_id, now):
         schedule = [{"days_before": n, "at": local(due).strftime("%Y-%m-%d %H:%M")}
                     for n, due, _ in await _schedule(row.closes_on, offsets(cycle, code), unit_id=cycle.unit_id,
                                                      at=at, not_before=row.opens_on)]
-        out.append({"phase": code, "label": PHASE_LABELS[code], "todo_label": TODO_LABELS[code],
+        out.append({"phase": code, "label": PHASE_LABELS[code], "todo_label": PENDING_LABELS[code],
                     "opens_on": row.opens_on, "closes_on": row.closes_on, "state": state, "count": count,
                     "last_sent_at": last, "next_allowed_at": next_at, "schedule": schedule})
     return {"cycle": {"id": cycle.id, "name": cycle.name, "status": cycle.status, "unit_id": cycle.unit_id},
@@ -450,7 +450,7 @@ async def bulk_preview(*, actor, cycle_id, phase, now, limit=50):
                            .where(Staff.id.in_(ids or [0])).order_by(Staff.employee_no).limit(limit).dicts())
     last = await _last_bulk(cycle.id, phase)
     return {"cycle": {"id": cycle.id, "name": cycle.name}, "phase": phase, "label": PHASE_LABELS[phase],
-            "todo_label": TODO_LABELS[phase], "closes_on": row.closes_on, "count": len(ids),
+            "todo_label": PENDING_LABELS[phase], "closes_on": row.closes_on, "count": len(ids),
             "people": [{"name": r["name"], "employee_no": r["employee_no"], "department": r["dept"],
                         "count": people[r["id"]]["count"]} for r in rows],
             "next_allowed_at": last + BULK_EVERY if last and last + BULK_EVERY > now else None}
