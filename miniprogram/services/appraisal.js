@@ -4,9 +4,7 @@
 // utils/request.js. Writes carry an in-flight key (a second tap shares the first request) and the
 // goal set's `version` where the API takes one (a replayed submit answers 409 APPRAISAL_GOALS_STALE
 // instead of acting twice). Pages show errors themselves (toast: false), with a retry.
-const config = require('../config');
-const session = require('../utils/session');
-const { request, get, post, ApiError } = require('../utils/request');
+const { request, get, post, upload: uploadFile } = require('../utils/request');
 const { formatTime } = require('../utils/format');
 
 const Q = { toast: false };
@@ -142,26 +140,8 @@ function submitSelfAssessment(goalSetId) {
   return post(`/api/appraisal/goal-sets/${goalSetId}/self-assessment/submit`, {}, W(`appraisal-self-submit-${goalSetId}`));
 }
 
-// wx.uploadFile is outside wx.request: it carries the token itself (multipart field "file").
 function upload(url, filePath) {
-  return new Promise((resolve, reject) => {
-    wx.uploadFile({
-      url: `${config.baseUrl}${url}`,
-      filePath,
-      name: 'file',
-      header: { Authorization: `Bearer ${session.getToken()}` },
-      success: (res) => {
-        let body = res.data;
-        try { body = typeof body === 'string' ? JSON.parse(body) : body; } catch (e) { body = null; }
-        if (res.statusCode >= 200 && res.statusCode < 300 && body && body.data) resolve(body.data);
-        else {
-          const err = (body && body.error) || {};
-          reject(new ApiError({ status: res.statusCode, code: err.code || `HTTP_${res.statusCode}`, message: err.message || '佐证材料上传失败' }));
-        }
-      },
-      fail: () => reject(new ApiError({ code: 'NETWORK', message: '佐证材料上传失败，请检查网络后重试' })),
-    });
-  });
+  return uploadFile(url, filePath, '佐证材料');
 }
 
 function uploadProgressEvidence(progressId, filePath) {

@@ -1,8 +1,6 @@
 // Leave (请假) and overtime (加班): types, balances, the server's day quote, requests, report-back,
 // attachments. Every call goes through utils/request.js (token, toasts, double-submit guard).
-const config = require('../config');
-const session = require('../utils/session');
-const { get, post, request, ApiError } = require('../utils/request');
+const { get, post, request, upload } = require('../utils/request');
 
 const HALF_LABELS = { am: '上午', pm: '下午' };
 
@@ -79,26 +77,8 @@ function fetchMyOvertime() {
   return get('/api/overtime/requests', { mine: 1, page_size: 50 });
 }
 
-// wx.uploadFile is outside wx.request, so it carries the token itself (multipart field "file").
 function uploadAttachment(requestId, filePath) {
-  return new Promise((resolve, reject) => {
-    wx.uploadFile({
-      url: `${config.baseUrl}/api/leave/requests/${requestId}/attachments`,
-      filePath,
-      name: 'file',
-      header: { Authorization: `Bearer ${session.getToken()}` },
-      success: (res) => {
-        let body = res.data;
-        try { body = typeof body === 'string' ? JSON.parse(body) : body; } catch (e) { body = null; }
-        if (res.statusCode >= 200 && res.statusCode < 300 && body && body.data) resolve(body.data);
-        else {
-          const err = (body && body.error) || {};
-          reject(new ApiError({ status: res.statusCode, code: err.code || `HTTP_${res.statusCode}`, message: err.message || '附件上传失败' }));
-        }
-      },
-      fail: () => reject(new ApiError({ code: 'NETWORK', message: '附件上传失败，请检查网络' })),
-    });
-  });
+  return upload(`/api/leave/requests/${requestId}/attachments`, filePath, '附件');
 }
 
 function chooseAttachment() {

@@ -224,4 +224,27 @@ function resetForTests() {
   reloginPromise = null;
 }
 
-module.exports = { request, get, post, relogin, isPending, ApiError, resetForTests, newIdempotencyKey };
+// wx.uploadFile is outside wx.request: it carries the token itself (multipart field "file").
+// `what` names the file in messages (附件, 佐证材料).
+function upload(url, filePath, what = '文件') {
+  return new Promise((resolve, reject) => {
+    wx.uploadFile({
+      url: `${config.baseUrl}${url}`,
+      filePath,
+      name: 'file',
+      header: { Authorization: `Bearer ${session.getToken()}` },
+      success: (res) => {
+        let body = res.data;
+        try { body = typeof body === 'string' ? JSON.parse(body) : body; } catch (e) { body = null; }
+        if (res.statusCode >= 200 && res.statusCode < 300 && body && body.data) resolve(body.data);
+        else {
+          const err = (body && body.error) || {};
+          reject(new ApiError({ status: res.statusCode, code: err.code || `HTTP_${res.statusCode}`, message: err.message || `${what}上传失败` }));
+        }
+      },
+      fail: () => reject(new ApiError({ code: 'NETWORK', message: `${what}上传失败，请检查网络后重试` })),
+    });
+  });
+}
+
+module.exports = { request, get, post, upload, relogin, isPending, ApiError, resetForTests, newIdempotencyKey };
