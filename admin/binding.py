@@ -88,22 +88,27 @@ class BindingDetailHandler(BindingPage):
     async def get(self, request_id):
         await self.render_detail(int(request_id))
 
-    async def post(self, request_id):
-        request_id = int(request_id)
-        self.principal.require("binding.resolve")
-        form = self.form_args("action", "staff_id", "phone", "note", "proof")
+    async def submit_form(self, request_id, model, fields, action):
+        """Validate the form, run the service; a refusal re-renders the detail with its message.
+        Returns False when it was refused."""
         try:
-            body = parse_form(self, ResolveForm, form).model_dump()
-            await binding_service.resolve_request(env=self.env, actor=self.principal,
-                                                  request_id=request_id, **body)
+            body = parse_form(self, model, self.form_args(*fields)).model_dump()
+            await action(env=self.env, actor=self.principal, request_id=request_id, **body)
         except ApiError as exc:
             if exc.status == 404:
                 raise
             await self.render_detail(request_id, error=exc.message, errors=exc.fields,
                                      status=exc.status)
-            return
-        self.flash("已处理该绑定申请")
-        self.redirect("/admin/binding")
+            return False
+        return True
+
+    async def post(self, request_id):
+        request_id = int(request_id)
+        self.principal.require("binding.resolve")
+        if await self.submit_form(request_id, ResolveForm, ("action", "staff_id", "phone", "note", "proof"),
+                                  binding_service.resolve_request):
+            self.flash("已处理该绑定申请")
+            self.redirect("/admin/binding")
 
 
 class BindingConfirmHandler(BindingDetailHandler):
@@ -115,19 +120,10 @@ class BindingConfirmHandler(BindingDetailHandler):
     async def post(self, request_id):
         request_id = int(request_id)
         self.principal.require("staff.manage")
-        form = self.form_args("staff_id", "note")
-        try:
-            body = parse_form(self, ConfirmForm, form).model_dump()
-            await binding_service.confirm_request(env=self.env, actor=self.principal,
-                                                  request_id=request_id, **body)
-        except ApiError as exc:
-            if exc.status == 404:
-                raise
-            await self.render_detail(request_id, error=exc.message, errors=exc.fields,
-                                     status=exc.status)
-            return
-        self.flash("已记录人事核实")
-        self.redirect(f"/admin/binding/{request_id}")
+        if await self.submit_form(request_id, ConfirmForm, ("staff_id", "note"),
+                                  binding_service.confirm_request):
+            self.flash("已记录人事核实")
+            self.redirect(f"/admin/binding/{request_id}")
 
 
 default_handlers = [
