@@ -377,7 +377,8 @@ def print_accounts(accounts):
     people = [a["employee_no"] for a in accounts if not a["service_account"]]
     if people:
         print(f"（共 {len(people)} 名职工，工号 {people[0]}–{people[-1]}；未列出的均为普通职工）")
-    print("管理后台 /admin 三员账号（初始密码 Mingjing@2026，首次登录绑定动态口令）：")
+    print("管理后台 /admin 三员账号（初始密码 Mingjing@2026；首次登录先绑定动态口令，再改为 12 位以上的新密码）：")
     for a in accounts:
         if a["service_account"]:
             print(f"  {a['employee_no']:<12}{a['name']}")
+    print("人事专员等其他人员用手机扫码登录管理后台；开发模式下登录页有“模拟扫码登录”。")

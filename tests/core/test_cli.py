@@ -37,6 +37,7 @@ def test_demo_prints_accounts_and_builds_the_bureau(demo_db):
     db, stdout = demo_db
     assert "D001" in stdout and "sysadmin" in stdout and "secadmin" in stdout and "auditor" in stdout
     assert "人事专员" in stdout
+    assert "再改为 12 位以上的新密码" in stdout and "模拟扫码登录" in stdout
     n_staff = q(db, "SELECT COUNT(*) FROM staff WHERE is_service_account = 0")[0][0]
     assert n_staff >= 30
     assert q(db, "SELECT COUNT(*) FROM department WHERE parent_id IS NULL")[0][0] >= 3
