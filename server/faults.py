@@ -57,3 +57,11 @@ def as_unavailable(exc):
     log.warning("%s unavailable: %r", which, exc)
     return Unavailable("服务暂时不可用（数据存储连接中断），请稍后重试", code="SERVICE_UNAVAILABLE",
                        headers={"Retry-After": str(RETRY_AFTER)})
+
+
+def storage_unavailable(exc, *, what="upload"):
+    """503 STORAGE_UNAVAILABLE for a file store we cannot write (read-only, full, a path that is
+    not a directory): the operator's fault, not the user's, and it passes once storage is fixed."""
+    log.error("storage unavailable (%s): %r", what, exc)
+    return Unavailable("文件存储暂时不可用，无法保存上传的文件，请稍后重试",
+                       code="STORAGE_UNAVAILABLE", headers={"Retry-After": str(RETRY_AFTER)})
