@@ -217,6 +217,54 @@ class WeChatGateway:
             raise SubscribeError(None, f"unreachable: {type(exc).__name__}") from exc
         return str(result.get("msgid") or "")
 
+    # -- official accounts (公众号): a unit's own appid, its followers, template messages --------
+
+    def for_account(self, appid, secret):
+        """A gateway for another appid (a unit's official account) on the same API base and Redis:
+        its own access_token key and lock. Cached per (appid, secret)."""
+        cache = self.__dict__.setdefault("_accounts", {})
+        gateway = cache.get((appid, secret))
+        if gateway is None:
+            gateway = cache[(appid, secret)] = WeChatGateway(
+                appid=appid, secret=secret, api_base=self.api_base, redis=self._redis,
+                timeout=self._timeout)
+        return gateway
+
+    async def _oa_call(self, fn):
+        try:
+            return await self._with_token(fn)
+        except WeChatClientException as exc:
+            raise SubscribeError(exc.errcode, exc.errmsg) from exc
+        except (requests.RequestException, LockError, RedisError) as exc:
+            raise SubscribeError(None, f"unreachable: {type(exc).__name__}") from exc
+
+    async def oa_followers_page(self, next_openid=None):
+        """cgi-bin/user/get: one page of follower openids -> {"total", "count", "openids",
+        "next_openid"}. WeChat errors come back as SubscribeError."""
+        result = await self._oa_call(
+            functools.partial(self._client.user.get_followers, next_openid or None))
+        return {"total": int(result.get("total") or 0), "count": int(result.get("count") or 0),
+                "openids": list((result.get("data") or {}).get("openid") or []),
+                "next_openid": result.get("next_openid") or ""}
+
+    async def oa_users_info(self, openids):
+        """cgi-bin/user/info/batchget for at most 100 openids -> WeChat's user_info_list."""
+        body = {"user_list": [{"openid": o, "lang": "zh_CN"} for o in openids]}
+        post = functools.partial(self._client.user._post, "user/info/batchget", data=body)
+        result = await self._oa_call(post)
+        return list(result.get("user_info_list") or [])
+
+    async def deliver_template_message(self, openid, template_id, data, *, url=None,
+                                       mini_program=None):
+        """An official account's template message (wechatpy's message.send_template) for the
+        delivery worker; returns the msgid, WeChat's errcode as SubscribeError (43004 not
+        following, 40003 bad openid, -1 / 45009 try later ...)."""
+        data = {k: v if isinstance(v, dict) else {"value": str(v)} for k, v in data.items()}
+        send = functools.partial(self._client.message.send_template, openid, template_id, data,
+                                 url=url, mini_program=mini_program)
+        result = await self._oa_call(send)
+        return str(result.get("msgid") or "")
+
     async def get_access_token(self):
         with _wechat_errors():
             return await self._cached_token() or await self._refresh(stale=None)
