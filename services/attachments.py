@@ -10,6 +10,7 @@ and who may add one:
 so this module knows no feature (services/leave and services/appraisal/progress depend on it,
 never the other way round). One download endpoint serves them all: GET /api/attachments/{id}.
 """
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -19,6 +20,7 @@ import secrets
 from models.base import atomic, count, fetch_all
 from models.leave import Attachment
 from server.errors import ApiError, Conflict, Invalid, NotFound
+from server.faults import storage_unavailable
 from services import audit
 
 MAGIC = ((b"\xff\xd8\xff", "image/jpeg", "jpg"), (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
@@ -103,6 +105,22 @@ def _safe_name(name, ext):
     return name
 
 
+def _write_file(env, stored, body):
+    """Write the file before its row commits; a store we cannot write (read-only, full, a path
+    that is not a directory) is 503 STORAGE_UNAVAILABLE with no half file left behind."""
+    folder = os.path.join(_upload_dir(env), stored[:2])
+    path = os.path.join(folder, stored)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        with open(path, "xb") as fh:  # small (size-limited) write
+            fh.write(body)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+        raise storage_unavailable(exc, what="attachment") from None
+    return path
+
+
 async def save_attachment(*, env, actor, owner_type, owner_id, filename, body, context=None):
     """Check the owner type's rule, the size and the type (by content), then store the file and
     its row (audited). Returns the attachment as JSON."""
@@ -123,11 +141,7 @@ async def save_attachment(*, env, actor, owner_type, owner_id, filename, body, c
                                              Attachment.owner_id == owner_id)) >= MAX_PER_OWNER:
         raise Conflict(owner.limit_message, code="ATTACHMENT_LIMIT")
     stored = secrets.token_hex(16)
-    folder = os.path.join(_upload_dir(env), stored[:2])
-    os.makedirs(folder, exist_ok=True)
-    path = os.path.join(folder, stored)
-    with open(path, "wb") as fh:  # small (size-limited) write; written before the row commits
-        fh.write(body)
+    path = _write_file(env, stored, body)
     try:
         async with atomic():
             a = await Attachment.acreate(owner_type=owner_type, owner_id=owner_id, uploader=actor.id,
@@ -139,7 +153,8 @@ async def save_attachment(*, env, actor, owner_type, owner_id, filename, body, c
                                                           "content_type": ctype, "sha256": a.sha256},
                                unit_id=unit_id)
     except BaseException:
-        os.unlink(path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         raise
     return attachment_out(a)
 
