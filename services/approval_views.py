@@ -1,7 +1,7 @@
 """How approval instances are shown: steps with their tasks, the timeline, what the caller may do."""
 import inspect
 
-from models.approvals import ApprovalCc, ApprovalEvent, ApprovalTask
+from models.approvals import ApprovalCc, ApprovalEvent, ApprovalInstance, ApprovalTask
 from models.base import fetch_all
 from models.org import Staff
 
@@ -19,6 +19,19 @@ async def names_of(ids):
         return {}
     return {s.id: s.name for s in await fetch_all(
         Staff.select(Staff.id, Staff.name).where(Staff.id.in_(list(ids))))}
+
+
+def search_condition(q, kinds):
+    """Free-text search in a box (issue 15): the applicant's name, the request's summary (its
+    title line) or the kind's Chinese title. Names only: phone and ID numbers are stored
+    encrypted and never searched. The caller's box already limits the rows to their own."""
+    q = q.strip()
+    cond = (ApprovalInstance.summary.contains(q)
+            | ApprovalInstance.applicant.in_(Staff.select(Staff.id).where(Staff.name.contains(q))))
+    titled = [k for k, v in kinds.items() if q in getattr(v, "title", "")]
+    if titled:
+        cond = cond | ApprovalInstance.kind.in_(titled)
+    return cond
 
 
 def base(inst):
