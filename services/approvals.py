@@ -21,6 +21,7 @@ from services.approval_rules import build_plan, flow_for, load_org_view
 from services.approval_views import (ACTION_LABELS, STATUS_LABELS, instances_out,  # noqa: F401
                                      names_of as _names, who as _who)
 from services.approval_views import base as _base
+from services.approval_views import search_condition
 from services.notify import raise_notification
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -630,8 +631,9 @@ async def activate_delegations(actor):
                 await hand_over(row, actor)
 
 
-async def inbox(*, actor, box, kind=None, page=1, page_size=20):
-    """(rows, total) of one box: waiting (for me) | done (by me) | cc (to me) | mine."""
+async def inbox(*, actor, box, kind=None, page=1, page_size=20, q=None):
+    """(rows, total) of one box: waiting (for me) | done (by me) | cc (to me) | mine; `q` searches
+    within the box (approval_views.search_condition)."""
     if box not in BOXES:
         raise Invalid("box 应为 waiting、done、cc 或 mine", code="VALIDATION_FAILED",
                       fields={"box": "应为 " + "、".join(BOXES)})
@@ -653,6 +655,8 @@ async def inbox(*, actor, box, kind=None, page=1, page_size=20):
         query = query.where(ApprovalInstance.applicant == actor.id)
     if kind:
         query = query.where(ApprovalInstance.kind == kind)
+    if q:
+        query = query.where(search_condition(q, KINDS))
     total = await count(query)
     rows = await fetch_all(query.order_by(ApprovalInstance.id.desc()).paginate(page, page_size))
     return await _instances_out(rows, actor), total
