@@ -11,7 +11,7 @@ class ApprovalListHandler(ApiHandler):
     @api(query=s.ApprovalListQuery, response=list[s.ApprovalOut], paged=True)
     async def get(self, *, query):
         rows, total = await approvals.inbox(actor=self.principal, box=query.box, kind=query.kind,
-                                            page=query.page, page_size=query.page_size)
+                                            page=query.page, page_size=query.page_size, q=query.q)
         self.write_data(rows, page=query.page, total=total)
 
 

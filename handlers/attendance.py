@@ -82,6 +82,16 @@ class MakeupListHandler(AttendanceBase):
             reason=body.reason, now=self.now()), status=201)
 
 
+class MakeupResubmitHandler(AttendanceBase):
+    """退回修改后重新提交补卡：可改日期、时间与事由（未填的保持不变），按提交时的规则校验。"""
+
+    @api(body=s.MakeupResubmit, response=s.MakeupOut)
+    async def post(self, request_id, *, body):
+        self.write_data(await attendance_makeup.resubmit_makeup(
+            env=self.env, actor=self.principal, request_id=int(request_id), day=body.day,
+            time_hhmm=body.time, reason=body.reason, now=self.now()))
+
+
 class BoardHandler(AttendanceBase):
     """今日考勤看板：已到、迟到、未到、请假。"""
 
@@ -111,6 +121,7 @@ default_handlers = [
     (r"/api/attendance/month", MonthHandler),
     (r"/api/attendance/device-change", DeviceChangeHandler),
     (r"/api/attendance/makeups", MakeupListHandler),
+    (r"/api/attendance/makeups/(\d{1,12})/resubmit", MakeupResubmitHandler),
     (r"/api/attendance/board", BoardHandler),
     (r"/api/attendance/report", ReportHandler),
 ]

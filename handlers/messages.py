@@ -6,14 +6,14 @@ from services import notify
 
 
 class MessageListHandler(ApiHandler):
-    """我的消息列表（?unread=1 仅未读）。"""
+    """我的消息列表（?unread=1 仅未读，?q= 搜索标题或正文）。"""
 
     # Beside page and total: "unread", the caller's unread count (the badge).
     @api(query=s.MessageListQuery, response=list[s.MessageOut], paged=True, extra=("unread",))
     async def get(self, *, query):
         rows, total = await notify.list_messages(
             actor=self.principal, unread_only=query.unread, page=query.page,
-            page_size=query.page_size)
+            page_size=query.page_size, q=query.q)
         self.write_data(rows, page=query.page, total=total,
                         unread=await notify.unread_count(actor=self.principal))
 

@@ -30,7 +30,18 @@ class OvertimeHandler(ApiHandler):
         self.write_data(await overtime.get_overtime(actor=self.principal, overtime_id=int(overtime_id)))
 
 
+class OvertimeResubmitHandler(ApiHandler):
+    """退回修改后重新提交加班申请：可改日期、时长与事由（未填的保持不变），按提交时的规则校验。"""
+
+    @api(body=s.OvertimeResubmit, response=s.OvertimeOut)
+    async def post(self, overtime_id, *, body):
+        self.write_data(await overtime.resubmit_overtime(
+            env=self.env, actor=self.principal, overtime_id=int(overtime_id), date=body.date,
+            hours=body.hours, reason=body.reason))
+
+
 default_handlers = [
     (r"/api/overtime/requests", OvertimeListHandler),
     (r"/api/overtime/requests/(\d{1,12})", OvertimeHandler),
+    (r"/api/overtime/requests/(\d{1,12})/resubmit", OvertimeResubmitHandler),
 ]

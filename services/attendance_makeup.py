@@ -7,8 +7,8 @@ import datetime
 import peewee as pw
 
 from models.attendance import MakeupRequest, Punch
-from models.base import atomic, count, fetch_all, utcnow
-from server.errors import Invalid
+from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import approvals, audit
 from services import attendance_rules as rules
 from services import attendance_stats as stats
@@ -22,8 +22,9 @@ def makeup_out(r):
             "created_at": r.created_at}
 
 
-async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
-    actor.require("attendance.punch")
+async def _check_claim(actor, day, time_hhmm, now):
+    """The creation rules (also on a resubmit): not in the future, within the deadline, HH:MM.
+    Returns (rule, the claimed time as naive UTC)."""
     today = stats.local_today(now)
     rule = (await rules.unit_config(actor.unit_id)).rule
     if day > today:
@@ -36,25 +37,87 @@ async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
     at = at_local.replace(tzinfo=stats.SHANGHAI).astimezone(datetime.timezone.utc).replace(tzinfo=None)
     if at > now:
         raise Invalid("补卡时间不能晚于现在", code="MAKEUP_FUTURE")
+    return rule, at
+
+
+async def _check_limit(actor, rule, day, exclude_id=None):
     first = day.replace(day=1)
     last = stats.month_range(day.strftime("%Y-%m"))[1]
+    query = MakeupRequest.select().where(
+        MakeupRequest.staff == actor.id, MakeupRequest.day.between(first, last),
+        MakeupRequest.status.in_(["pending", "approved", "returned"]))
+    if exclude_id is not None:
+        query = query.where(MakeupRequest.id != exclude_id)
+    if await count(query) >= rule["makeup_monthly_limit"]:
+        raise Invalid(f"本月补卡次数已达上限（{rule['makeup_monthly_limit']} 次）",
+                      code="MAKEUP_LIMIT_REACHED")
+
+
+def _summary(day, time_hhmm, reason):
+    return f"补卡 {day.isoformat()} {time_hhmm}：{reason}"
+
+
+async def request_makeup(*, env, actor, day, time_hhmm, reason, now):
+    actor.require("attendance.punch")
+    rule, at = await _check_claim(actor, day, time_hhmm, now)
     async with atomic():
-        used = await count(MakeupRequest.select().where(
-            MakeupRequest.staff == actor.id, MakeupRequest.day.between(first, last),
-            MakeupRequest.status.in_(["pending", "approved", "returned"])))
-        if used >= rule["makeup_monthly_limit"]:
-            raise Invalid(f"本月补卡次数已达上限（{rule['makeup_monthly_limit']} 次）",
-                          code="MAKEUP_LIMIT_REACHED")
+        await _check_limit(actor, rule, day)
         r = await MakeupRequest.acreate(staff=actor.id, unit=actor.unit_id, day=day, at=at,
                                         reason=reason)
         await audit.record(actor=actor, action="attendance.makeup.request", target_type="makeup_request",
                            target_id=r.id, after={"day": day, "time": time_hhmm, "reason": reason})
         inst = await approvals.submit(
             env=env, actor=actor, kind=KIND, subject_id=r.id, unit_id=actor.unit_id,
-            applicant_id=actor.id, summary=f"补卡 {day.isoformat()} {time_hhmm}：{reason}",
+            applicant_id=actor.id, summary=_summary(day, time_hhmm, reason),
             context={"day": day.isoformat(), "time": time_hhmm})
         await MakeupRequest.update(approval_id=inst["id"]).where(MakeupRequest.id == r.id).aexecute()
     return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
+
+
+async def resubmit_makeup(*, env, actor, request_id, day=None, time_hhmm=None, reason=None, now):
+    """退回修改 → resubmit with changes (day, time, reason; omitted ones keep their value), checked
+    by the creation rules (the monthly limit not counting this request itself); the approval
+    instance records the resubmission and the new context, the audit entry before/after."""
+    actor.require("attendance.punch")
+    r = await MakeupRequest.aget_or_none(MakeupRequest.id == request_id)
+    if r is None or (r.staff_id != actor.id and not await _instance_visible(actor, r)):
+        raise NotFound("补卡申请不存在", code="MAKEUP_NOT_FOUND")
+    if r.staff_id != actor.id:
+        raise Forbidden("只有申请人可以重新提交", code="APPROVAL_NOT_APPLICANT")
+    if r.status != "returned" or not r.approval_id:
+        raise Conflict("只有被退回的申请可以修改后重新提交", code="APPROVAL_NOT_RETURNED")
+    old_time = stats.local(r.at).strftime("%H:%M")
+    day = day or r.day
+    time_hhmm = time_hhmm or old_time
+    reason = r.reason if reason is None else reason
+    rule, at = await _check_claim(actor, day, time_hhmm, now)
+    async with atomic():
+        old = await get_one(for_update(MakeupRequest.select().where(MakeupRequest.id == r.id)))
+        if old.status != "returned":
+            raise Conflict("该申请已被处理，请刷新后查看", code="APPROVAL_NOT_RETURNED")
+        await _check_limit(actor, rule, day, exclude_id=old.id)
+        before = {"day": old.day, "time": old_time, "reason": old.reason}
+        after = {"day": day, "time": time_hhmm, "reason": reason}
+        await MakeupRequest.update(day=day, at=at, reason=reason).where(
+            MakeupRequest.id == old.id).aexecute()
+        await audit.record(actor=actor, action="attendance.makeup.resubmit",
+                           target_type="makeup_request", target_id=old.id, before=before,
+                           after=after, unit_id=old.unit_id)
+        await approvals.resubmit(env=env, actor=actor, instance_id=old.approval_id,
+                                 context={"day": day.isoformat(), "time": time_hhmm},
+                                 summary=_summary(day, time_hhmm, reason))
+    return makeup_out(await MakeupRequest.aget(MakeupRequest.id == r.id))
+
+
+async def _instance_visible(actor, r):
+    """Someone who may see the approval (an approver) learns it exists: 403, not 404."""
+    if not r.approval_id:
+        return False
+    try:
+        await approvals.get_instance(actor=actor, instance_id=r.approval_id)
+        return True
+    except NotFound:
+        return False
 
 
 async def my_makeups(*, actor):

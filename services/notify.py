@@ -39,10 +39,12 @@ def notification_out(n):
             "data": n.data, "read": n.read_at is not None, "created_at": n.created_at}
 
 
-async def list_messages(*, actor, unread_only=False, page=1, page_size=20):
+async def list_messages(*, actor, unread_only=False, page=1, page_size=20, q=None):
     query = Notification.select().where(Notification.recipient == actor.id)
     if unread_only:
         query = query.where(Notification.read_at.is_null())
+    if q and q.strip():  # search in the caller's own messages only (title or body)
+        query = query.where(Notification.title.contains(q.strip()) | Notification.body.contains(q.strip()))
     total = await count(query)
     rows = await fetch_all(query.order_by(Notification.id.desc()).paginate(page, page_size))
     return [notification_out(n) for n in rows], total

@@ -9,7 +9,7 @@ import datetime
 from models.base import atomic, count, fetch_all, for_update, get_one, utcnow
 from models.leave import LieuCredit, LieuUse, OvertimeRequest
 from models.org import Staff
-from server.errors import Conflict, Invalid, NotFound
+from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import approvals, audit
 from services.access import staff_dept_ids
 from services.leave_rules import effective_types
@@ -37,17 +37,32 @@ def overtime_out(o, names=None):
             "instance_id": o.instance_id, "created_at": o.created_at, "updated_at": o.updated_at}
 
 
-async def submit_overtime(*, env, actor, date, hours, reason):
-    actor.require("leave.apply")
+def _check_hours(hours):
     if hours <= 0 or hours > 24 or (hours * 2) != int(hours * 2):
         raise Invalid("加班时长应为 0.5 至 24 小时，以半小时计", code="OVERTIME_HOURS_INVALID",
                       fields={"hours": "0.5 至 24，半小时为单位"})
+
+
+async def _check_overlap(actor, date, exclude_id=None):
+    query = OvertimeRequest.select().where(
+        OvertimeRequest.staff == actor.id, OvertimeRequest.work_date == date,
+        OvertimeRequest.status.in_(ACTIVE))
+    if exclude_id is not None:
+        query = query.where(OvertimeRequest.id != exclude_id)
+    if await count(query):
+        raise Conflict("该日已有加班申请", code="OVERTIME_OVERLAP")
+
+
+def _summary(date, hours):
+    return f"加班 {date.isoformat()} {hours:g} 小时"
+
+
+async def submit_overtime(*, env, actor, date, hours, reason):
+    actor.require("leave.apply")
+    _check_hours(hours)
     async with atomic():
         await get_one(for_update(Staff.select().where(Staff.id == actor.id)))
-        if await count(OvertimeRequest.select().where(
-                OvertimeRequest.staff == actor.id, OvertimeRequest.work_date == date,
-                OvertimeRequest.status.in_(ACTIVE))):
-            raise Conflict("该日已有加班申请", code="OVERTIME_OVERLAP")
+        await _check_overlap(actor, date)
         o = await OvertimeRequest.acreate(staff=actor.id, unit=actor.unit_id,
                                           department=actor.department_id, work_date=date,
                                           hours=hours, reason=reason)
@@ -55,9 +70,43 @@ async def submit_overtime(*, env, actor, date, hours, reason):
                            target_id=o.id, after={"date": date, "hours": hours, "reason": reason})
         inst = await approvals.submit(
             env=env, actor=actor, kind="overtime", subject_id=o.id, unit_id=actor.unit_id,
-            applicant_id=actor.id, summary=f"加班 {date.isoformat()} {hours:g} 小时",
+            applicant_id=actor.id, summary=_summary(date, hours),
             context={"hours": hours, "date": date.isoformat()})
         await OvertimeRequest.update(instance_id=inst["id"]).where(OvertimeRequest.id == o.id).aexecute()
+    return await get_overtime(actor=actor, overtime_id=o.id)
+
+
+async def resubmit_overtime(*, env, actor, overtime_id, date=None, hours=None, reason=None):
+    """退回修改 → resubmit with changes (date, hours, reason; omitted ones keep their value),
+    checked by the creation rules (hours; one request a day, this one aside). The approval
+    instance records the resubmission and is re-routed on the new context; audit before/after."""
+    actor.require("leave.apply")
+    o = await OvertimeRequest.aget_or_none(OvertimeRequest.id == overtime_id)
+    if o is None or not await _can_view(actor, o):
+        raise NotFound("加班申请不存在", code="OVERTIME_NOT_FOUND")
+    if o.staff_id != actor.id:
+        raise Forbidden("只有申请人可以重新提交", code="APPROVAL_NOT_APPLICANT")
+    if o.status != "returned" or not o.instance_id:
+        raise Conflict("只有被退回的申请可以修改后重新提交", code="APPROVAL_NOT_RETURNED")
+    date = date or o.work_date
+    hours = o.hours if hours is None else hours
+    reason = o.reason if reason is None else reason
+    _check_hours(hours)
+    async with atomic():
+        await get_one(for_update(Staff.select().where(Staff.id == actor.id)))
+        old = await get_one(for_update(OvertimeRequest.select().where(OvertimeRequest.id == o.id)))
+        if old.status != "returned":
+            raise Conflict("该申请已被处理，请刷新后查看", code="APPROVAL_NOT_RETURNED")
+        await _check_overlap(actor, date, exclude_id=old.id)
+        before = {"date": old.work_date, "hours": old.hours, "reason": old.reason}
+        after = {"date": date, "hours": hours, "reason": reason}
+        await OvertimeRequest.update(work_date=date, hours=hours, reason=reason,
+                                     updated_at=utcnow()).where(OvertimeRequest.id == old.id).aexecute()
+        await audit.record(actor=actor, action="overtime.resubmit", target_type="overtime_request",
+                           target_id=old.id, before=before, after=after, unit_id=old.unit_id)
+        await approvals.resubmit(env=env, actor=actor, instance_id=old.instance_id,
+                                 context={"hours": hours, "date": date.isoformat()},
+                                 summary=_summary(date, hours))
     return await get_overtime(actor=actor, overtime_id=o.id)
 
 

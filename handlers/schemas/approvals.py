@@ -18,6 +18,7 @@ class ApprovalListQuery(PageQuery):
     box: Literal["waiting", "done", "cc", "mine"] = Field(
         "waiting", description="waiting 待我审批；done 我已审批；cc 抄送我的；mine 我发起的")
     kind: Kind | None = Field(None, description="申请类型，如 leave、overtime")
+    q: text(50, min_length=0) | None = Field(None, description="搜索：申请人姓名或申请标题（仅在本列表内）")
 
 
 class ApprovalAction(Body):

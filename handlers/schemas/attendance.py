@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from handlers.contract import Body, Day, Id, Month, Out, Query, text
+from handlers.contract import Body, Day, Id, Month, Out, Query, StrictBody, text
 
 # ---- requests ----------------------------------------------------------------------------------
 
@@ -36,6 +36,13 @@ class MakeupCreate(Body):
     day: Day
     time: text(5, pattern=r"^([01]\d|2[0-3]):[0-5]\d$") = Field(description="补卡时间 HH:MM")
     reason: text(200)
+
+
+class MakeupResubmit(StrictBody):
+    """退回修改后重新提交：未填（或 null）的字段保持不变。"""
+    day: Day | None = None
+    time: text(5, pattern=r"^([01]\d|2[0-3]):[0-5]\d$") | None = Field(None, description="补卡时间 HH:MM")
+    reason: text(200) | None = None
 
 
 class BoardQuery(Query):

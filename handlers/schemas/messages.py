@@ -3,11 +3,12 @@ from typing import Any
 
 from pydantic import Field
 
-from handlers.contract import Out, PageQuery
+from handlers.contract import Out, PageQuery, text
 
 
 class MessageListQuery(PageQuery):
     unread: bool = Field(False, description="true/1：仅未读")
+    q: text(50, min_length=0) | None = Field(None, description="搜索：消息标题或正文")
 
 
 class MessageOut(Out):

@@ -2081,6 +2081,12 @@ declare namespace MingjingApi {
       created_at: string;
       [key: string]: unknown;
     };
+    type MakeupResubmit = {
+      day?: string | null;
+      /** 补卡时间 HH:MM */
+      time?: string | null;
+      reason?: string | null;
+    };
     type MeOrgRef = {
       id: number;
       name: string | null;
@@ -2329,6 +2335,13 @@ declare namespace MingjingApi {
       created_at: string;
       updated_at: string;
       [key: string]: unknown;
+    };
+    type OvertimeResubmit = {
+      /** 加班日期 */
+      date?: string | null;
+      /** 加班时长（小时），0.5 至 24，以半小时计 */
+      hours?: number | null;
+      reason?: string | null;
     };
     type OwnerOut = {
       id: number;
@@ -3949,7 +3962,7 @@ declare namespace MingjingApi {
     /** 修改单位主要负责人本人申请的去向（报备领导班子、指定人员或上级机关联系人）。 */
     "PUT /api/approval-settings/{id}": { path: { id: number }; body: Schemas.ApprovalSettingsUpdate; response: Schemas.Data_ApprovalSettingsOut };
     /** 审批列表：待我审批 / 我已审批 / 抄送我的 / 我发起的。 */
-    "GET /api/approvals": { query: { page?: number; page_size?: number; box?: "waiting" | "done" | "cc" | "mine"; kind?: string | null }; response: Schemas.Page_ApprovalOutList };
+    "GET /api/approvals": { query: { page?: number; page_size?: number; box?: "waiting" | "done" | "cc" | "mine"; kind?: string | null; q?: string | null }; response: Schemas.Page_ApprovalOutList };
     /** 待我审批的数量（首页卡片）。 */
     "GET /api/approvals/count": { response: Schemas.Data_ApprovalCountOut };
     /** 批量同意：逐条返回处理结果。 */
@@ -3986,6 +3999,8 @@ declare namespace MingjingApi {
     "GET /api/attendance/makeups": { response: Schemas.Data_MakeupOutList };
     /** 补卡申请：提交（进入审批）与我的记录。 */
     "POST /api/attendance/makeups": { body: Schemas.MakeupCreate; response: Schemas.Data_MakeupOut };
+    /** 退回修改后重新提交补卡：可改日期、时间与事由（未填的保持不变），按提交时的规则校验。 */
+    "POST /api/attendance/makeups/{id}/resubmit": { path: { id: number }; body: Schemas.MakeupResubmit; response: Schemas.Data_MakeupOut };
     /** 今日考勤看板：已到、迟到、未到、请假。 */
     "GET /api/attendance/board": { query: { department_id?: number | null }; response: Schemas.Data_BoardOut };
     /** 月度考勤统计（按人、按部门），可导出 CSV / XLSX。 */
@@ -4102,8 +4117,8 @@ declare namespace MingjingApi {
     "GET /api/me": { response: Schemas.Data_MeOut };
     /** 本单位同事（按姓名查找，仅姓名与部门）：选择委托审批的受托人。 */
     "GET /api/me/colleagues": { query: { q: string }; response: Schemas.Data_ColleagueOutList };
-    /** 我的消息列表（?unread=1 仅未读）。 */
-    "GET /api/messages": { query: { page?: number; page_size?: number; unread?: boolean }; response: Schemas.Page_MessageOutList };
+    /** 我的消息列表（?unread=1 仅未读，?q= 搜索标题或正文）。 */
+    "GET /api/messages": { query: { page?: number; page_size?: number; unread?: boolean; q?: string | null }; response: Schemas.Page_MessageOutList };
     /** 全部标记为已读。 */
     "POST /api/messages/read-all": { response: Schemas.Data_Ok };
     /** 标记一条消息为已读。 */
@@ -4144,6 +4159,8 @@ declare namespace MingjingApi {
     "POST /api/overtime/requests": { body: Schemas.OvertimeCreate; response: Schemas.Data_OvertimeOut };
     /** 加班申请详情。 */
     "GET /api/overtime/requests/{id}": { path: { id: number }; response: Schemas.Data_OvertimeOut };
+    /** 退回修改后重新提交加班申请：可改日期、时长与事由（未填的保持不变），按提交时的规则校验。 */
+    "POST /api/overtime/requests/{id}/resubmit": { path: { id: number }; body: Schemas.OvertimeResubmit; response: Schemas.Data_OvertimeOut };
     /** 扫码登录管理后台：扫描二维码，查看待登录的浏览器信息。 */
     "POST /api/auth/qr-login/scan": { body: Schemas.QrSid; response: Schemas.Data_QrScanOut };
     /** 扫码登录管理后台：确认登录。 */
