@@ -37,6 +37,8 @@ class Outbox(BaseModel):
     last_errcode = pw.IntegerField(null=True)
     last_error = pw.CharField(max_length=200, default="")
     updated_at = pw.DateTimeField(default=utcnow)
+    # how it went out: "" (not yet), subscribe (mini-program), oa (official account template)
+    channel = pw.CharField(max_length=10, default="")
 
 
 class DeliveryAttempt(BaseModel):
@@ -84,3 +86,45 @@ class ReminderSetting(BaseModel):
     clock_in = pw.BooleanField(default=True)
     wechat = pw.BooleanField(default=True)    # subscribe messages at all
     updated_at = pw.DateTimeField(default=utcnow)
+
+
+# -- official accounts (公众号) template messages: a unit's own account, its followers ----------
+
+from models.org import Unit  # noqa: E402  (additive section)
+
+
+class OfficialAccount(BaseModel):
+    """A unit's official account (公众号): its credentials (secret encrypted, never shown back)
+    and its template messages per event."""
+    unit = pw.ForeignKeyField(Unit, unique=True, on_delete="CASCADE", backref="+")
+    name = pw.CharField(max_length=60, default="")
+    appid = pw.CharField(max_length=64, unique=True)
+    secret_enc = pw.TextField(null=True)
+    enabled = pw.BooleanField(default=True)
+    # {event: {"template_id": "...", "fields": {"thing1": "title", ...}}}
+    templates = JSONField(null=True)
+    followers = pw.IntegerField(default=0)        # following, at the last sync
+    last_sync_at = pw.DateTimeField(null=True)
+    last_sync_error = pw.CharField(max_length=200, default="")
+    updated_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class StaffUnion(BaseModel):
+    """A person's WeChat unionid, learned at mini-program sign-in, kept as a keyed hash only: it
+    is compared with the official account's followers, never shown or sent anywhere."""
+    staff = pw.ForeignKeyField(Staff, unique=True, on_delete="CASCADE", backref="+")
+    unionid_hash = pw.CharField(max_length=64, index=True)
+    updated_at = pw.DateTimeField(default=utcnow)
+
+
+class OaFollower(BaseModel):
+    """One follower of a unit's official account as the last sync (or callback) saw it."""
+    account = pw.ForeignKeyField(OfficialAccount, on_delete="CASCADE", backref="+")
+    openid = pw.CharField(max_length=64)              # the official account's openid
+    unionid_hash = pw.CharField(max_length=64, null=True, index=True)
+    subscribed = pw.BooleanField(default=True)
+    synced_at = pw.DateTimeField(default=utcnow)
+
+    class Meta:
+        indexes = ((("account", "openid"), True),)

@@ -32,9 +32,12 @@ ERRORS = {
     40029: "invalid code",
     40037: "invalid template_id",
     40125: "invalid appsecret",
+    40003: "invalid openid",
+    40032: "invalid openid list size",
     40163: "code been used",
     41001: "access_token missing",
     42001: "access_token expired",
+    43004: "require subscribe",
     43101: "user refuse to accept the msg",
     45009: "reach max api daily quota limit",
     45011: "api minute-quota reach limit  mustslower  retry next minute",
@@ -75,6 +78,12 @@ class FakeState:
         self.limits = []  # (path,)
         self.delays = []  # (seconds, path)
         self.next_msgid = 1000
+        # Official accounts (公众号): appid -> {openid: {"unionid", "subscribe"}} in follow order,
+        # (appid, template_id) templates, how many openids one user/get page holds (WeChat: 10000).
+        self.oa_followers = {}
+        self.oa_templates = set()
+        self.oa_page_size = 10000
+        self.template_messages = []
 
     # Control actions: FakeWeChatServer exposes them as sync helpers, /__fake__/<name> over HTTP.
     def add_login_code(self, code, openid, unionid=None):
@@ -115,6 +124,24 @@ class FakeState:
 
     def add_app(self, appid, secret):
         self.apps[appid] = secret
+
+    def oa_follow(self, appid, openid, unionid=None):
+        """`openid` follows the official account `appid` (again)."""
+        self.oa_followers.setdefault(appid, {})[openid] = {"unionid": unionid, "subscribe": 1}
+
+    def oa_unfollow(self, appid, openid):
+        """The follower left: template sends answer 43004, user/get no longer lists them."""
+        if openid in self.oa_followers.get(appid, {}):
+            self.oa_followers[appid][openid]["subscribe"] = 0
+
+    def oa_add_template(self, appid, template_id):
+        self.oa_templates.add((appid, template_id))
+
+    def oa_set_page_size(self, size):
+        self.oa_page_size = max(1, int(size))
+
+    def sent_template_messages(self):
+        return list(self.template_messages)
 
     def sent_messages(self):
         return list(self.messages)
@@ -274,6 +301,77 @@ def valid_field(key, value):
     return limit is None or len(value) <= limit
 
 
+class OaUserGet(_Api):
+    """GET cgi-bin/user/get?next_openid=: the account's followers, one page at a time (WeChat:
+    10000 per page; `next_openid` of the answer is the last one listed, "" when done)."""
+
+    def answer(self):
+        appid = self.state.check_token(self.get_argument("access_token", ""))
+        following = [o for o, v in self.state.oa_followers.get(appid, {}).items() if v["subscribe"]]
+        after = self.get_argument("next_openid", "")
+        start = following.index(after) + 1 if after in following else 0
+        page = following[start:start + self.state.oa_page_size]
+        result = {"total": len(following), "count": len(page),
+                  "next_openid": page[-1] if page else ""}
+        if page:
+            result["data"] = {"openid": page}
+        return result
+
+
+class OaUserBatchGet(_Api):
+    """POST cgi-bin/user/info/batchget {"user_list": [{"openid", "lang"}]} (at most 100): a
+    follower's unionid when the account is on an open-platform account; subscribe 0 and nothing
+    else for someone who left."""
+
+    def answer(self):
+        appid = self.state.check_token(self.get_argument("access_token", ""))
+        users = self.body().get("user_list")
+        if not isinstance(users, list) or not 0 < len(users) <= 100:
+            raise WeChatError(40032)
+        known = self.state.oa_followers.get(appid, {})
+        out = []
+        for entry in users:
+            openid = (entry or {}).get("openid", "")
+            if openid not in known:
+                raise WeChatError(40003)
+            info = known[openid]
+            if not info["subscribe"]:
+                out.append({"subscribe": 0, "openid": openid})
+                continue
+            user = {"subscribe": 1, "openid": openid, "language": "zh_CN",
+                    "subscribe_time": 1700000000}
+            if info["unionid"]:
+                user["unionid"] = info["unionid"]
+            out.append(user)
+        return {"user_info_list": out}
+
+
+class OaTemplateSend(_Api):
+    """POST cgi-bin/message/template/send: 40003 an openid the account does not know, 43004 the
+    user does not follow (any more), 40037 a template the account does not have, 47003 bad data."""
+
+    def answer(self):
+        appid = self.state.check_token(self.get_argument("access_token", ""))
+        body = self.body()
+        touser, template = body.get("touser", ""), body.get("template_id", "")
+        follower = self.state.oa_followers.get(appid, {}).get(touser)
+        if follower is None:
+            raise WeChatError(40003)
+        if not follower["subscribe"]:
+            raise WeChatError(43004)
+        if (appid, template) not in self.state.oa_templates:
+            raise WeChatError(40037)
+        data = body.get("data")
+        if not isinstance(data, dict) or not data or not all(
+            isinstance(v, dict) and "value" in v and valid_field(k, v["value"])
+            for k, v in data.items()
+        ):
+            raise WeChatError(47003)
+        self.state.next_msgid += 1
+        self.state.template_messages.append(dict(body, appid=appid, msgid=self.state.next_msgid))
+        return {"errcode": 0, "errmsg": "ok", "msgid": self.state.next_msgid}
+
+
 class SubscribeSend(_Api):
     def answer(self):
         self.state.check_token(self.get_argument("access_token", ""))
@@ -313,6 +411,11 @@ CONTROL_ACTIONS = {
     "sent_messages",
     "token_fetches",
     "stats",
+    "oa_follow",
+    "oa_unfollow",
+    "oa_add_template",
+    "oa_set_page_size",
+    "sent_template_messages",
 }
 
 
@@ -347,6 +450,9 @@ def make_fake_app(state):
             (r"/cgi-bin/token", LegacyToken),
             (r"/wxa/business/getuserphonenumber", PhoneNumber),
             (r"/cgi-bin/message/subscribe/send", SubscribeSend),
+            (r"/cgi-bin/user/get", OaUserGet),
+            (r"/cgi-bin/user/info/batchget", OaUserBatchGet),
+            (r"/cgi-bin/message/template/send", OaTemplateSend),
             (r"/__fake__/(\w+)", Control),
         ],
         fake_state=state,

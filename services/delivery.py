@@ -30,6 +30,7 @@ UNKNOWN = "发送中断，结果未知（为避免重复不再重发）"
 ERROR_TEXT = {
     -1: "微信系统繁忙", 45009: "微信接口当日调用量已达上限", 45011: "微信接口调用过于频繁",
     43101: "用户拒绝接收或未订阅该消息", 47003: "模板参数不正确", 40037: "模板 ID 不正确",
+    43004: "未关注单位公众号", 40003: "公众号 openid 无效",
     None: "无法连接微信服务器",
 }
 
@@ -134,14 +135,24 @@ def build_data(notification, fields):
 
 
 async def template_for(event):
-    """The template settings of an event (console row first, then config.yaml), or None."""
+    """The template settings of an event (console row first, then config.yaml), or None. An event
+    with no subscribe template that some unit's official account has a template for gets an
+    outbox row too (template_id ""): the official account may reach the person."""
     row = await TemplateSetting.aget_or_none(TemplateSetting.event == event)
     if row is not None:
-        if not row.enabled or not row.template_id:
-            return None
-        return {"template_id": row.template_id, "page": row.page, "fields": row.fields or {},
-                "enabled": True, "long_term": row.long_term, "source": "console"}
-    return CONFIG_TEMPLATES.get(event)
+        if row.enabled and row.template_id:
+            return {"template_id": row.template_id, "page": row.page, "fields": row.fields or {},
+                    "enabled": True, "long_term": row.long_term, "source": "console"}
+        found = None
+    else:
+        found = CONFIG_TEMPLATES.get(event)
+    if found is None:
+        from services import official_account
+
+        if event in await official_account.events_with_templates():
+            return {"template_id": "", "page": "", "fields": {}, "enabled": True,
+                    "long_term": False, "source": "official_account"}
+    return found
 
 
 def _page(link, template):
@@ -315,7 +326,7 @@ async def _refund(row, now):
 
 
 async def _finish(row, *, outcome, status, now, worker, errcode=None, message="", msgid="",
-                  retry_at=None):
+                  retry_at=None, channel=None):
     wechat_status = {"sent": "sent", "refused": "refused", "failed": "failed",
                      "skipped": "skipped", "retry": "pending"}[outcome]
     async with atomic():
@@ -326,6 +337,8 @@ async def _finish(row, *, outcome, status, now, worker, errcode=None, message=""
                    "last_error": message[:200], "claimed_at": None}
         if outcome == "sent":
             changes.update(sent_at=now, msgid=msgid[:64])
+        if channel is not None:
+            changes["channel"] = channel
         if retry_at is not None:
             changes.update(next_attempt_at=retry_at, published_at=None, reserved="")
         await Outbox.update(**changes).where(Outbox.id == row.id).aexecute()
@@ -353,10 +366,9 @@ async def deliver(env, outbox_id, *, worker, now=None):
     if setting is not None and not setting.wechat:
         return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
                              message="本人已关闭微信提醒")
-    reserved = await _reserve(row, now)
+    reserved = await _reserve(row, now) if row.template_id else ""
     if not reserved:
-        return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
-                             message="无订阅额度（消息仍在站内信中）")
+        return await _deliver_official_account(env, row, staff, now=now, worker=worker)
     await Outbox.update(reserved=reserved).where(Outbox.id == row.id).aexecute()
     row.reserved = reserved
     from server.wechat import SubscribeError
@@ -383,7 +395,43 @@ async def deliver(env, outbox_id, *, worker, now=None):
         return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
                              errcode=code, message=text)
     return await _finish(row, outcome="sent", status="sent", now=now, worker=worker,
-                         msgid=msgid, message="")
+                         msgid=msgid, message="", channel="subscribe")
+
+
+async def _deliver_official_account(env, row, staff, *, now, worker):
+    """No subscribe-message allowance: the unit's official account, when the person follows it and
+    the account has a template for the event; else the inbox only (skipped, with the reason)."""
+    from server.wechat import SubscribeError
+    from services import official_account
+
+    account, openid, reason = await official_account.route(env, staff, row.event)
+    if account is None:
+        no_allowance = "无订阅额度" if row.template_id else "未配置订阅消息模板"
+        message = f"{no_allowance}，{reason}（消息仍在站内信中）" if reason \
+            else f"{no_allowance}（消息仍在站内信中）"
+        return await _finish(row, outcome="skipped", status="skipped", now=now, worker=worker,
+                             message=message)
+    template = (account.templates or {})[row.event]
+    notification = await Notification.aget(Notification.id == row.notification_id)
+    try:
+        msgid = await official_account.send(env, account, openid, template, notification,
+                                            row.page or "")
+    except SubscribeError as exc:
+        code = exc.errcode
+        text = "公众号：" + (f"{ERROR_TEXT.get(code, '微信返回错误')}（{code}）" if code is not None
+                           else ERROR_TEXT[None])
+        if code in (official_account.NOT_FOLLOWING, official_account.INVALID_OPENID):
+            await official_account.mark_unfollowed(account.id, openid)
+            return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
+                                 errcode=code, message=text, channel="oa")
+        if (code in RETRY_CODES or code is None) and row.attempts < env.config.reminders.max_attempts:
+            return await _finish(row, outcome="retry", status="retry", now=now, worker=worker,
+                                 errcode=code, message=text, channel="oa",
+                                 retry_at=now + backoff(env, row.attempts))
+        return await _finish(row, outcome="failed", status="failed", now=now, worker=worker,
+                             errcode=code, message=text, channel="oa")
+    return await _finish(row, outcome="sent", status="sent", now=now, worker=worker,
+                         msgid=msgid, message="", channel="oa")
 
 
 # -- subscriptions (what the mini-program's wx.requestSubscribeMessage answered) ----------------

@@ -248,3 +248,6 @@ register_sources()
 
 def now_utc():
     return utcnow()
+
+# The official-account follower sync registers its own source (services/official_account.py).
+from services import official_account  # noqa: E402,F401

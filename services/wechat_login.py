@@ -109,12 +109,28 @@ async def wechat_login(*, env, code, ip, request_id):
     await check_account_login_rate(env=env, account="wx:" + openid)
     staff = await Staff.aget_or_none(Staff.openid == openid, Staff.status == "active")
     if staff is not None:
+        await _remember_unionid(env, staff.id, session.get("unionid"))
         result = await issue_session(env=env, staff=staff, ip=ip, request_id=request_id,
                                      method="wechat")
         result["expires_at"] = epoch_to_datetime(result["expires_at"])
         return {"status": "bound", **result}
     ticket, expires = await create_ticket(env, openid)
     return {"status": "unbound", "ticket": ticket, "expires_at": epoch_to_datetime(expires)}
+
+
+async def _remember_unionid(env, staff_id, unionid):
+    """The unionid (present when the mini-program and the unit's official account share an
+    open-platform account) lets official-account reminders find this person; never a reason to
+    refuse a sign-in."""
+    if not unionid:
+        return
+    from services import official_account
+
+    try:
+        await official_account.remember_unionid(env, staff_id, unionid)
+    except Exception:  # noqa: BLE001
+        import logging
+        logging.getLogger("mingjing.wechat_login").exception("could not store the unionid")
 
 
 async def bind_openid(*, staff, openid, actor, method, extra=None):

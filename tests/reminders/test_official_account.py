@@ -1,0 +1,153 @@
+"""Official-account (公众号) template messages against the fake WeChat server: the unionid learned at
+sign-in, the follower sync (user/get paging, user/info/batchget), the fallback when a person has
+no subscribe-message allowance, exactly once, 43004 (left the account), -1 then success, the
+subscribe message still first when allowed, another unit's account never used."""
+import datetime
+
+from models.base import fetch_all
+from models.reminders import OaFollower, OfficialAccount, StaffUnion
+from services import official_account
+from tests.binding.flows import _codes
+from tests.reminders.helpers import attempts, bind, outbox, set_template, tick
+from tests.reminders.test_delivery import notice, strict, subscribe
+
+OA_APPID, OA_SECRET = "wxoa-unit-a", "oa-secret-a"
+OA_TEMPLATE = "OA-TMPL-RESULT"
+SEND = "/cgi-bin/message/template/send"
+
+
+def later(minutes):
+    moment = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8)))
+    return (moment + datetime.timedelta(minutes=minutes)).replace(microsecond=0).isoformat()
+
+
+def login(api, fake, openid, unionid):
+    code = f"oa-code-{next(_codes)}"
+    fake.add_login_code(code, openid, unionid=unionid)
+    r = api.post("/api/auth/wechat", {"code": code})
+    assert r.status == 200 and r.data["status"] == "bound", r
+    return r
+
+
+def setup_account(server, f, unit, fake, appid=OA_APPID, secret=OA_SECRET):
+    """The unit's account through the service, as the console saves it (a unit-scoped admin)."""
+    fake.add_app(appid, secret)
+    fake.oa_add_template(appid, OA_TEMPLATE)
+    admin = f.admin("system")
+
+    async def go():
+        from services.access import load_principal
+        actor = await load_principal(admin.staff.id)
+        return await official_account.save_account(
+            env=server.env, actor=actor, unit_id=unit.id, appid=appid, secret=secret,
+            name="示范公众号",
+            templates='{"approval.result": {"template_id": "%s", "fields": '
+                      '{"thing1": "title", "time2": "created_at"}}}' % OA_TEMPLATE)
+    return server.run(go())
+
+
+def test_unionid_is_kept_as_a_hash_at_sign_in(api, org, server, fake_wechat):
+    openid = bind(server, org.office_1)
+    login(api, fake_wechat, openid, "UnionID-Office-1")
+    row, = server.run(fetch_all(StaffUnion.select()))
+    assert row.staff_id == org.office_1.id
+    assert "UnionID" not in row.unionid_hash and len(row.unionid_hash) == 64
+    assert row.unionid_hash == official_account.unionid_hash(server.env, "UnionID-Office-1")
+    # Case matters (the phone's blind index upper-cases; a unionid must not).
+    assert row.unionid_hash != official_account.unionid_hash(server.env, "UNIONID-OFFICE-1")
+    # Without a unionid (no open-platform account) nothing is stored and the sign-in works.
+    openid2 = bind(server, org.office_2)
+    login(api, fake_wechat, openid2, None)
+    assert len(server.run(fetch_all(StaffUnion.select()))) == 1
+
+
+def test_follower_sync_pages_and_the_oa_sends_once_when_no_allowance(api, org, f, server,
+                                                                      fake_wechat):
+    account_id = setup_account(server, f, org.a, fake_wechat)
+    row = server.run(OfficialAccount.aget(OfficialAccount.id == account_id))
+    assert row.secret_enc and OA_SECRET not in row.secret_enc
+    set_template(server, "approval.result", "tmpl-notice", fields={"thing1": "title"})
+    openid = bind(server, org.office_1)
+    login(api, fake_wechat, openid, "U-office-1")
+    fake_wechat.oa_set_page_size(2)
+    for i in range(4):
+        fake_wechat.oa_follow(OA_APPID, f"oa-other-{i}", f"U-other-{i}")
+    fake_wechat.oa_follow(OA_APPID, "oa-office-1", "U-office-1")
+    fake_wechat.oa_follow(OA_APPID, "oa-no-union", None)
+    fake_wechat.set_auto_subscribe(False)   # no subscribe-message allowance at all
+    tick(api)   # the follower sync runs under the lease (never synced before)
+    followers = server.run(fetch_all(OaFollower.select().where(OaFollower.account == account_id)))
+    assert len(followers) == 6 and fake_wechat.stats()["calls"]["/cgi-bin/user/get"] >= 3
+    mine = [r for r in followers if r.openid == "oa-office-1"]
+    assert mine and mine[0].unionid_hash == official_account.unionid_hash(server.env, "U-office-1")
+    notice(server, org.office_1, kind="approval.result", title="请假申请已通过")
+    tick(api)
+    tick(api)
+    sent = fake_wechat.sent_template_messages()
+    assert len(sent) == 1 and not fake_wechat.sent_messages()
+    msg = sent[0]
+    assert msg["appid"] == OA_APPID and msg["touser"] == "oa-office-1"
+    assert msg["template_id"] == OA_TEMPLATE and msg["data"]["thing1"]["value"] == "请假申请已通过"
+    assert msg["miniprogram"]["appid"] == server.env.wechat.appid
+    assert msg["miniprogram"]["pagepath"] == "pages/messages/index"
+    out, = outbox(server)
+    assert out.status == "sent" and out.channel == "oa" and out.msgid == str(msg["msgid"])
+    assert [a.outcome for a in attempts(server, out.id)] == ["sent"]
+    assert len(api.as_(org.office_1).get("/api/messages").data) == 1   # the inbox has it too
+
+
+def test_left_the_account_transient_then_sent_and_subscribe_first(api, org, f, server, fake_wechat):
+    setup_account(server, f, org.a, fake_wechat)
+    openid = bind(server, org.office_1)
+    login(api, fake_wechat, openid, "U-office-1")
+    fake_wechat.oa_follow(OA_APPID, "oa-office-1", "U-office-1")
+    fake_wechat.set_auto_subscribe(False)
+    tick(api)
+    # -1 (busy): retried later, then sent once.
+    fake_wechat.fail(-1, path=SEND)
+    notice(server, org.office_1, kind="approval.result")
+    tick(api)
+    row, = outbox(server)
+    assert row.status == "retry" and row.last_errcode == -1 and row.channel == "oa"
+    tick(api, now=later(10))
+    row, = outbox(server)
+    assert row.status == "sent" and row.attempts == 2
+    assert [a.outcome for a in attempts(server, row.id)] == ["retry", "sent"]
+    assert len(fake_wechat.sent_template_messages()) == 1
+    # The subscribe message goes first while the person has an allowance for it.
+    set_template(server, "approval.result", "tmpl-notice", fields={"thing1": "title"})
+    strict(fake_wechat, openid, template="tmpl-notice", count=1)
+    subscribe(api, org.office_1, {"tmpl-notice": "accept"})
+    notice(server, org.office_1, kind="approval.result")
+    tick(api, now=later(20))
+    assert len(fake_wechat.sent_messages()) == 1 and len(fake_wechat.sent_template_messages()) == 1
+    assert outbox(server)[-1].channel == "subscribe"
+    # They left the account: 43004, no retry, and they are marked as not following.
+    fake_wechat.oa_unfollow(OA_APPID, "oa-office-1")
+    notice(server, org.office_1, kind="approval.result")
+    tick(api, now=later(30))
+    last = outbox(server)[-1]
+    assert last.status == "failed" and last.last_errcode == 43004 and "未关注" in last.last_error
+    follower = server.run(OaFollower.aget(OaFollower.openid == "oa-office-1"))
+    assert follower.subscribed is False
+    notice(server, org.office_1, kind="approval.result")
+    tick(api, now=later(40))
+    last = outbox(server)[-1]
+    assert last.status == "skipped" and "未关注单位公众号" in last.last_error
+    assert len(fake_wechat.sent_template_messages()) == 1
+
+
+def test_another_units_account_is_never_used(api, org, f, server, fake_wechat):
+    setup_account(server, f, org.a, fake_wechat)
+    person = org.b_office_1
+    openid = bind(server, person)
+    login(api, fake_wechat, openid, "U-b-person")
+    # Even following unit A's account, a person of unit B is not reached through it.
+    fake_wechat.oa_follow(OA_APPID, "oa-b-person", "U-b-person")
+    fake_wechat.set_auto_subscribe(False)
+    tick(api)
+    notice(server, person, kind="approval.result")
+    tick(api)
+    assert not fake_wechat.sent_template_messages()
+    row, = outbox(server)
+    assert row.status == "skipped" and row.channel == ""
