@@ -30,9 +30,11 @@ function fetchBox(box, { page = 1, pageSize = 20 } = {}) {
 }
 
 // One page of a box with its total ({data, page, total}), optionally of one kind: load-more lists.
-function fetchBoxPage(box, { page = 1, pageSize = 20, kind = '', toast } = {}) {
+// `q` searches within the box: the applicant's name or the request's title.
+function fetchBoxPage(box, { page = 1, pageSize = 20, kind = '', q = '', toast } = {}) {
   const data = { box, page, page_size: pageSize };
   if (kind) data.kind = kind;
+  if (q) data.q = q;
   return request({ url: '/api/approvals', method: 'GET', data, envelope: true, toast });
 }
 

@@ -6,9 +6,11 @@ const { formatTime } = require('../utils/format');
 // The custom tab bar's pages: a notice about one of them switches tab instead of navigating.
 const TAB_PAGES = ['/pages/home/index', '/pages/attendance-clock/index', '/pages/approvals/index', '/pages/profile/index'];
 
-function fetchMessages({ page = 1, pageSize = 20, unread = false, toast } = {}) {
+// `q` searches my messages' titles and texts.
+function fetchMessages({ page = 1, pageSize = 20, unread = false, q = '', toast } = {}) {
   const data = { page, page_size: pageSize };
   if (unread) data.unread = 1;
+  if (q) data.q = q;
   return request({ url: '/api/messages', data, method: 'GET', envelope: true, toast });
 }
 

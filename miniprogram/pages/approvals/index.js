@@ -1,6 +1,7 @@
 // 审批: 待我审批 / 我已审批 / 抄送我. Approve in one tap, reject with a reason, batch approve in
 // checkbox mode. When someone else got there first (409) the page says so and refreshes. Lists load
-// 20 at a time and the next page on scrolling to the bottom; chips filter by kind (请假, 加班 ...).
+// 20 at a time and the next page on scrolling to the bottom; chips filter by kind (请假, 加班 ...);
+// the search bar finds an applicant by name or a request by its title (debounced, within the box).
 const { syncTabBar } = require('../../utils/tab-bar');
 const approvals = require('../../services/approvals');
 const { formatTime } = require('../../utils/format');
@@ -9,6 +10,7 @@ const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { textSize } = require('../../utils/text-size');
 
 const PAGE_SIZE = 20;
+const SEARCH_DELAY = 300; // ms after the last keystroke
 
 function decorate(i) {
   return {
@@ -26,6 +28,8 @@ Component({
     kinds: approvals.KIND_FILTERS,
     box: 'waiting',
     kind: '',
+    q: '',        // what the search bar holds
+    searched: '', // what the rows shown were searched for
     loading: true,
     rows: [],
     total: 0,
@@ -63,12 +67,14 @@ Component({
       this.seq = (this.seq || 0) + 1;
       const seq = this.seq;
       return withLoading(this, async () => {
-        const body = await approvals.fetchBoxPage(this.data.box, { page: 1, pageSize: PAGE_SIZE, kind: this.data.kind });
+        const q = this.data.q.trim();
+        const body = await approvals.fetchBoxPage(this.data.box, { page: 1, pageSize: PAGE_SIZE, kind: this.data.kind, q });
         if (seq !== this.seq) return;
         const rows = (body && body.data) || [];
         const ids = rows.map((r) => r.id);
         this.setData({
           rows: rows.map(decorate),
+          searched: q,
           total: body.total || rows.length,
           page: 1,
           more: rows.length < (body.total || 0),
@@ -85,7 +91,7 @@ Component({
       const page = this.data.page + 1;
       this.setData({ loadingMore: true, moreError: '' });
       try {
-        const body = await approvals.fetchBoxPage(this.data.box, { page, pageSize: PAGE_SIZE, kind: this.data.kind, toast: false });
+        const body = await approvals.fetchBoxPage(this.data.box, { page, pageSize: PAGE_SIZE, kind: this.data.kind, q: this.data.searched, toast: false });
         if (seq !== this.seq) return;
         const known = new Set(this.data.rows.map((r) => r.id));
         const rows = this.data.rows.concat(((body && body.data) || []).filter((r) => !known.has(r.id)).map(decorate));
@@ -107,6 +113,39 @@ Component({
       if (kind === this.data.kind) return;
       this.setData({ kind, rows: [], notice: '', selected: [] });
       this.load();
+    },
+
+    // Typing searches after a pause; the keyboard's 搜索 and the clear button at once.
+    onSearchInput(e) {
+      const q = (e.detail && e.detail.value) || '';
+      this.setData({ q });
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => this.search(), SEARCH_DELAY);
+    },
+
+    onSearchConfirm() {
+      clearTimeout(this.searchTimer);
+      this.search();
+    },
+
+    onSearchClear() {
+      clearTimeout(this.searchTimer);
+      this.setData({ q: '' });
+      this.search();
+    },
+
+    search() {
+      if (this.data.q.trim() === this.data.searched) return;
+      this.setData({ rows: [], notice: '', selected: [] });
+      this.load();
+    },
+
+    onHide() {
+      clearTimeout(this.searchTimer);
+    },
+
+    onUnload() {
+      clearTimeout(this.searchTimer);
     },
 
     onOpenDelegation() {

@@ -1,15 +1,17 @@
 // 消息: the inbox — every notice, unread first marked; tap opens the page it is about and marks
-// it read; 全部已读. The unread count also feeds the home card and the tab bar badge.
+// it read; 全部已读; a search bar finds a message by its title or text (debounced, works with
+// 只看未读 and load-more). The unread count also feeds the home card and the tab bar badge.
 const messages = require('../../services/messages');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { setUnreadBadge } = require('../../utils/tab-bar');
 const { textSize } = require('../../utils/text-size');
 
 const PAGE_SIZE = 20;
+const SEARCH_DELAY = 300; // ms after the last keystroke
 
 Component({
   behaviors: [textSize],
-  data: { loading: true, items: [], unread: 0, page: 1, more: false, errorText: '', onlyUnread: false, loadingMore: false, moreError: '' },
+  data: { loading: true, items: [], unread: 0, page: 1, more: false, errorText: '', onlyUnread: false, loadingMore: false, moreError: '', q: '', searched: '' },
 
   methods: {
     onLoad() {
@@ -24,8 +26,11 @@ Component({
       return withLoading(this, async () => {
         this.seq = (this.seq || 0) + 1;
         const seq = this.seq;
-        const body = await messages.fetchMessages({ page: 1, pageSize: PAGE_SIZE, unread: this.data.onlyUnread });
-        if (seq === this.seq) this.show(body, 1, []);
+        const q = this.data.q.trim();
+        const body = await messages.fetchMessages({ page: 1, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, q });
+        if (seq !== this.seq) return;
+        this.setData({ searched: q });
+        this.show(body, 1, []);
       });
     },
 
@@ -43,7 +48,7 @@ Component({
       const page = this.data.page + 1;
       this.setData({ loadingMore: true, moreError: '' });
       try {
-        const body = await messages.fetchMessages({ page, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, toast: false });
+        const body = await messages.fetchMessages({ page, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, q: this.data.searched, toast: false });
         if (seq !== this.seq) return;
         const known = new Set(this.data.items.map((m) => m.id));
         this.show({ ...body, data: (body.data || []).filter((m) => !known.has(m.id)) }, page, this.data.items);
@@ -56,6 +61,35 @@ Component({
 
     onReachBottom() {
       return this.onMore();
+    },
+
+    // Typing searches after a pause; the keyboard's 搜索 and the clear button at once.
+    onSearchInput(e) {
+      const q = (e.detail && e.detail.value) || '';
+      this.setData({ q });
+      clearTimeout(this.searchTimer);
+      this.searchTimer = setTimeout(() => this.search(), SEARCH_DELAY);
+    },
+
+    onSearchConfirm() {
+      clearTimeout(this.searchTimer);
+      this.search();
+    },
+
+    onSearchClear() {
+      clearTimeout(this.searchTimer);
+      this.setData({ q: '' });
+      this.search();
+    },
+
+    search() {
+      if (this.data.q.trim() === this.data.searched) return;
+      this.setData({ items: [] });
+      this.load();
+    },
+
+    onUnload() {
+      clearTimeout(this.searchTimer);
     },
 
     // 只看未读 / 全部
