@@ -34,6 +34,18 @@ MIN_TOKEN_LIFE = TOKEN_MARGIN + 60
 LOGIN_CODE_INVALID = "登录凭证无效，请重新进入小程序"
 PHONE_CODE_INVALID = "手机号授权凭证无效，请重新授权"
 UNAVAILABLE = "微信服务暂不可用"
+UNREACHABLE = "无法连接微信服务，请稍后重试"
+# A client may retry a WeChat outage after this many seconds.
+RETRY_AFTER = 5
+
+
+class WeChatTimeout(requests.Timeout):
+    """A call that did not finish within the gateway's overall deadline (queue wait included)."""
+
+
+def unreachable():
+    return Unavailable(UNREACHABLE, code="WECHAT_UNAVAILABLE",
+                       headers={"Retry-After": str(RETRY_AFTER)})
 
 
 class SubscribeError(Exception):
@@ -123,11 +135,11 @@ def _wechat_errors(invalid_message=LOGIN_CODE_INVALID):
         if exc.errcode is None:  # wechatpy's wrapper for an HTTP error status
             status = exc.response.status_code if exc.response is not None else "?"
             log.warning("WeChat HTTP error: %s", status)
-            raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE") from exc
+            raise unreachable() from exc
         raise _map_error(exc.errcode, exc.errmsg, invalid_message) from exc
     except (requests.RequestException, LockError, RedisError) as exc:
         log.warning("WeChat unreachable: %r", exc)
-        raise Unavailable(UNAVAILABLE, code="WECHAT_UNAVAILABLE") from exc
+        raise unreachable() from exc
 
 
 class WeChatGateway:
@@ -275,12 +287,24 @@ class WeChatGateway:
 
     # -- internals -------------------------------------------------------------------------------
 
+    @property
+    def deadline(self):
+        """Longest a caller waits for one WeChat call, waiting for a free worker included: the
+        HTTP timeout (requests applies it to the connect and to each read) plus a second. A slow
+        WeChat ties up workers; a call queued behind them gives up here instead of queueing on."""
+        return self._timeout + 1
+
     async def _call(self, token, fn, *args):
-        """Run a blocking wechatpy call in our pool, never on the IOLoop."""
+        """Run a blocking wechatpy call in our pool, never on the IOLoop, within `deadline`."""
         loop = asyncio.get_running_loop()
-        result = await loop.run_in_executor(
+        future = loop.run_in_executor(
             self._executor, functools.partial(self._client.call, token, fn, *args)
         )
+        try:
+            result = await asyncio.wait_for(future, self.deadline)
+        except asyncio.TimeoutError:
+            # A queued call is cancelled; a running one ends at requests' own timeout.
+            raise WeChatTimeout(f"no answer from WeChat within {self.deadline}s") from None
         if not isinstance(result, dict):  # wechatpy returns the raw response when it is not JSON
             raise requests.RequestException("WeChat answered with something other than JSON")
         return result
