@@ -129,7 +129,7 @@ async def test_timeout_and_unreachable_are_503(fake, redis, make_gateway):
     assert (caught.value.status, caught.value.code, caught.value.message) == (
         503,
         "WECHAT_UNAVAILABLE",
-        "微信服务暂不可用",
+        "无法连接微信服务，请稍后重试",
     )
 
     with socket.socket() as sock:  # a port nobody listens on
