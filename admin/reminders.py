@@ -5,10 +5,11 @@ everyone who has not yet submitted" for an open phase (appraisal.manage). The se
 from admin.base import AdminHandler
 from server import inputs
 from server.errors import ApiError, NotFound
-from services import reminder_admin
+from services import official_account, reminder_admin
 from services.appraisal import reminders as appraisal_reminders
 
 TABS = [("/admin/reminders", "消息模板", ("system.config",)),
+        ("/admin/reminders/official-accounts", "公众号", ("system.config",)),
         ("/admin/reminders/log", "发送记录", reminder_admin.VIEW_PERMISSIONS),
         ("/admin/reminders/reach", "触达情况", reminder_admin.VIEW_PERMISSIONS),
         ("/admin/reminders/appraisal", "考核催办", ("appraisal.manage",))]
@@ -68,6 +69,55 @@ class TemplatesHandler(RemindersPage):
             return await self.show_templates(error=exc.message, status=exc.status)
         self.flash("已保存")
         self.redirect("/admin/reminders")
+
+
+class OfficialAccountsHandler(RemindersPage):
+    """单位公众号配置（模板消息，密钥加密保存、不回显）。"""
+    required = ("system.config",)
+
+    async def show(self, *, error=None, status=200, failed_unit=None):
+        self.set_status(status)
+        await self.page("reminders/official_accounts.html", tabs=self.tabs,
+                        current="/admin/reminders/official-accounts", error=error,
+                        failed_unit=failed_unit,
+                        accounts=await official_account.list_accounts(actor=self.principal))
+
+    async def get(self):
+        await self.show()
+
+    async def post(self):
+        form = self.form_args("appid", "secret", "name", "templates", "enabled")
+        unit_id = self.int_arg("unit_id", body=True)
+        if unit_id is None or not inputs.in_int64(unit_id):
+            raise NotFound("单位不存在", code="UNIT_NOT_FOUND")
+        try:
+            await official_account.save_account(
+                env=self.env, actor=self.principal, unit_id=unit_id,
+                appid=form.get("appid", ""), secret=form.get("secret", ""),
+                name=form.get("name", ""), templates=form.get("templates", ""),
+                enabled=form.get("enabled") == "on")
+        except ApiError as exc:
+            if exc.status >= 500 or exc.status in (401, 403, 404):
+                raise
+            return await self.show(error=exc.message, status=exc.status, failed_unit=unit_id)
+        self.flash("公众号配置已保存")
+        self.redirect("/admin/reminders/official-accounts")
+
+
+class OfficialAccountSyncHandler(RemindersPage):
+    """立即同步公众号关注者。"""
+    required = ("system.config",)
+
+    async def post(self):
+        unit_id = self.int_arg("unit_id", body=True)
+        if unit_id is None or not inputs.in_int64(unit_id):
+            raise NotFound("单位不存在", code="UNIT_NOT_FOUND")
+        out = await official_account.sync_now(env=self.env, actor=self.principal, unit_id=unit_id)
+        if out.get("error"):
+            self.flash(out["error"], "bad")
+        else:
+            self.flash(f"已同步：关注者 {out['followers']} 人，其中 {out['matched']} 人可对应到本系统人员")
+        self.redirect("/admin/reminders/official-accounts")
 
 
 class SendLogHandler(RemindersPage):
@@ -147,6 +197,8 @@ class AppraisalRemindHandler(RemindersPage):
 
 default_handlers = [
     (r"/admin/reminders", TemplatesHandler),
+    (r"/admin/reminders/official-accounts", OfficialAccountsHandler),
+    (r"/admin/reminders/official-accounts/sync", OfficialAccountSyncHandler),
     (r"/admin/reminders/log", SendLogHandler),
     (r"/admin/reminders/reach", ReachHandler),
     (r"/admin/reminders/appraisal", AppraisalCyclesHandler),

@@ -12,6 +12,7 @@ import hmac
 import json
 import logging
 import re
+from zoneinfo import ZoneInfo
 
 import peewee as pw
 
@@ -22,6 +23,7 @@ from server.errors import Invalid, NotFound
 from services import audit, scheduler
 
 log = logging.getLogger("mingjing.official_account")
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 SYNC_EVERY = datetime.timedelta(hours=6)
 BATCH = 100                     # user/info/batchget takes at most 100 openids
 NOT_FOLLOWING = 43004           # 需要接收者关注: the person left the account
@@ -216,6 +218,13 @@ async def _units(actor):
     return await fetch_all(query)
 
 
+def _beijing(moment):
+    if moment is None:
+        return ""
+    return (moment.replace(tzinfo=datetime.timezone.utc).astimezone(SHANGHAI)
+            .strftime("%Y-%m-%d %H:%M"))
+
+
 def account_out(unit, account):
     templates = (account.templates if account else None) or {}
     return {"unit_id": unit.id, "unit": unit.name, "configured": account is not None,
@@ -225,6 +234,7 @@ def account_out(unit, account):
             "templates": json.dumps(templates, ensure_ascii=False, indent=1) if templates else "",
             "events": sorted(templates), "followers": account.followers if account else 0,
             "last_sync_at": account.last_sync_at if account else None,
+            "last_sync": _beijing(account.last_sync_at) if account else "",
             "last_sync_error": account.last_sync_error if account else ""}
 
 

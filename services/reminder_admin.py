@@ -7,7 +7,7 @@ from models.base import atomic, fetch_all, utcnow
 from models.org import Department, Staff
 from models.reminders import Outbox, ReminderSetting, Subscription, TemplateSetting
 from server.errors import Invalid
-from services import audit, delivery
+from services import audit, delivery, official_account
 from services.reminders import local
 
 EVENTS = list(delivery.EVENT_LABELS)
@@ -114,6 +114,7 @@ async def reach_view(*, actor):
             settings[s.staff_id] = s
         for o in await fetch_all(Outbox.select().where(Outbox.staff.in_(ids)).order_by(Outbox.id)):
             last[o.staff_id] = o
+    oa = await official_account.reach_map(people)
     out = []
     for p in people:
         mine = subs.get(p.id, [])
@@ -127,13 +128,21 @@ async def reach_view(*, actor):
             reasons.append("本人关闭了微信提醒")
         if not long_term and not one_time:
             reasons.append("没有订阅额度")
+        # The unit's official account reaches a follower without any subscribe allowance.
+        oa_state = oa.get(p.id, "")
+        wechat_on = setting.wechat if setting else True
+        by_oa = oa_state == "following" and wechat_on and bool(p.openid)
+        by_subscribe = not reasons
+        if oa_state == "not_following":
+            reasons.append("未关注单位公众号")
         recent = last.get(p.id)
         out.append({"id": p.id, "name": p.name, "employee_no": p.employee_no,
                     "department": depts.get(p.department_id, ""),
                     "bound": bool(p.openid), "wechat": setting.wechat if setting else True,
                     "clock_in": setting.clock_in if setting else True,
                     "long_term": long_term, "one_time": one_time,
-                    "reachable": not reasons, "reasons": "、".join(reasons),
+                    "oa": oa_state, "reachable": by_subscribe or by_oa,
+                    "reasons": "、".join(reasons),
                     "last": STATUS_LABELS.get(recent.status, "") if recent else "",
                     "last_reason": recent.last_error if recent else ""})
     return out
