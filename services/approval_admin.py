@@ -156,3 +156,41 @@ async def revoke_delegation(*, actor, delegation_id):
         handed = await hand_back(row, actor)
     return {**delegation_out(row, await _names([row.delegator_id, row.delegate_id])),
             "handed_back": handed}
+
+
+# -- the console's flow editor: choices for its pickers and a preview of unsaved steps -------------
+
+async def editor_choices(*, actor, steps=()):
+    """Roles an approver rule may name (system-wide and the unit's own, not the 三员 tiers) and the
+    names of the people the steps' staff:<id> rules name (only the unit's own people)."""
+    from models.access import Role
+    await _unit_in_reach(actor, actor.unit_id)
+    roles = await fetch_all(Role.select().where(
+        (Role.unit.is_null() | (Role.unit == actor.unit_id)), Role.admin_tier == "")
+        .order_by(Role.builtin.desc(), Role.id))
+    ids = {int(a[6:]) for s in steps or [] for a in (s.get("approvers") or [])
+           if isinstance(a, str) and a.startswith("staff:") and a[6:].isdigit()}
+    people = {}
+    if ids:
+        rows = await fetch_all(Staff.select(Staff.id, Staff.name).where(
+            Staff.id.in_(list(ids)), Staff.unit == actor.unit_id))
+        people = {r.id: r.name for r in rows}
+    return {"roles": [{"code": r.code, "name": r.name} for r in roles], "staff": people}
+
+
+async def preview_draft(*, actor, kind, applicant_id, steps, context):
+    """Who would approve an applicant's request under steps not yet saved (the editor's preview).
+    The steps are checked as a save would check them; the applicant must be in the caller's reach."""
+    from services.access import staff_dept_ids
+    from services.approval_rules import build_plan, load_org_view
+    if kind not in KINDS:
+        raise Invalid("未知的审批类型", code="APPROVAL_KIND_UNKNOWN", fields={"kind": "未注册"})
+    reach = await actor.require_reach("approval.flow.manage")
+    applicant = await Staff.aget_or_none(Staff.id == applicant_id, Staff.status == "active")
+    if applicant is None or not reach.covers_staff(applicant.id, await staff_dept_ids(applicant),
+                                                   applicant.unit_id):
+        raise NotFound("人员不存在或不在您的管理范围内", code="STAFF_NOT_FOUND")
+    plan = await build_plan(clean_steps(steps), await load_org_view(applicant), context or {})
+    names = await _names({a for s in plan for a in s["approvers"]})
+    return [{**s, "approvers": [{"id": a, "name": names.get(a, "")} for a in s["approvers"]]}
+            for s in plan]
