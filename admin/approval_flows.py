@@ -1,11 +1,26 @@
 """Approval flow pages (审批流程): one flow per kind and unit, a steps editor (approver rules, any/all,
 conditions), and a preview of who would approve for a sample applicant. services/approval_admin.py
 and services/approvals.py enforce approval.flow.manage and the unit scope."""
+import json
+
 from admin.base import AdminHandler
+from handlers.base import dumps
 from server.errors import ApiError, Invalid
-from services import approval_admin, approvals
+from services import approval_admin, approvals, leave_rules
 from services import staff as staff_service
-from services.approval_rules import OPS, RULE_LABELS
+from services.approval_rules import MODES, OPS, RULE_LABELS
+
+MAX_STEPS = 20      # services/approval_rules.clean_steps: 1 to 20 steps, 1 to 10 rules each
+MAX_APPROVERS = 10
+OP_LABELS = {">": "大于", ">=": "大于等于", "<": "小于", "<=": "小于等于", "==": "等于", "!=": "不等于",
+             "in": "属于", "not_in": "不属于"}
+# Condition fields the pickers offer per kind (what each feature puts in the approval context).
+KIND_FIELDS = {
+    "leave": [{"code": "days", "label": "请假天数", "type": "number"},
+              {"code": "leave_type", "label": "假期类型", "type": "leave_type"},
+              {"code": "backdated", "label": "补请假（1 是 / 0 否）", "type": "number"}],
+    "overtime": [{"code": "hours", "label": "加班小时", "type": "number"}],
+}
 
 MODE_LABELS = {"any": "或签（一人同意即可）", "all": "会签（全部同意）"}
 BLANK_ROWS = 2
@@ -87,11 +102,35 @@ def editor_rows(steps):
     return rows + [{"name": "", "approvers": "", "mode": "any", "when": ""} for _ in range(BLANK_ROWS)]
 
 
+def steps_from_json(raw):
+    """The picker editor's steps (a JSON list in `steps_json`); the engine checks the rest."""
+    try:
+        steps = json.loads(raw)
+    except ValueError:
+        steps = None
+    if not isinstance(steps, list) or not all(isinstance(s, dict) for s in steps):
+        raise Invalid("审批环节数据格式不正确，请刷新页面后重试", code="APPROVAL_FLOW_INVALID",
+                      fields={"steps": "格式不正确"})
+    return steps[:MAX_STEPS + 1]
+
+
 class FlowsPage(AdminHandler):
     required = ("approval.flow.manage",)
 
+    async def editor_config(self, kind, steps):
+        choices = await approval_admin.editor_choices(actor=self.principal, steps=steps)
+        types = await leave_rules.effective_types(self.principal.unit_id)
+        return {"kind": kind, "steps": steps, "roles": choices["roles"],
+                "staff": {str(k): v for k, v in choices["staff"].items()},
+                "leave_types": [{"code": t.code, "name": t.name} for t in types.values()],
+                "rules": [{"code": c, "label": label} for c, label in RULE_LABELS.items()],
+                "modes": [{"code": m, "label": MODE_LABELS[m]} for m in MODES],
+                "ops": [{"code": o, "label": OP_LABELS[o]} for o in OPS],
+                "fields": KIND_FIELDS.get(kind, []), "max_steps": MAX_STEPS,
+                "max_approvers": MAX_APPROVERS}
+
     async def render_flows(self, *, kind, rows=None, name=None, error=None, errors=None, status=200,
-                           preview=None, preview_error=None, sample=None):
+                           preview=None, preview_error=None, sample=None, draft=None):
         kinds = sorted(approvals.KINDS.items())
         if kind not in approvals.KINDS:
             kind = "leave" if "leave" in approvals.KINDS else kinds[0][0]
@@ -102,8 +141,11 @@ class FlowsPage(AdminHandler):
         builtin = [f for f in flows if f["builtin"]]
         current = (mine or national or builtin or [None])[0]
         history = [f for f in flows if not f["active"] and f["unit_id"] == unit_id]
+        steps = draft if draft is not None else (current["steps"] if current else [])
+        config = await self.editor_config(kind, steps)
         self.set_status(status)
         await self.page("approvals/flows.html", kinds=kinds, kind=kind, current=current,
+                        editor_json=dumps(config), leave_types=config["leave_types"],
                         error_list=error_lines(errors or {}),
                         source="本单位" if mine else ("全国" if national else "系统默认"),
                         history=history,
@@ -154,8 +196,10 @@ class FlowSaveHandler(FlowsPage):
     async def post(self):
         kind = self.get_body_argument("kind", "")
         name = self.get_body_argument("name", "").strip()
+        draft = None
         try:
-            steps = parse_steps(self)
+            raw = self.get_body_argument("steps_json", "")
+            steps = draft = steps_from_json(raw) if raw else parse_steps(self)
             if not name:
                 raise Invalid("请填写流程名称", code="APPROVAL_FLOW_INVALID", fields={"name": "必填"})
             if not steps:
@@ -170,13 +214,76 @@ class FlowSaveHandler(FlowsPage):
                      "when": self.get_body_argument(f"when_{i}", "")}
                     for i in range(min(self.int_arg("rows", 0, body=True) or 0, 30))]
             await self.render_flows(kind=kind, rows=rows, name=name, error=exc.message,
-                                    errors=exc.fields, status=exc.status)
+                                    errors=exc.fields, status=exc.status, draft=draft)
             return
         self.flash("已保存审批流程，新提交的申请按新流程审批")
         self.redirect(f"/admin/approval-flows?kind={kind}")
 
 
+class FlowStaffSearchHandler(AdminHandler):
+    """流程编辑器：按姓名或工号查找本单位在职人员（JSON）。"""
+    required = ("approval.flow.manage",)
+
+    async def get(self):
+        q = self.get_query_argument("q", "").strip()[:30]
+        if not q:
+            self.write_json({"data": []})
+            return
+        rows, _ = await staff_service.list_staff(env=self.env, actor=self.principal, q=q,
+                                                 status="active", page_size=20)
+        self.write_json({"data": [
+            {"id": r["id"], "name": r["name"], "employee_no": r.get("employee_no") or "",
+             "department": (r.get("department") or {}).get("name", "")}
+            for r in rows if (r.get("unit") or {}).get("id") == self.principal.unit_id]})
+
+
+class FlowDraftPreviewHandler(AdminHandler):
+    """流程编辑器：按尚未保存的环节预览某人的审批人（JSON）。"""
+    required = ("approval.flow.manage",)
+
+    async def post(self):
+        try:
+            body = json.loads(self.request.body or b"{}")
+        except ValueError:
+            body = None
+        if not isinstance(body, dict):
+            raise Invalid("请求格式不正确", code="VALIDATION_FAILED")
+        employee_no = str(body.get("employee_no") or "").strip()[:30]
+        if not employee_no:
+            raise Invalid("请填写申请人工号", code="VALIDATION_FAILED", fields={"employee_no": "必填"})
+        sample = {"employee_no": employee_no, "days": str(body.get("days") or "").strip(),
+                  "hours": str(body.get("hours") or "").strip(),
+                  "leave_type": str(body.get("leave_type") or "").strip()[:20]}
+        rows, _ = await staff_service.list_staff(env=self.env, actor=self.principal, q=employee_no,
+                                                 status="active", page_size=50)
+        match = [r for r in rows if r["employee_no"] == employee_no]
+        if not match:
+            raise Invalid("未找到该工号的在职人员（或不在您的管理范围内）", code="STAFF_NOT_FOUND",
+                          fields={"employee_no": "未找到"})
+        context = {}
+        for key in ("days", "hours"):
+            if sample[key]:
+                try:
+                    context[key] = float(sample[key])
+                except ValueError:
+                    raise Invalid(f"{CONTEXT_FIELDS[key]}应为数字", code="VALIDATION_FAILED",
+                                  fields={key: "应为数字"}) from None
+        if sample["leave_type"]:
+            context["leave_type"] = sample["leave_type"]
+        steps = body.get("steps")
+        if not isinstance(steps, list):
+            raise Invalid("审批环节数据格式不正确", code="APPROVAL_FLOW_INVALID", fields={"steps": "格式不正确"})
+        plan = await approval_admin.preview_draft(actor=self.principal, kind=str(body.get("kind") or ""),
+                                                  applicant_id=match[0]["id"], steps=steps,
+                                                  context=context)
+        dept = match[0].get("department") or {}
+        self.write_json({"data": {"applicant": {"name": match[0]["name"], "department": dept.get("name", "")},
+                                  "steps": plan}})
+
+
 default_handlers = [
     (r"/admin/approval-flows", FlowsHandler),
     (r"/admin/approval-flows/save", FlowSaveHandler),
+    (r"/admin/approval-flows/staff", FlowStaffSearchHandler),
+    (r"/admin/approval-flows/preview", FlowDraftPreviewHandler),
 ]
