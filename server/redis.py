@@ -4,7 +4,8 @@ memory:// (in-process fakeredis).
 A real client checks an idle pooled connection with PING before reuse (health_check_interval),
 retries a command once on a connection or timeout error (so the first command after a Redis
 restart does not fail on a stale socket), and gives up quickly while Redis is down: the request
-then answers 503 SERVICE_UNAVAILABLE (server/faults.py).
+then answers 503 SERVICE_UNAVAILABLE (server/faults.py). When every pooled connection is busy (the
+08:59 burst), a command waits in line for one (up to POOL_WAIT_SECONDS) instead of failing.
 """
 from urllib.parse import unquote, urlparse
 
@@ -21,6 +22,11 @@ RESILIENCE = {
     "retry": Retry(ExponentialBackoff(cap=0.2, base=0.05), 1),
     "retry_on_error": [RedisConnectionError, RedisTimeoutError],
 }
+# redis-py's default pool raises MaxConnectionsError (a ConnectionError, so a 503) on the 101st
+# concurrent command: 100 requests in flight plus the scheduler's lease was enough in the morning
+# burst. A blocking pool of the same size queues that command instead.
+POOL_MAX_CONNECTIONS = 100
+POOL_WAIT_SECONDS = 5
 
 
 def parse_sentinel(url):
@@ -55,4 +61,7 @@ def make_redis(url):
         return sentinel.master_for(service, db=db, password=password, decode_responses=True,
                                    **RESILIENCE)
     urlparse(url)  # a malformed URL fails here, at start-up
-    return aioredis.from_url(url, decode_responses=True, **RESILIENCE)
+    pool = aioredis.BlockingConnectionPool.from_url(
+        url, decode_responses=True, max_connections=POOL_MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS,
+        **RESILIENCE)
+    return aioredis.Redis.from_pool(pool)
