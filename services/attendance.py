@@ -159,7 +159,12 @@ async def punch(*, env, actor, body, now):
                       fields={"lat": "坐标不在国内"})
     last = ctx["last"]
     if last is not None and abs((now - last["at"]).total_seconds()) < REPEAT_SECONDS:
-        return punch_out(await Punch.aget(Punch.id == last["id"]), repeat=True), False
+        p = await Punch.aget(Punch.id == last["id"])
+        if ctx["device"] is None and p.device_id:
+            # A retry after a first punch whose binding write was lost (the database cut just
+            # after the punch's INSERT): the device that punched binds now.
+            await _bind_first_device(staff.id, p.device_id, now)
+        return punch_out(p, repeat=True), False
     lock, stamp = f"att:tap:{staff.id}", int(epoch(now))
     pipe = env.redis.pipeline(transaction=False)
     pipe.set(lock, stamp, nx=True, ex=REPEAT_SECONDS)
@@ -231,23 +236,31 @@ async def _record_punch(env, actor, body, now, last, version, device):
                 "flags": ",".join(marks), "review_status": "pending" if marks else "",
                 "review_note": ""}
 
+    first_device = device is None
     try:
-        if kind == "field" or device is None:
-            # The leader's notice and a first device binding commit with the punch: a binding
-            # never outlives a punch that failed or was cut by a shutdown (issue 16).
-            async with atomic():
-                if device is None:  # the first device binds (a concurrent first punch may win)
-                    device = await _bind_first_device(staff.id, body["device_id"], now)
-                row = make_row(device)
+        # A first punch is stored as if its device binds (no "device" mark): it does unless a
+        # concurrent first punch from another phone won the binding, fixed up just below.
+        row = make_row(body["device_id"] if first_device else device)
+        if kind == "field":
+            async with atomic():  # the leader's notice commits with the punch
                 p = await _insert_punch(row)
-                if kind == "field":
-                    await _notify_leader(staff, p, reason)
+                await _notify_leader(staff, p, reason)
         else:  # one autocommitted INSERT: the lean path
-            row = make_row(device)
             p = await _insert_punch(row)
     except pw.IntegrityError:
         p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == stamp_minute(now))
         return punch_out(p, repeat=True), False
+    if first_device:
+        # The first device binds only AFTER its punch is stored (autocommitted INSERT IGNORE, not
+        # a transaction around both: BEGIN/COMMIT were two more round trips on every first punch
+        # of the burst). A binding therefore never exists without a punch (issue 16); a cut in
+        # between leaves a punch without a binding, which the retry or the next punch binds.
+        bound = await _bind_first_device(staff.id, body["device_id"], now)
+        fixed = make_row(bound)
+        if fixed["flags"] != row["flags"]:  # lost the race to another phone: mark for review
+            await Punch.update(flags=fixed["flags"], review_status=fixed["review_status"]).where(
+                Punch.id == p.id).aexecute()
+            p.flags, p.review_status = fixed["flags"], fixed["review_status"]
     return punch_out(p, repeat=False, inside=inside, rejected_proofs=rejected,
                      place_name=place.name if place else ""), True
 
