@@ -191,7 +191,7 @@ class AppraisalRemindHandler(RemindersPage):
                 for name, value in exc.headers.items():
                     self.set_header(name, value)
             return await self.show_cycle(cycle_id, error=exc.message, status=exc.status)
-        self.flash(f"已向 {out['sent']} 人发送{out['label']}催办提醒（站内信，已订阅者同时发微信）")
+        self.flash(f"已向 {out['sent']} 人发送{out['label']}催办提醒（站内信；已订阅或关注单位公众号的同时发微信）")
         self.redirect(f"/admin/reminders/appraisal/{_id(cycle_id)}")
 
 
