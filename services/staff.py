@@ -304,6 +304,8 @@ async def transfer_staff(*, env, actor, staff_id, department_id, effective_date,
             # The old unit's auditor sees the person leave too.
             await audit.record(actor=actor, action="staff.transfer_out", target_type="staff",
                                target_id=staff.id, before=b, after=a, unit_id=staff.unit_id)
+        # Attendance re-judges stored days from the effective date (services/attendance_days).
+        await events.publish("staff.transferred", staff_id=staff.id, effective_date=effective_date)
     return {**await get_staff(env=env, actor=actor, staff_id=staff.id), "grants_ended": ended}
 
 
