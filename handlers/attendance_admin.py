@@ -3,10 +3,10 @@ flagged punches, device changes, recomputation (attendance.manage / attendance.r
 import asyncio
 
 from handlers.attendance import AttendanceBase
-from handlers.contract import Ok, api
+from handlers.contract import CSV, XLSX, Ok, api
 from handlers.schemas import attendance as sa
 from handlers.schemas import attendance_admin as s
-from services import attendance, attendance_rules, site_qr
+from services import attendance, attendance_report, attendance_rules, report_jobs, site_qr
 
 
 class PlaceListHandler(AttendanceBase):
@@ -161,6 +161,35 @@ class RecomputeHandler(AttendanceBase):
                                                       **body.model_dump()))
 
 
+class ReportExportListHandler(AttendanceBase):
+    """后台导出月度考勤统计（整个单位也可，完成后下载）。"""
+
+    @api(body=s.ReportExportCreate, response=s.ReportExportOut, status=202)
+    async def post(self, *, body):
+        """开始导出：返回任务编号，进度见 GET /api/attendance/report/exports/{id}。"""
+        self.write_data(await attendance_report.start_export(
+            actor=self.principal, month=self.month_arg(body.month), department_id=body.department_id,
+            now=self.now(), format=body.format), status=202)
+
+
+class ReportExportHandler(AttendanceBase):
+    """导出任务的进度（仅发起人可见）。"""
+
+    @api(response=s.ReportExportOut)
+    async def get(self, job_id):
+        self.write_data(await report_jobs.get(actor=self.principal, job_id=job_id,
+                                              kind=attendance_report.JOB_KIND, now=self.now()))
+
+
+class ReportExportFileHandler(AttendanceBase):
+    """下载已完成的导出文件（仅发起人，过期前）。"""
+
+    @api(produces=XLSX, downloads=(CSV,))
+    async def get(self, job_id):
+        self.send_file(*await report_jobs.fetch(actor=self.principal, job_id=job_id,
+                                                kind=attendance_report.JOB_KIND, now=self.now()))
+
+
 default_handlers = [
     (r"/api/attendance/places", PlaceListHandler),
     (r"/api/attendance/places/(\d{1,12})", PlaceHandler),
@@ -174,4 +203,7 @@ default_handlers = [
     (r"/api/attendance/device-changes", DeviceChangeListHandler),
     (r"/api/attendance/device-changes/(\d{1,12})/decide", DeviceChangeDecideHandler),
     (r"/api/attendance/recompute", RecomputeHandler),
+    (r"/api/attendance/report/exports", ReportExportListHandler),
+    (r"/api/attendance/report/exports/([0-9a-f]{32})", ReportExportHandler),
+    (r"/api/attendance/report/exports/([0-9a-f]{32})/file", ReportExportFileHandler),
 ]

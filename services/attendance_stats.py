@@ -11,6 +11,7 @@ and the unit's going-live date (rule start_date), until the day before the effec
 leaving (a retirement effective 12-01 leaves 11-30 as the last judged day). Other days are
 stored as status "inactive" (not on staff) and never counted.
 """
+import asyncio
 import collections
 import datetime
 from zoneinfo import ZoneInfo
@@ -22,7 +23,6 @@ from models.base import atomic, fetch_all
 from models.org import Department, Staff, StaffTransfer
 from server.errors import Invalid
 from services import attendance_rules as rules
-from services import exports
 from services.calendar import day_infos
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -172,29 +172,48 @@ async def leave_days(staff_ids, start, end):
     return result or {}
 
 
-async def windows(staff_rows, configs=None):
-    """{staff_id: (first judged day or None, first day no longer judged or None)}."""
-    ids = [s.id for s in staff_rows]
+async def transfers_of(ids):
+    """{staff_id: [moves between departments or units, by effective date]} (kind transfer)."""
     moves = collections.defaultdict(list)
     for t in await fetch_all(StaffTransfer.select(
             StaffTransfer.staff, StaffTransfer.kind, StaffTransfer.from_unit, StaffTransfer.to_unit,
-            StaffTransfer.effective_date).where(StaffTransfer.staff.in_(ids or [0]))
+            StaffTransfer.from_department, StaffTransfer.effective_date)
+            .where(StaffTransfer.staff.in_(list(ids) or [0]))
             .order_by(StaffTransfer.effective_date, StaffTransfer.id)):
         moves[t.staff_id].append(t)
-    configs = configs if configs is not None else {}
+    return moves
+
+
+def placement(staff, moves, day):
+    """(unit_id, department_id) the person belonged to on `day`: the staff row holds only the
+    current place, recorded at once even for a future-dated transfer, so a day before a transfer's
+    effective date belongs to where they came from (issue 14: the old unit's report keeps them
+    until the transfer, the new one has them from its date)."""
+    for t in moves:
+        if t.kind == "transfer" and t.effective_date > day:
+            return t.from_unit_id, t.from_department_id
+    return staff.unit_id, staff.department_id
+
+
+async def windows(staff_rows, moves=None):
+    """{staff_id: (hire date or None, first day no longer judged (leaving) or None)}; the
+    unit's going-live date applies per day (a transferred person's days may lie in two units)."""
+    moves = moves if moves is not None else await transfers_of([s.id for s in staff_rows])
     out = {}
     for s in staff_rows:
-        if s.unit_id not in configs:
-            configs[s.unit_id] = await rules.unit_config(s.unit_id)
-        starts = [x for x in (getattr(s, "hire_date", None), configs[s.unit_id].rule.get("start_date")) if x]
         end = None
         for t in moves[s.id]:
-            if t.kind == "transfer" and t.to_unit_id == s.unit_id and t.from_unit_id != s.unit_id:
-                starts.append(t.effective_date)   # joined this unit by a transfer
-            elif t.kind in LEAVING:
+            if t.kind in LEAVING:
                 end = t.effective_date if end is None else min(end, t.effective_date)
-        out[s.id] = (max(starts) if starts else None, end)
+        out[s.id] = (getattr(s, "hire_date", None), end)
     return out
+
+
+def _days(start, end):
+    day = start
+    while day <= end:
+        yield day
+        day += datetime.timedelta(days=1)
 
 
 def _inactive(info):
@@ -219,35 +238,46 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=
         lt = local(p.at)
         punches.setdefault((p.staff_id, lt.date()), []).append((lt.hour * 60 + lt.minute, p.kind))
     leaves = await leave_days(ids, start, end)
+    moves = await transfers_of(ids)
+    dept_ids = {s.department_id for s in staff_rows if s.department_id}
+    dept_ids |= {t.from_department_id for ms in moves.values() for t in ms if t.from_department_id}
     depts = {d.id: d for d in await fetch_all(Department.select(Department.id, Department.path).where(
-        Department.id.in_(list({s.department_id for s in staff_rows if s.department_id}) or [0])))}
+        Department.id.in_(list(dept_ids) or [0])))}
+    chains = {k: list(reversed([int(x) for x in d.path.strip("/").split("/") if x]))
+              for k, d in depts.items()}
     calendars, configs, results, rows = {}, {}, {}, []
-    spans = await windows(staff_rows, configs)
-    for s in staff_rows:
-        if s.unit_id not in calendars:
-            calendars[s.unit_id] = (await day_infos(start, end, unit_id=s.unit_id))[0]
-        dept = depts.get(s.department_id)
-        chain = list(reversed([int(x) for x in dept.path.strip("/").split("/") if x])) if dept else []
+    spans = await windows(staff_rows, moves)
+    until_now = local(now_utc)
+    for n, s in enumerate(staff_rows):
+        if n % 100 == 99:
+            await asyncio.sleep(0)   # a large batch shares the event loop with requests
         first, gone = spans[s.id]
-        for info in calendars[s.unit_id]:
-            if info.day > today:
-                break
-            sched = rules.pick_schedule(configs[s.unit_id].schedules, chain, info.day)
-            plist = punches.get((s.id, info.day), [])
-            until = None
-            if info.day == today:
-                lt = local(now_utc)
-                until = lt.hour * 60 + lt.minute
-            if (first and info.day < first) or (gone and info.day >= gone):
+        for day in _days(start, min(end, today)):
+            unit_id, dept_id = placement(s, moves[s.id], day)
+            if unit_id is None:           # came from outside the system: not on staff here
+                unit_id, dept_id, outside = s.unit_id, s.department_id, True
+            else:
+                outside = False
+            if unit_id not in calendars:
+                calendars[unit_id] = {i.day: i for i in (await day_infos(start, end, unit_id=unit_id))[0]}
+                configs[unit_id] = await rules.unit_config(unit_id)
+            info = calendars[unit_id][day]
+            live = configs[unit_id].rule.get("start_date")
+            plist = punches.get((s.id, day), [])
+            sched = None
+            if (outside or (first and day < first) or (live and day < live)
+                    or (gone and day >= gone)):
                 r = _inactive(info)
             else:
-                r = judge(info, sched, sorted(m for m, _ in plist), leaves.get((s.id, info.day)),
+                sched = rules.pick_schedule(configs[unit_id].schedules, chains.get(dept_id, []), day)
+                until = until_now.hour * 60 + until_now.minute if day == today else None
+                r = judge(info, sched, sorted(m for m, _ in plist), leaves.get((s.id, day)),
                           until=until, field_count=sum(1 for _, k in plist if k == "field"))
             r["punches"] = len(plist)
-            results[(s.id, info.day)] = r
-            if store and info.day < today:
-                rows.append({"staff": s.id, "unit": s.unit_id, "department": s.department_id,
-                             "day": info.day, "computed_at": now_utc,
+            results[(s.id, day)] = r
+            if store and day < today:
+                rows.append({"staff": s.id, "unit": unit_id, "department": dept_id,
+                             "day": day, "computed_at": now_utc,
                              **{k: v for k, v in r.items() if k != "punches"},
                              "detail": {"punches": len(plist),
                                         "schedule_id": getattr(sched, "id", None)}})
@@ -338,23 +368,6 @@ def month_range(month):
     return first, nxt - datetime.timedelta(days=1)
 
 
-REPORT_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
-                  ("workdays", "应出勤天数"), ("days_worked", "出勤天数"), ("late_count", "迟到次数"),
-                  ("late_minutes", "迟到分钟"), ("early_count", "早退次数"), ("early_minutes", "早退分钟"),
-                  ("missing_punches", "缺卡次数"), ("absences", "旷工天数"), ("leave", "请假"),
-                  ("trip_days", "出差/外出天数"), ("field_punches", "外勤打卡")]
-
-
-def _cell(row, key):
-    if key == "leave":
-        return "；".join(f"{k} {v:g} 天" for k, v in sorted(row["leave_days"].items()))
-    return row[key]
-
-
-def _export_rows(people):
-    return [{k: _cell(r, k) for k, _ in REPORT_COLUMNS} for r in people]
-
-
 # ---- the endpoints' services -----------------------------------------------------------------
 
 async def _staff_in_reach(actor, perm, department_id, *, left_after=None):
@@ -425,37 +438,14 @@ async def board(*, actor, department_id, now):
             **groups}
 
 
-async def report(*, actor, month, department_id, now):
-    start, end = month_range(month)
-    staff = await _staff_in_reach(actor, "attendance.report", department_id, left_after=start)
-    results = await stored_or_computed(staff, start, end, now_utc=now)
-    totals = summarise(results, [s.id for s in staff])
-    rows, depts = [], {}
-    for s in staff:
-        row = {"staff_id": s.id, "employee_no": s.employee_no, "name": s.name,
-               "department_id": s.department_id, "department": s.department.name, **totals[s.id]}
-        rows.append(row)
-        d = depts.setdefault(s.department_id, {"department_id": s.department_id,
-                                               "department": s.department.name, "staff": 0,
-                                               "leave_days": {}})
-        d["staff"] += 1
-        for k, v in totals[s.id].items():
-            if k == "leave_days":
-                for name, amount in v.items():
-                    d["leave_days"][name] = d["leave_days"].get(name, 0) + amount
-            else:
-                d[k] = d.get(k, 0) + v
-    return {"month": month, "people": rows, "departments": list(depts.values())}
+async def report(**kwargs):
+    """The monthly report: services/attendance_report.py (sums in SQL over the stored days)."""
+    from services import attendance_report
+
+    return await attendance_report.report(**kwargs)
 
 
-async def export_report(*, actor, month, department_id, now, format):
-    """The monthly report's per-person rows as a file. Returns (content bytes, filename, type)."""
-    if format not in ("csv", "xlsx"):
-        raise Invalid("导出格式应为 csv 或 xlsx", code="BAD_FORMAT")
-    data = await report(actor=actor, month=month, department_id=department_id, now=now)
-    rows = _export_rows(data["people"])
-    if format == "csv":
-        content = exports.to_csv(rows, REPORT_COLUMNS)
-    else:
-        content = await exports.to_xlsx(rows, REPORT_COLUMNS, f"考勤 {month}")
-    return content, f"attendance-{month}.{format}", exports.content_type(format)
+async def export_report(**kwargs):
+    from services import attendance_report
+
+    return await attendance_report.export_report(**kwargs)

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 import pydantic
 from pydantic import Field, WrapValidator
 
-from handlers.contract import Body, Day, Id, Out, PageQuery, Query, StrictBody, text
+from handlers.contract import Body, Day, Id, Month, Out, PageQuery, Query, StrictBody, text
 from handlers.schemas.attendance import PunchOut
 
 HHMM = r"^([01]\d|2[0-3]):[0-5]\d$"
@@ -131,6 +131,12 @@ class RecomputeCreate(Body):
     staff_id: Id | None = None
 
 
+class ReportExportCreate(Body):
+    month: Month | None = Field(None, description="YYYY-MM，缺省为本月")
+    department_id: Id | None = Field(None, description="只导出某部门（含下级）；缺省为管理范围内全部")
+    format: Literal["xlsx", "csv"] = "xlsx"
+
+
 # ---- responses ---------------------------------------------------------------------------------
 
 class PlaceFenceOut(Out):
@@ -203,3 +209,17 @@ class RecomputeOut(Out):
     staff: int = Field(description="重算的人数")
     days: int = Field(description="重算的人日数")
 
+
+
+class ReportExportOut(Out):
+    id: str = Field(description="导出任务编号；GET …/exports/{id} 查看进度，…/file 下载")
+    kind: str
+    status: Literal["running", "done", "failed", "expired"]
+    progress: int = Field(description="0–100")
+    message: str
+    filename: str
+    size: int
+    created_at: str
+    finished_at: str | None
+    expires_at: str = Field(description="此后文件删除")
+    params: dict

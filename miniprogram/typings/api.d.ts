@@ -392,6 +392,15 @@ declare namespace MingjingApi {
       delta: number;
       reason: string;
     };
+    type BalanceFill = {
+      /** 缺省为今年（北京时间） */
+      year?: number | null;
+    };
+    type BalanceFillOut = {
+      year: number;
+      people: number;
+      [key: string]: unknown;
+    };
     type BalanceOut = {
       /** 调休余额（lieu）为 null：由加班折算，不可调整 */
       id: number | null;
@@ -407,6 +416,33 @@ declare namespace MingjingApi {
       note: string | null;
       /** 调休：各笔加班折算的额度 */
       credits?: Array<Schemas.LieuCreditOut> | null;
+      [key: string]: unknown;
+    };
+    type BalanceTableRow = {
+      id: number;
+      staff_id: number;
+      name: string;
+      employee_no: string;
+      department_id: number | null;
+      department_name: string;
+      year: number;
+      type_code: string;
+      type_name: string;
+      entitled: number;
+      adjusted: number;
+      used: number;
+      pending: number;
+      remaining: number;
+      note: string;
+      [key: string]: unknown;
+    };
+    type BalanceTableTotals = {
+      people: number;
+      /** 应享 + 调整 */
+      entitled: number;
+      used: number;
+      pending: number;
+      remaining: number;
       [key: string]: unknown;
     };
     type BindInvite = {
@@ -846,6 +882,9 @@ declare namespace MingjingApi {
     type Data_AuditVerifyOut = {
       data: Schemas.AuditVerifyOut;
     };
+    type Data_BalanceFillOut = {
+      data: Schemas.BalanceFillOut;
+    };
     type Data_BalanceOut = {
       data: Schemas.BalanceOut;
     };
@@ -1089,6 +1128,9 @@ declare namespace MingjingApi {
     };
     type Data_ReopeningOutList = {
       data: Array<Schemas.ReopeningOut>;
+    };
+    type Data_ReportExportOut = {
+      data: Schemas.ReportExportOut;
     };
     type Data_ReportOut = {
       data: Schemas.ReportOut;
@@ -2365,6 +2407,12 @@ declare namespace MingjingApi {
       page: number;
       total: number;
     };
+    type Page_BalanceTableRowList = {
+      data: Array<Schemas.BalanceTableRow>;
+      page: number;
+      total: number;
+      totals: Schemas.BalanceTableTotals;
+    };
     type Page_CheckerRequestOutList = {
       data: Array<Schemas.CheckerRequestOut>;
       page: number;
@@ -2963,6 +3011,30 @@ declare namespace MingjingApi {
       sheet_id: number;
       id: number;
       name: string;
+      [key: string]: unknown;
+    };
+    type ReportExportCreate = {
+      /** YYYY-MM，缺省为本月 */
+      month?: string | null;
+      /** 只导出某部门（含下级）；缺省为管理范围内全部 */
+      department_id?: number | null;
+      format?: "xlsx" | "csv";
+    };
+    type ReportExportOut = {
+      /** 导出任务编号；GET …/exports/{id} 查看进度，…/file 下载 */
+      id: string;
+      kind: string;
+      status: "running" | "done" | "failed" | "expired";
+      /** 0–100 */
+      progress: number;
+      message: string;
+      filename: string;
+      size: number;
+      created_at: string;
+      finished_at: string | null;
+      /** 此后文件删除 */
+      expires_at: string;
+      params: Record<string, unknown>;
       [key: string]: unknown;
     };
     type ReportOut = {
@@ -4039,6 +4111,12 @@ declare namespace MingjingApi {
     "POST /api/attendance/device-changes/{id}/decide": { path: { id: number }; body: Schemas.DeviceChangeDecision; response: Schemas.Data_DeviceChangeOut };
     /** 重新计算考勤日状态。 */
     "POST /api/attendance/recompute": { body: Schemas.RecomputeCreate; response: Schemas.Data_RecomputeOut };
+    /** 开始导出：返回任务编号，进度见 GET /api/attendance/report/exports/{id}。 */
+    "POST /api/attendance/report/exports": { body: Schemas.ReportExportCreate; response: Schemas.Data_ReportExportOut };
+    /** 导出任务的进度（仅发起人可见）。 */
+    "GET /api/attendance/report/exports/{id}": { path: { id: string }; response: Schemas.Data_ReportExportOut };
+    /** 下载已完成的导出文件（仅发起人，过期前）。 */
+    "GET /api/attendance/report/exports/{id}/file": { path: { id: string }; response: ArrayBuffer | string };
     /** 审计日志（?actor=&action=&target_type=&target_id=&since=&until=&page=），限本人管辖单位。 */
     "GET /api/audit": { query: { page?: number; page_size?: number; actor?: number | null; action?: string | null; target_type?: string | null; target_id?: string | null; since?: string | null; until?: string | null }; response: Schemas.Page_AuditEntryOutList };
     /** 校验审计日志哈希链，报告第一处断裂。 */
@@ -4085,6 +4163,10 @@ declare namespace MingjingApi {
     "POST /api/calendar/years/{id}/import": { path: { id: string }; body: Schemas.CalendarImport; response: Schemas.Data_CalendarImportOut };
     /** 首页：本人信息与考勤、审批、目标、消息摘要卡片。 */
     "GET /api/home": { response: Schemas.Data_HomeOut };
+    /** 假期余额表：管理范围内人员的余额（按部门、姓名排序），可筛选、分页，导出 XLSX。 */
+    "GET /api/leave/balances/table": { query: { page?: number; page_size?: number; year?: number | null; department_id?: number | null; type_code?: string | null; below?: number | null; format?: "json" | "xlsx" }; response: Schemas.Page_BalanceTableRowList };
+    /** 生成某年度管理范围内全部在职人员的假期余额记录（已有的刷新应享天数）。 */
+    "POST /api/leave/balances/fill": { body: Schemas.BalanceFill; response: Schemas.Data_BalanceFillOut };
     /** 请假试算：将扣除的天数、剩余余额与日历提示。 */
     "GET /api/leave/quote": { query: { type: string; start: string; start_half?: "am" | "pm"; end: string; end_half?: "am" | "pm" }; response: Schemas.Data_QuoteOut };
     /** 请假申请列表：我的（mine=1，缺省）或管理范围内的（mine=0）。 */

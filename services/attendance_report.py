@@ -1,0 +1,295 @@
+"""The monthly attendance report (月度考勤统计), summed in SQL over the stored day_status rows.
+
+Two grouped queries (totals, and leave days by name) read only the columns they add up, grouped
+by person, unit and department: a person transferred mid-month has their days before the
+transfer in the old unit's report and from it in the new one's (the rows carry the unit and
+department of their day, services/attendance_stats.placement). The days are judged ahead of time
+(services/attendance_days); the report covers the month's days already over (today is on the
+board, it is not over). A whole unit's XLSX is built by a background job (services/report_jobs).
+"""
+import peewee as pw
+
+from models.attendance import DayStatus
+from models.base import fetch_all
+from models.org import Department, Staff, StaffTransfer
+from server.errors import Conflict, Invalid
+from services import attendance_days as days
+from services import attendance_stats as stats
+from services import exports
+
+PERM = "attendance.report"
+WORKDAYS = ("workday", "makeup_workday")
+NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
+           "missing_punches", "absences", "trip_days", "field_punches")
+SYNC_EXPORT_LIMIT = 2000   # more people than this: the export is a background job
+REPORT_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
+                  ("workdays", "应出勤天数"), ("days_worked", "出勤天数"), ("late_count", "迟到次数"),
+                  ("late_minutes", "迟到分钟"), ("early_count", "早退次数"), ("early_minutes", "早退分钟"),
+                  ("missing_punches", "缺卡次数"), ("absences", "旷工天数"), ("leave", "请假"),
+                  ("trip_days", "出差/外出天数"), ("field_punches", "外勤打卡")]
+
+
+class Scope:
+    """Whose days the report counts: the caller's reach, or one department's subtree in it."""
+
+    def __init__(self, reach, subtree=None):
+        self.reach, self.subtree = reach, subtree
+
+    def staff_here(self):
+        q = self.reach.staff_filter(Staff)
+        if self.subtree is not None:
+            q = q & Staff.department.in_(list(self.subtree))
+        return q
+
+    def moved_away(self, start):
+        """People transferred out of the scope after the month began (their days before it)."""
+        t = StaffTransfer
+        if self.subtree is not None:
+            where = t.from_department.in_(list(self.subtree))
+        elif self.reach.everything:
+            return None
+        else:
+            where = pw.SQL("1 = 0")
+            if self.reach.dept_ids:
+                where = where | t.from_department.in_(list(self.reach.dept_ids))
+            if self.reach.unit_ids:
+                where = where | t.from_unit.in_(list(self.reach.unit_ids))
+        return t.select(t.staff).where(t.kind == "transfer", t.effective_date > start, where)
+
+    def covers(self, unit_id, dept_id):
+        if self.subtree is not None:
+            return dept_id in self.subtree
+        r = self.reach
+        return r.everything or unit_id in (r.unit_ids or ()) or dept_id in (r.dept_ids or ())
+
+
+async def scope_of(actor, department_id):
+    reach = await actor.require_reach(PERM)
+    if not department_id:
+        return Scope(reach)
+    from services.access import get_department_in_reach
+
+    dept = await get_department_in_reach(actor, PERM, department_id)
+    sub = await fetch_all(Department.select(Department.id)
+                          .where(Department.path.startswith(dept.path)).tuples())
+    return Scope(reach, {d for (d,) in sub})
+
+
+async def population(scope, start):
+    """(id, employee_no, name, unit_id, department_id) of the people the month's report lists:
+    active in scope, those who left on or after its first day, those who moved away since."""
+    leavers = StaffTransfer.select(StaffTransfer.staff).where(
+        StaffTransfer.kind.in_(stats.LEAVING), StaffTransfer.effective_date > start)
+    present = (Staff.status == "active") | Staff.id.in_(leavers)
+    where = scope.staff_here() & present
+    moved = scope.moved_away(start)
+    if moved is not None:
+        where = where | Staff.id.in_(moved)
+    q = (Staff.select(Staff.id, Staff.employee_no, Staff.name, Staff.unit, Staff.department)
+         .where(where, Staff.is_service_account == False)  # noqa: E712
+         .order_by(Staff.department, Staff.employee_no).tuples())
+    return await fetch_all(q)
+
+
+async def _moved_ids(scope, start):
+    q = scope.moved_away(start)
+    return set() if q is None else {sid for (sid,) in await fetch_all(q.tuples())}
+
+
+async def _sums(ids, start, end):
+    """Per (staff, unit, department): the totals, the day count and the last day, in SQL."""
+    D = DayStatus
+    counted = D.status.not_in(("pending", "inactive"))
+    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
+    out = []
+    for i in range(0, len(ids), 5000):
+        q = (D.select(D.staff, D.unit, D.department, pw.fn.COUNT(D.id), pw.fn.MAX(D.day),
+                      one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
+                      pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
+                      pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count),
+                      one(D.status == "absent"), pw.fn.SUM(D.field_count))
+             .where(D.staff.in_(ids[i:i + 5000]), D.day.between(start, end))
+             .group_by(D.staff, D.unit, D.department).tuples())
+        out += await fetch_all(q)
+    return out
+
+
+async def _leave(ids, start, end):
+    """Per (staff, unit, department, trip?, leave name): days, halves counted as 0.5."""
+    D = DayStatus
+    out = []
+    for i in range(0, len(ids), 5000):
+        q = (D.select(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type,
+                      pw.fn.SUM(pw.Case(None, [(D.leave_half == "full", 1.0)], 0.5)))
+             .where(D.staff.in_(ids[i:i + 5000]), D.day.between(start, end), D.leave_half != "",
+                    D.day_kind.in_(WORKDAYS), D.status.not_in(("pending", "inactive")))
+             .group_by(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type).tuples())
+        out += await fetch_all(q)
+    return out
+
+
+def _blank():
+    return {"workdays": 0, "days_worked": 0.0, "late_count": 0, "late_minutes": 0,
+            "early_count": 0, "early_minutes": 0, "missing_punches": 0, "absences": 0,
+            "leave_days": {}, "trip_days": 0.0, "field_punches": 0}
+
+
+async def report(*, actor, month, department_id, now, fill="auto", progress=None):
+    """fill: "auto" (a few people's missing days judged now, a whole unit in the background) or
+    "all" (judge everything missing now: the background export job)."""
+    start, end = stats.month_range(month)
+    scope = await scope_of(actor, department_id)
+    people = await population(scope, start)
+    ids = [p[0] for p in people]
+    span = days.past_range(month, now)
+    pending = 0
+    if span is not None and ids:
+        if fill == "all":
+            todo = await days.missing_staff(ids, *span)
+            await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
+        else:
+            pending = await days.ensure_stored(actor.env, ids, month, now_utc=now)
+    totals, last_dept, has_rows = {}, {}, set()
+    # Listed through a concurrent post or as oneself, not by unit or department: all their days.
+    here_by_person = {p[0] for p in people if not scope.covers(p[3], p[4])
+                      and scope.subtree is None} - await _moved_ids(scope, start)
+    if span is not None and ids:
+        for (sid, unit, dept, _n, last, workdays, worked, late_c, late_m, early_c, early_m, missing,
+             absent, field) in await _sums(ids, *span):
+            has_rows.add(sid)
+            if not (scope.covers(unit, dept) or sid in here_by_person):
+                continue
+            t = totals.setdefault(sid, _blank())
+            for key, value in (("workdays", workdays), ("days_worked", worked), ("late_count", late_c),
+                               ("late_minutes", late_m), ("early_count", early_c),
+                               ("early_minutes", early_m), ("missing_punches", missing),
+                               ("absences", absent), ("field_punches", field)):
+                t[key] += value or 0
+            if sid not in last_dept or last > last_dept[sid][0]:
+                last_dept[sid] = (last, dept)
+        for sid, unit, dept, status, name, kind, amount in await _leave(ids, *span):
+            if sid not in totals or not (scope.covers(unit, dept) or sid in here_by_person):
+                continue
+            if status == "trip":
+                totals[sid]["trip_days"] += float(amount)
+            else:
+                label = name or kind
+                totals[sid]["leave_days"][label] = totals[sid]["leave_days"].get(label, 0) + float(amount)
+    today = stats.local_today(now)
+    if start <= today <= end and ids:
+        await _add_today(totals, last_dept, has_rows, scope, here_by_person, ids, today, now)
+    names = {}
+    dept_ids = {p[4] for p in people} | {d for _, d in last_dept.values()}
+    for did, name in await fetch_all(Department.select(Department.id, Department.name)
+                                     .where(Department.id.in_([x for x in dept_ids if x] or [0])).tuples()):
+        names[did] = name
+    rows, depts = [], {}
+    for sid, employee_no, name, unit, dept in people:
+        if sid not in totals and sid in has_rows:
+            continue   # every stored day of the month belongs to another unit or department
+        t = totals.get(sid) or _blank()
+        dept = last_dept.get(sid, (None, dept))[1]
+        t["days_worked"] = round(float(t["days_worked"]), 2)
+        t["trip_days"] = float(t["trip_days"])
+        rows.append({"staff_id": sid, "employee_no": employee_no, "name": name, "department_id": dept,
+                     "department": names.get(dept, ""), **t})
+        d = depts.setdefault(dept, {"department_id": dept, "department": names.get(dept, ""),
+                                    "staff": 0, "leave_days": {}})
+        d["staff"] += 1
+        for k in NUMBERS:
+            d[k] = d.get(k, 0) + t[k]
+        for label, amount in t["leave_days"].items():
+            d["leave_days"][label] = d["leave_days"].get(label, 0) + amount
+    rows.sort(key=lambda r: (r["department_id"] or 0, r["employee_no"] or ""))
+    return {"month": month, "people": rows, "departments": list(depts.values()),
+            "through": span[1] if span else None, "pending_staff": pending,
+            "complete": pending == 0}
+
+
+async def _add_today(totals, last_dept, has_rows, scope, here_by_person, ids, today, now):
+    """Today is not over and never stored: judged live (as the board does) and added."""
+    for i in range(0, len(ids), days.BATCH):
+        rows = await fetch_all(Staff.select(Staff.id, Staff.unit, Staff.department, Staff.hire_date)
+                               .where(Staff.id.in_(ids[i:i + days.BATCH])))
+        moves = await stats.transfers_of([r.id for r in rows])
+        results = await stats.compute_days(rows, today, today, now_utc=now, store=False)
+        for s in rows:
+            r = results.get((s.id, today))
+            unit, dept = stats.placement(s, moves[s.id], today)
+            has_rows.add(s.id)
+            if r is None or not (scope.covers(unit, dept) or s.id in here_by_person):
+                continue
+            t = totals.setdefault(s.id, _blank())
+            last_dept[s.id] = (today, dept)
+            one = stats.summarise({(s.id, today): r}, [s.id])[s.id]
+            for k in NUMBERS:
+                t[k] += one[k]
+            for label, amount in one["leave_days"].items():
+                t["leave_days"][label] = t["leave_days"].get(label, 0) + amount
+
+
+def _cell(row, key):
+    if key == "leave":
+        return "；".join(f"{k} {v:g} 天" for k, v in sorted(row["leave_days"].items()))
+    return row[key]
+
+
+def export_rows(people):
+    return [{k: _cell(r, k) for k, _ in REPORT_COLUMNS} for r in people]
+
+
+async def render(rows, month, format):
+    if format == "csv":
+        return exports.to_csv(rows, REPORT_COLUMNS)
+    return await exports.to_xlsx(rows, REPORT_COLUMNS, f"考勤 {month}")
+
+
+def check_format(format):
+    if format not in ("csv", "xlsx"):
+        raise Invalid("导出格式应为 csv 或 xlsx", code="BAD_FORMAT")
+
+
+async def export_report(*, actor, month, department_id, now, format):
+    """The report as a file in the request, for up to SYNC_EXPORT_LIMIT people (a department);
+    more is a background job (POST /api/attendance/report/exports). Returns (bytes, name, type)."""
+    check_format(format)
+    data = await report(actor=actor, month=month, department_id=department_id, now=now)
+    if len(data["people"]) > SYNC_EXPORT_LIMIT:
+        raise Conflict(f"超过 {SYNC_EXPORT_LIMIT} 人的导出请使用后台导出", code="EXPORT_TOO_LARGE")
+    content = await render(export_rows(data["people"]), month, format)
+    return content, f"attendance-{month}.{format}", exports.content_type(format)
+
+
+async def export_file(*, actor, month, department_id, now, format, progress=None):
+    """The background job's work: judge what is missing, sum, write the file."""
+    async def judged(done, total):
+        if progress is not None:
+            await progress(5 + int(75 * done / max(total, 1)), f"正在判定考勤 {done}/{total} 人")
+
+    if progress is not None:
+        await progress(2, "正在统计")
+    data = await report(actor=actor, month=month, department_id=department_id, now=now, fill="all",
+                        progress=judged)
+    if progress is not None:
+        await progress(85, f"正在生成文件（{len(data['people'])} 人）")
+    content = await render(export_rows(data["people"]), month, format)
+    return content, f"attendance-{month}.{format}", exports.content_type(format)
+
+
+JOB_KIND = "attendance.report"
+
+
+async def start_export(*, actor, month, department_id, now, format):
+    """A background job writing the report's file (any size): returns the job (id, progress)."""
+    from services import report_jobs
+
+    check_format(format)
+    await scope_of(actor, department_id)   # refuse now (403/404), not inside the job
+
+    async def build(progress):
+        return await export_file(actor=actor, month=month, department_id=department_id, now=now,
+                                 format=format, progress=progress)
+
+    return await report_jobs.start(actor=actor, kind=JOB_KIND, build=build, now=now,
+                                   params={"month": month, "department_id": department_id,
+                                           "format": format}, unit_id=actor.unit_id)
