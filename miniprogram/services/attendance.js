@@ -72,6 +72,12 @@ function fetchMakeups() {
   return get('/api/attendance/makeups', {}, { toast: false });
 }
 
+// 退回修改 → the returned make-up with its changes (day, time, reason), checked as on creation.
+function resubmitMakeup(id, { day, time, reason }) {
+  return post(`/api/attendance/makeups/${id}/resubmit`, { day, time, reason },
+    { key: `attendance-makeup-resubmit-${id}`, loading: '正在重新提交', toast: false });
+}
+
 // ---- wx helpers ------------------------------------------------------------------------------
 
 // GCJ-02 position; rejects with {code: 'LOCATION_DENIED' | 'LOCATION_FAILED', message}.
@@ -291,7 +297,7 @@ function saveFences(placeId, fences) {
 module.exports = {
   mapView, fenceCircles, scaleFor, fetchPlaces, saveFences,
   STATUS, LEGEND, FLAG_TEXT, PROOF_TEXT, QR_TEXT, PUNCH_KEY,
-  deviceId, fetchToday, punch, fetchMonth, requestMakeup, fetchMakeups, requestDeviceChange,
+  deviceId, fetchToday, punch, fetchMonth, requestMakeup, fetchMakeups, resubmitMakeup, requestDeviceChange,
   locate, connectedBssid, scanEntranceQr,
   distanceM, nearestFence, beijingMinutes, punchKind, clockText, dayBadge, dayDetail, makeupErrorText, pad,
 };

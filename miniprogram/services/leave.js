@@ -77,6 +77,16 @@ function fetchMyOvertime() {
   return get('/api/overtime/requests', { mine: 1, page_size: 50 });
 }
 
+function fetchOvertime(id) {
+  return get(`/api/overtime/requests/${id}`);
+}
+
+// 退回修改 → the returned overtime request with its changes (date, hours, reason).
+function resubmitOvertime(id, { date, hours, reason }) {
+  return post(`/api/overtime/requests/${id}/resubmit`, { date, hours, reason },
+    { loading: '正在重新提交', key: `overtime-resubmit-${id}` });
+}
+
 function uploadAttachment(requestId, filePath) {
   return upload(`/api/leave/requests/${requestId}/attachments`, filePath, '附件');
 }
@@ -125,6 +135,8 @@ module.exports = {
   reportBack,
   submitOvertime,
   fetchMyOvertime,
+  fetchOvertime,
+  resubmitOvertime,
   uploadAttachment,
   chooseAttachment,
   halfLabel,

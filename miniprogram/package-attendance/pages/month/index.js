@@ -1,7 +1,11 @@
 // 我的考勤月历: each day's status with a legend and a month switcher; tapping a day shows its
 // details and, for a working day that is not in order, a 补卡 (make-up) request form. The
 // backend checks the monthly limit and the deadline; their errors are shown in plain words.
+// With ?resubmit=<id> (or a tap on a returned request in 我的补卡申请) it is also the 退回修改
+// screen: the returned request filled in and editable (day, time, reason) under the approver's
+// comment, and 重新提交 sends the changes (POST /api/attendance/makeups/{id}/resubmit).
 const att = require('../../../services/attendance');
+const approvals = require('../../../services/approvals');
 const { textSize } = require('../../../utils/text-size');
 
 const WEEK = ['一', '二', '三', '四', '五', '六', '日'];
@@ -14,7 +18,10 @@ const MAKEUP_STATUS = {
 
 function makeupRow(r) {
   const st = MAKEUP_STATUS[r.status] || { label: r.status, theme: 'default' };
-  return { id: r.id, day: r.day, time: att.clockText(r.at).slice(0, 5), reason: r.reason, label: st.label, theme: st.theme };
+  return {
+    id: r.id, day: r.day, time: att.clockText(r.at).slice(0, 5), reason: r.reason, label: st.label, theme: st.theme,
+    status: r.status, returned: r.status === 'returned',
+  };
 }
 
 function monthOf(date) {
@@ -86,12 +93,109 @@ Component({
     makeupError: '',
     makeupDone: '',
     makeups: [],
+    // 退回修改: {id, approvalId, day, time, reason, note: {who, comment, time} | null,
+    // notReturned, error, submitting}
+    resubmit: null,
   },
 
   methods: {
     onLoad(query) {
+      const resubmitId = Number(query && query.resubmit) || null;
+      if (resubmitId) {
+        if (wx.setNavigationBarTitle) wx.setNavigationBarTitle({ title: '修改后重新提交' });
+        this.startResubmit(resubmitId);
+        return;
+      }
       this.load((query && query.month) || monthOf(new Date()));
       this.loadMakeups();
+    },
+
+    // 退回修改: the returned request (from my list), its month on the calendar, the return comment.
+    async startResubmit(id) {
+      this.setData({ resubmit: { id, approvalId: null, day: '', time: '', reason: '', note: null, notReturned: false, error: '', submitting: false } });
+      let rows = [];
+      try {
+        rows = (await att.fetchMakeups()) || [];
+      } catch (e) {
+        this.setData({ 'resubmit.error': (e && e.message) || '加载失败' });
+        if (!this.data.month) this.load(monthOf(new Date()));
+        return;
+      }
+      this.setData({ makeups: rows.slice(0, 20).map(makeupRow) });
+      const r = rows.find((m) => m.id === id);
+      if (!r) {
+        this.setData({ 'resubmit.notReturned': true });
+        if (!this.data.month) this.load(monthOf(new Date()));
+        return;
+      }
+      const month = r.day.slice(0, 7);
+      if (month !== this.data.month) this.load(month);
+      this.setData({
+        'resubmit.approvalId': r.approval_id,
+        'resubmit.day': r.day,
+        'resubmit.time': att.clockText(r.at).slice(0, 5),
+        'resubmit.reason': r.reason || '',
+        'resubmit.notReturned': r.status !== 'returned',
+      });
+      if (r.approval_id) {
+        try {
+          const inst = await approvals.fetchApproval(r.approval_id);
+          this.setData({ 'resubmit.note': approvals.returnNote(inst) });
+        } catch (e) {
+          // the comment is a help; the form works without it
+        }
+      }
+    },
+
+    onTapMakeup(e) {
+      const row = this.data.makeups.find((m) => m.id === Number(e.currentTarget.dataset.id));
+      if (row && row.returned) this.startResubmit(row.id);
+    },
+
+    onResubmitDay(e) {
+      this.setData({ 'resubmit.day': (e.detail && e.detail.value) || '', 'resubmit.error': '' });
+    },
+
+    onResubmitTime(e) {
+      this.setData({ 'resubmit.time': (e.detail && e.detail.value) || '', 'resubmit.error': '' });
+    },
+
+    onResubmitReason(e) {
+      this.setData({ 'resubmit.reason': (e.detail && e.detail.value) || '', 'resubmit.error': '' });
+    },
+
+    onCancelResubmit() {
+      this.setData({ resubmit: null });
+    },
+
+    async onSubmitResubmit() {
+      const rs = this.data.resubmit;
+      if (!rs || rs.submitting || rs.notReturned || rs.done) return;
+      const time = (rs.time || '').trim();
+      const reason = (rs.reason || '').trim();
+      if (!/^\d{4}-\d{2}-\d{2}$/.test(rs.day || '')) {
+        this.setData({ 'resubmit.error': '请选择补卡日期' });
+        return;
+      }
+      if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(time)) {
+        this.setData({ 'resubmit.error': '请填写补卡时间，如 08:30' });
+        return;
+      }
+      if (!reason) {
+        this.setData({ 'resubmit.error': '请填写补卡事由' });
+        return;
+      }
+      this.setData({ 'resubmit.submitting': true, 'resubmit.error': '' });
+      try {
+        const r = await att.resubmitMakeup(rs.id, { day: rs.day, time, reason });
+        this.setData({ 'resubmit.done': true }); // on its way to the approval: nothing twice
+        wx.showToast({ title: '已重新提交', icon: 'success' });
+        wx.redirectTo({ url: `/pages/approvals/detail/index?id=${(r && r.approval_id) || rs.approvalId}` });
+      } catch (err) {
+        this.setData({ 'resubmit.error': att.makeupErrorText(err) });
+      } finally {
+        if (this.data.resubmit) this.setData({ 'resubmit.submitting': false });
+      }
     },
 
     async loadMakeups() {

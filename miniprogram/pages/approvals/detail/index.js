@@ -1,14 +1,20 @@
 // 审批详情: what is asked (leave: type, dates, days, reason, warnings), the applicant's remaining
 // balance and overlapping absences in the department (sent by the server with the subject), the steps and
 // the timeline; approve / reject / return with a comment. The applicant of a returned request (退回修改)
-// sees the return comment and resubmits: leave on the apply page with its changes, other kinds
-// (补卡, 加班 ...) as they are through the engine's resubmit.
+// sees the return comment and resubmits with changes on the kind's own screen (leave: the apply
+// page; 补卡: the month page; 加班: the overtime page); other kinds as they are through the engine.
 const approvals = require('../../../services/approvals');
 const leave = require('../../../services/leave');
 const { toast } = require('../../../utils/wechat');
 const { textSize } = require('../../../utils/text-size');
 
 const GOAL_KINDS = ['appraisal_goals', 'appraisal_goal_change'];
+// Kinds changed on their own screen before resubmitting (退回修改), by the subject's id.
+const EDIT_SCREENS = {
+  leave: (id) => `/package-leave/apply/index?resubmit=${id}`,
+  makeup_punch: (id) => `/package-attendance/pages/month/index?resubmit=${id}`,
+  overtime: (id) => `/package-leave/overtime/index?resubmit=${id}`,
+};
 
 Component({
   behaviors: [textSize],
@@ -26,6 +32,7 @@ Component({
     notice: '',
     acting: false,
     returnNote: null, // the applicant's view of a returned request: {who, comment, time}
+    editable: false, // 退回修改 opens the kind's own screen (leave, 补卡, 加班)
   },
 
   methods: {
@@ -50,6 +57,7 @@ Component({
           timeline: approvals.timelineView(inst),
           goalSetId: GOAL_KINDS.includes(inst.kind) && subject && subject.goal_set_id ? subject.goal_set_id : null,
           returnNote: inst.can && inst.can.resubmit ? (approvals.returnNote(inst) || { who: '', comment: '', time: '' }) : null,
+          editable: Boolean(EDIT_SCREENS[inst.kind] && inst.subject_id),
         });
         if (inst.kind === 'leave' && subject) this.loadContext(inst, subject);
       } catch (err) {
@@ -75,12 +83,13 @@ Component({
       wx.navigateTo({ url: `/package-appraisal/review-detail/index?goal_set_id=${this.data.goalSetId}` });
     },
 
-    // 退回修改: leave is changed on its apply page; other kinds go back unchanged after a confirm.
+    // 退回修改: leave, 补卡 and 加班 are changed on their own screens; other kinds go back
+    // unchanged after a confirm.
     onResubmit() {
       const { inst, acting } = this.data;
       if (!inst || acting) return;
-      if (inst.kind === 'leave' && inst.subject_id) {
-        wx.navigateTo({ url: `/package-leave/apply/index?resubmit=${inst.subject_id}` });
+      if (EDIT_SCREENS[inst.kind] && inst.subject_id) {
+        wx.navigateTo({ url: EDIT_SCREENS[inst.kind](inst.subject_id) });
         return;
       }
       wx.showModal({
