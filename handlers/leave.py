@@ -4,7 +4,7 @@ from handlers.base import ApiHandler
 from handlers.contract import CSV, XLSX, api
 from handlers.schemas import leave as s
 from server.errors import Invalid
-from services import attachments, leave, leave_rules
+from services import attachments, leave, leave_balances, leave_rules
 
 
 class LeaveQuoteHandler(ApiHandler):
@@ -150,7 +150,36 @@ class AttachmentHandler(ApiHandler):
         self.send_file(data, row.filename, row.content_type)
 
 
+class LeaveBalanceTableHandler(ApiHandler):
+    """假期余额表：管理范围内人员的余额（按部门、姓名排序），可筛选、分页，导出 XLSX。"""
+
+    @api(query=s.BalanceTableQuery, response=list[s.BalanceTableRow], paged=True,
+         extra={"totals": s.BalanceTableTotals}, downloads=(XLSX,))
+    async def get(self, *, query):
+        args = {"actor": self.principal, "year": query.year or leave.local_today().year,
+                "department_id": query.department_id, "type_code": query.type_code,
+                "below": query.below}
+        if query.format == "xlsx":
+            self.send_file(*await leave_balances.export_table(**args))
+            return
+        rows, total, totals = await leave_balances.balance_table(**args, page=query.page,
+                                                                  page_size=query.page_size)
+        self.write_data(rows, page=query.page, total=total, totals=totals)
+
+
+class LeaveBalanceFillHandler(ApiHandler):
+    """生成某年度管理范围内全部在职人员的假期余额记录（已有的刷新应享天数）。"""
+
+    @api(body=s.BalanceFill, response=s.BalanceFillOut)
+    async def post(self, *, body):
+        year = body.year or leave.local_today().year
+        self.write_data({"year": year, "people": await leave_balances.fill_year(actor=self.principal,
+                                                                               year=year)})
+
+
 default_handlers = [
+    (r"/api/leave/balances/table", LeaveBalanceTableHandler),
+    (r"/api/leave/balances/fill", LeaveBalanceFillHandler),
     (r"/api/leave/quote", LeaveQuoteHandler),
     (r"/api/leave/requests", LeaveRequestListHandler),
     (r"/api/leave/requests/(\d{1,12})", LeaveRequestHandler),

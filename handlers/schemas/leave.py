@@ -227,3 +227,50 @@ class LeaveReportRow(Out):
     requests: int
     people: int
     days: float
+
+
+# ---- 假期余额表 (unit / department table for HR) -------------------------------------------------
+
+class BalanceTableQuery(PageQuery):
+    year: Year | None = Field(None, description="缺省为今年（北京时间）")
+    department_id: Id | None = Field(None, description="部门（含下级部门）")
+    type_code: text(20) | None = Field(None, description="假期类型代码")
+    below: float | None = Field(None, ge=-1000, le=1000, allow_inf_nan=False,
+                                description="只列剩余天数低于该值的")
+    page_size: int = Field(50, ge=1, le=200, description="每页条数，最多 200")
+    format: Literal["json", "xlsx"] = "json"
+
+
+class BalanceTableRow(Out):
+    id: int
+    staff_id: int
+    name: str
+    employee_no: str
+    department_id: int | None
+    department_name: str
+    year: int
+    type_code: str
+    type_name: str
+    entitled: float
+    adjusted: float
+    used: float
+    pending: float
+    remaining: float
+    note: str
+
+
+class BalanceTableTotals(Out):
+    people: int
+    entitled: float = Field(description="应享 + 调整")
+    used: float
+    pending: float
+    remaining: float
+
+
+class BalanceFill(Body):
+    year: Year | None = Field(None, description="缺省为今年（北京时间）")
+
+
+class BalanceFillOut(Out):
+    year: int
+    people: int
