@@ -1,5 +1,6 @@
 // 我的申请: my leave requests (status, days) with shortcuts to apply for leave or overtime; 20 at a
-// time, the next page on scrolling to the bottom, chips filter by status (已退回 → 修改后重新提交).
+// time, the next page on scrolling to the bottom, chips filter by status (已退回 → 修改后重新提交);
+// a request filed after its start date carries a 补请假 badge (the API's `backdated`).
 const leave = require('../../services/leave');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { textSize } = require('../../utils/text-size');

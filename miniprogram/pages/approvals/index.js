@@ -12,9 +12,16 @@ const { textSize } = require('../../utils/text-size');
 const PAGE_SIZE = 20;
 const SEARCH_DELAY = 300; // ms after the last keystroke
 
+// 补请假 (leave filed after its start) shows as a badge; the server's summary also starts with
+// 【补请假】, dropped here so it is not said twice.
+const BACKDATED_PREFIX = '【补请假】';
+
 function decorate(i) {
+  const backdated = i.kind === 'leave' && Boolean(i.context && i.context.backdated);
   return {
     ...i,
+    backdated,
+    summary: backdated && (i.summary || '').startsWith(BACKDATED_PREFIX) ? i.summary.slice(BACKDATED_PREFIX.length) : i.summary,
     time: formatTime(i.created_at),
     theme: approvals.STATUS_THEME[i.status] || 'default',
     who: i.applicant ? i.applicant.name : '',
