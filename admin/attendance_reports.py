@@ -1,5 +1,6 @@
 """Attendance pages of the console beyond the settings (考勤): today's board, the monthly report
-(inline-SVG charts, CSV/XLSX export) and the review queue of flagged punches and device changes.
+(inline-SVG charts, CSV export in the request, Excel as a background job with a progress page)
+and the review queue of flagged punches and device changes.
 Services (services/attendance*.py) enforce permission and scope; the `required` lists gate the pages.
 """
 import re
@@ -7,7 +8,7 @@ import urllib.parse
 
 from admin.attendance import AttendancePage
 from server.errors import ApiError, Invalid
-from services import attendance, attendance_stats
+from services import attendance, attendance_report, attendance_stats, report_jobs
 
 MONTH_RE = re.compile(r"^(20\d\d)-(0[1-9]|1[0-2])$")
 FLAG_LABELS = {"accuracy": "定位精度不足", "speed": "移动速度异常", "device": "非绑定手机",
@@ -110,6 +111,36 @@ class ReportExportHandler(ReportPage):
             now=self.now(), format=fmt))
 
 
+class ReportExportJobHandler(ReportPage):
+    """后台导出 Excel：开始任务后转到进度页，完成后下载。"""
+
+    async def post(self):
+        month = self.get_body_argument("month", "").strip()
+        month = month if MONTH_RE.match(month) else self.month()
+        dept = self.get_body_argument("department_id", "").strip()
+        job = await attendance_report.start_export(
+            actor=self.principal, month=month, department_id=int(dept) if dept.isdigit() else None,
+            now=self.now(), format="xlsx")
+        self.redirect(f"/admin/attendance/report/exports/{job['id']}")
+
+
+class ReportExportStatusHandler(ReportPage):
+    """导出进度（仅发起人）。"""
+
+    async def get(self, job_id):
+        job = await report_jobs.get(actor=self.principal, job_id=job_id,
+                                    kind=attendance_report.JOB_KIND, now=self.now())
+        await self.page("attendance/report_export.html", job=job)
+
+
+class ReportExportFileHandler(ReportPage):
+    """下载导出文件（仅发起人，24 小时内）。"""
+
+    async def get(self, job_id):
+        self.send_file(*await report_jobs.fetch(actor=self.principal, job_id=job_id,
+                                                kind=attendance_report.JOB_KIND, now=self.now()))
+
+
 # ---- review queue ----------------------------------------------------------------------------
 
 class ReviewHandler(AttendancePage):
@@ -172,6 +203,9 @@ default_handlers = [
     (r"/admin/attendance/board", BoardHandler),
     (r"/admin/attendance/report", ReportHandler),
     (r"/admin/attendance/report/export", ReportExportHandler),
+    (r"/admin/attendance/report/exports", ReportExportJobHandler),
+    (r"/admin/attendance/report/exports/([0-9a-f]{32})", ReportExportStatusHandler),
+    (r"/admin/attendance/report/exports/([0-9a-f]{32})/file", ReportExportFileHandler),
     (r"/admin/attendance/review", ReviewHandler),
     (r"/admin/attendance/review/(\d{1,12})", ReviewHandler),
     (r"/admin/attendance/devices/(\d{1,12})", DeviceChangeHandler),

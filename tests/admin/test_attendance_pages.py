@@ -408,8 +408,14 @@ def test_browser_report_with_charts_and_export(hr_page, server, api, org, tmp_pa
     content = Path(dl.value.path()).read_bytes().decode("utf-8-sig")
     assert dl.value.suggested_filename == "attendance-2026-11.csv"
     assert "办公室职工二" in content and "迟到分钟" in content
+    # Excel is a background job: a progress page, then the download (issue 16).
+    page.click("#export-xlsx")
+    page.wait_for_url("**/admin/attendance/report/exports/*")
+    page.wait_for_selector("#export-download", timeout=15000)
+    assert page.get_attribute("#export-job", "data-status") == "done"
+    shot(page, "08-report-export-ready")
     with page.expect_download() as dl:
-        page.click("#export-xlsx")
+        page.click("#export-download")
     assert dl.value.suggested_filename == "attendance-2026-11.xlsx"
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
 
