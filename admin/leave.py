@@ -1,8 +1,8 @@
 """Leave pages (假期管理): leave types and rules per unit, balances with audited manual adjustment,
 the report by department and month with CSV/XLSX export. Permission and data scope are enforced by
 services/leave*.py; the pages only gate the menu and turn service errors into re-rendered forms."""
-import datetime
 import json
+import urllib.parse
 
 from admin.base import AdminHandler
 from admin.forms import Form, parse_form
@@ -10,6 +10,7 @@ from handlers.schemas.leave import LeaveTypeUpdate
 from handlers.schemas.textrules import text
 from server.errors import ApiError, Invalid, NotFound
 from services import leave as leave_service
+from services import leave_balances
 from services import leave_rules
 from services import org as org_service
 from services import staff as staff_service
@@ -164,7 +165,7 @@ class BalancesHandler(AdminHandler):
         await self.render_balances(staff_id=self.int_arg("staff_id"), year=self.int_arg("year"))
 
     async def render_balances(self, *, staff_id, year, error=None, errors=None, form=None, status=200):
-        year = year or datetime.date.today().year
+        year = year or leave_service.local_today().year
         if not 2000 <= year <= 2100:
             raise Invalid("年份不正确", code="VALIDATION_FAILED", fields={"year": "2000–2100"})
         q = self.get_query_argument("q", "").strip()
@@ -178,7 +179,7 @@ class BalancesHandler(AdminHandler):
         self.set_status(status)
         await self.page("leave/balances.html", people=people, person=person, balances=balances,
                         staff_id=staff_id, year=year, q=q, error=error, errors=errors or {},
-                        form=form or {})
+                        form=form or {}, tabs=BALANCE_TABS, current="/admin/leave/balances")
 
 
 class BalanceAdjustHandler(BalancesHandler):
@@ -215,7 +216,7 @@ class ReportHandler(AdminHandler):
     required = ("leave.report",)
 
     async def get(self):
-        today = datetime.date.today()
+        today = leave_service.local_today()
         year = self.int_arg("year") or today.year
         month = self.int_arg("month")
         dept_id = self.int_arg("department_id")
@@ -239,7 +240,67 @@ class ReportHandler(AdminHandler):
                         total_requests=sum(r["requests"] for r in rows))
 
 
+BALANCE_TABS = [("/admin/leave/balances", "按人员查看与调整"), ("/admin/leave/balances/table", "余额表")]
+
+
+class BalanceTableHandler(AdminHandler):
+    """假期余额表：本单位/部门人员的余额，筛选、分页，导出 XLSX。"""
+    required = ("leave.manage",)
+    PAGE_SIZE = 50
+
+    def filters(self):
+        below_raw = self.get_query_argument("below", "").strip()
+        below = None
+        if below_raw:
+            try:
+                below = float(below_raw)
+            except ValueError:
+                raise Invalid("“剩余低于”应为数字", code="VALIDATION_FAILED", fields={"below": "应为数字"}) from None
+            if below != below or abs(below) > 1000:
+                raise Invalid("“剩余低于”应在 -1000 至 1000 之间", code="VALIDATION_FAILED",
+                              fields={"below": "-1000–1000"})
+        year = self.int_arg("year") or leave_service.local_today().year
+        type_code = self.get_query_argument("type_code", "").strip()[:20] or None
+        return {"year": year, "department_id": self.int_arg("department_id"), "type_code": type_code,
+                "below": below}, below_raw
+
+    async def get(self):
+        args, below_raw = self.filters()
+        if self.get_query_argument("format", "") == "xlsx":
+            self.send_file(*await leave_balances.export_table(actor=self.principal, **args))
+            return
+        page = max(self.int_arg("page") or 1, 1)
+        rows, total, totals = await leave_balances.balance_table(actor=self.principal, **args, page=page,
+                                                                  page_size=self.PAGE_SIZE)
+        departments = []
+        if self.principal.has("org.view"):
+            departments = await org_service.list_departments(env=self.env, actor=self.principal,
+                                                             flat=True, include_closed=False)
+        types = [t for t in (await leave_rules.effective_types(self.principal.unit_id)).values()
+                 if t.balance_tracked and t.quota_rule != "lieu"]
+        query = {k: v for k, v in (("year", args["year"]), ("department_id", args["department_id"]),
+                                   ("type_code", args["type_code"]), ("below", below_raw)) if v}
+        await self.page("leave/balance_table.html", rows=rows, total=total, totals=totals, page=page,
+                        pages=max((total + self.PAGE_SIZE - 1) // self.PAGE_SIZE, 1), args=args,
+                        below_raw=below_raw, departments=departments, types=types, query=query,
+                        qs=urllib.parse.urlencode(query), tabs=BALANCE_TABS,
+                        current="/admin/leave/balances/table")
+
+
+class BalanceFillHandler(AdminHandler):
+    """生成本年度余额：为管理范围内全部在职人员建立（或刷新）余额记录。"""
+    required = ("leave.manage",)
+
+    async def post(self):
+        year = self.int_arg("year", body=True) or leave_service.local_today().year
+        people = await leave_balances.fill_year(actor=self.principal, year=year)
+        self.flash(f"已生成 {year} 年度 {people} 人的假期余额")
+        self.redirect(f"/admin/leave/balances/table?year={year}")
+
+
 default_handlers = [
+    (r"/admin/leave/balances/table", BalanceTableHandler),
+    (r"/admin/leave/balances/fill", BalanceFillHandler),
     (r"/admin/leave/types", LeaveTypesHandler),
     (r"/admin/leave/types/save", LeaveTypeSaveHandler),
     (r"/admin/leave/balances", BalancesHandler),
