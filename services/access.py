@@ -18,8 +18,9 @@ from services.permissions import SELF_SERVICE
 # department of the unit) holds these over the led departments and every department below them.
 # All are reads except attendance.review: the team's attendance evidence is the leader's to judge
 # (services/separation.refuse_own still refuses their own punch). Other writes keep their grants.
+# org.view (read of the led subtree only) fills the department pickers of the pages they may open.
 LEADER_PERMISSIONS = frozenset({"leave.view", "leave.report", "attendance.view",
-                                "attendance.report", "attendance.review"})
+                                "attendance.report", "attendance.review", "org.view"})
 
 SCOPE_LABELS = {
     "all": "全部", "unit_tree": "本单位及下级单位", "dept_tree": "本部门及下级部门",
