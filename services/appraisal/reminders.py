@@ -10,8 +10,10 @@ occurrence has its own key (cycle, phase, person, offset), so a second tick send
 Publication itself is announced by services/appraisal/publication.py in the publishing
 transaction (kind `appraisal.results_published`): nothing is added here, so nobody gets it twice.
 """
+import asyncio
 import datetime
 import functools
+import hashlib
 
 from peewee import IntegrityError, fn
 
@@ -39,6 +41,10 @@ DEFAULTS = {"goal_setting": [3, 1], "progress": [3, 1], "self_assessment": [3, 1
             "review_window": [3], "appeal_window": [3], "decision_due": [3, 1]}
 REVIEW_DAYS, APPEAL_DAYS = 30, 15   # calendar-day windows (services/appraisal/publication.py)
 BULK_EVERY = datetime.timedelta(hours=1)
+YIELD_EVERY = 500   # derive in slices: back to the event loop every 500 people
+# A phase with this many people to remind goes in batches: one job (one transaction) per
+# BATCH_SIZE people, recording each person's own key, instead of one job per person.
+BATCH_FROM, BATCH_SIZE = 200, 500
 KIND_DEADLINE, KIND_WINDOW, KIND_DECISION = "appraisal.deadline", "appraisal.window", "appraisal.decision_due"
 PENDING_LABELS = {"goal_setting": "尚未提交目标", "progress": "本阶段有目标项未填报进展",
                   "self_assessment": "尚未提交个人自评", "scoring": "尚有评分表未提交"}
@@ -105,9 +111,11 @@ async def todo(cycle, phase_row):
             GoalSet.cycle == cid, GoalSet.status.in_(["submitted", "confirmed"])))}
         sets = {g.staff_id: g.id for g in await fetch_all(GoalSet.select(GoalSet.id, GoalSet.staff)
                                                           .where(GoalSet.cycle == cid))}
-        for p in await fetch_all(_active(cid)):
-            if p.staff_id not in done:
-                out[p.staff_id] = {"goal_set": sets.get(p.staff_id), "count": 1}
+        for i, (staff_id,) in enumerate(await fetch_all(_active(cid).tuples())):
+            if i % YIELD_EVERY == YIELD_EVERY - 1:
+                await asyncio.sleep(0)
+            if staff_id not in done:
+                out[staff_id] = {"goal_set": sets.get(staff_id), "count": 1}
     elif phase == "progress":
         sets = await _confirmed_sets(cid)
         by_version = {g.confirmed_version_id: g for g in sets}
@@ -163,6 +171,52 @@ async def _notify_one(staff_id, message, ctx):
     await raise_notification(recipient_ids=[staff_id], now=ctx.now, **message)
 
 
+async def _recorded(keys):
+    done = set()
+    for i in range(0, len(keys), 500):
+        done.update(r.key for r in await fetch_all(JobRun.select(JobRun.key).where(
+            JobRun.key.in_(keys[i:i + 500]))))
+    return done
+
+
+async def _notify_batch(items, make_message, source, due, ctx):
+    """One batch of people (inside the scheduler's transaction for the batch's own key): each
+    person's key is recorded too, so whichever way a person was reached, never twice — a key
+    another process recorded meanwhile fails the whole batch (rolled back, derived again next
+    tick without them). People with the same message share one raise_notification."""
+    await JobRun.insert_many([{"key": key[:191], "source": source[:40], "due_at": due,
+                               "ran_at": ctx.now, "holder": ctx.holder[:64]}
+                              for key, _, _ in items]).aexecute()
+    groups = {}
+    for _, sid, info in items:
+        message = make_message(info)
+        group = (message["title"], message["body"], message["link"])
+        groups.setdefault(group, (message, []))[1].append(sid)
+    for message, ids in groups.values():
+        await raise_notification(recipient_ids=ids, now=ctx.now, **message)
+
+
+async def _occurrences(keyed, *, batch_key, due, expires, make_message, source):
+    """Occurrences for [(person key, staff_id, info)]: one per person, or batches when many
+    are still to be reminded (those already recorded are left out first)."""
+    if len(keyed) >= BATCH_FROM:
+        done = await _recorded([k for k, _, _ in keyed])
+        keyed = [item for item in keyed if item[0] not in done]
+    if len(keyed) < BATCH_FROM:
+        return [scheduler.Occurrence(key=key, due_at=due, expires_at=expires,
+                                     run=functools.partial(_notify_one, sid, make_message(info)))
+                for key, sid, info in keyed]
+    rest, out = keyed, []
+    for i in range(0, len(rest), BATCH_SIZE):
+        chunk = rest[i:i + BATCH_SIZE]
+        digest = hashlib.sha1(",".join(str(sid) for _, sid, _ in chunk).encode()).hexdigest()[:16]
+        out.append(scheduler.Occurrence(
+            key=f"{batch_key}:{digest}", due_at=due, expires_at=expires,
+            run=functools.partial(_notify_batch, chunk, make_message, source, due)))
+        await asyncio.sleep(0)
+    return out
+
+
 # -- scheduler sources -----------------------------------------------------------------------------
 
 async def _launched_cycles():
@@ -205,11 +259,16 @@ async def phase_deadlines(ctx):
                 continue
             if people is None:
                 people = await todo(cycle, p)
-            for sid, info in people.items():
-                out.append(scheduler.Occurrence(
-                    key=f"appraisal.deadline:{cycle.id}:{p.phase}:{sid}:{n}", due_at=due, expires_at=expires,
-                    run=functools.partial(_notify_one, sid, _message(cycle, p.phase, p.closes_on, info,
-                                                                     days_before=n))))
+            keyed = []
+            for i, (sid, info) in enumerate(people.items()):
+                if i % YIELD_EVERY == YIELD_EVERY - 1:
+                    await asyncio.sleep(0)   # 10,000 participants: let requests in between
+                keyed.append((f"appraisal.deadline:{cycle.id}:{p.phase}:{sid}:{n}", sid, info))
+            out.extend(await _occurrences(
+                keyed, batch_key=f"appraisal.deadline:{cycle.id}:{p.phase}:batch{n}", due=due,
+                expires=expires, source="appraisal.deadlines",
+                make_message=functools.partial(_message, cycle, p.phase, p.closes_on,
+                                               days_before=n)))
     return out
 
 
