@@ -164,6 +164,7 @@ ACTION_LABELS = {
     "binding.other_record": "绑定到其他档案",
     "leave.submit": "提交请假", "leave.resubmit": "重新提交请假", "leave.report_back": "销假",
     "leave.attachment.upload": "上传请假证明", "leave.balance.adjust": "人工调整假期余额",
+    "leave.balance.export": "导出假期余额表", "leave.balance.fill": "生成年度假期余额",
     "leave.type.create": "新建假期类型", "leave.type.update": "修改假期类型",
     "overtime.submit": "提交加班", "overtime.lieu_credit": "加班折算调休",
     "overtime.resubmit": "修改后重新提交加班",
