@@ -53,6 +53,7 @@ EVENT_LABELS = {
     "appraisal.decision_due": "复核申诉办理期限", "appraisal.results_published": "考核结果公示",
     "appraisal.goals": "考核目标审核结果", "appraisal.cycle.launched": "考核开始",
     "appraisal.request_decided": "复核申诉决定",
+    "appraisal.phase.reopened": "考核阶段重新开放",
 }
 
 

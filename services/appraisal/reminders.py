@@ -17,7 +17,7 @@ import hashlib
 
 from peewee import IntegrityError, fn
 
-from models.appraisal.cycles import AppraisalCycle, CycleParticipant, CyclePhase
+from models.appraisal.cycles import AppraisalCycle, CycleParticipant, CyclePhase, PhaseReopening
 from models.appraisal.goals import GoalItem, GoalSet
 from models.appraisal.outcomes import ResultRequest
 from models.appraisal.progress import GoalProgress, SelfAssessment
@@ -369,8 +369,56 @@ async def decisions_due(ctx):
     return out
 
 
+async def reopened_deadlines(ctx):
+    """A phase HR reopened for one person (PhaseReopening, until a date past the phase's own
+    deadline): that person's deadline reminders count back from their `until` (same offsets as
+    the phase), only after the reopening and only while they still have the work left. The notice
+    that it was reopened goes out with the reopening itself (services/appraisal/cycles.py).
+    Keys `appraisal.reopened:<reopening>:<N>`."""
+    today = local(ctx.now).date()
+    cycles = await _launched_cycles()
+    if not cycles:
+        return []
+    rows = await fetch_all(PhaseReopening.select().where(
+        PhaseReopening.cycle.in_(list(cycles)), PhaseReopening.phase.in_(DEADLINE_PHASES),
+        PhaseReopening.revoked_at.is_null(), PhaseReopening.until >= today))
+    if not rows:
+        return []
+    phases = {(p.cycle_id, p.phase): p for p in await fetch_all(CyclePhase.select().where(
+        CyclePhase.cycle.in_(list({r.cycle_id for r in rows}))))}
+    # A later reopening of the same person and phase replaces an earlier one.
+    latest = {}
+    for r in sorted(rows, key=lambda r: r.id):
+        latest[(r.cycle_id, r.phase, r.staff_id)] = r
+    at = send_time(ctx.env)
+    todos, out = {}, []
+    for (cycle_id, phase, staff_id), r in latest.items():
+        cycle, row = cycles[cycle_id], phases.get((cycle_id, phase))
+        if row is None or r.until <= row.closes_on:
+            continue   # within the phase itself: its own reminders cover it
+        plan = [s for s in await _schedule(r.until, offsets(cycle, phase), unit_id=cycle.unit_id, at=at,
+                                           not_before=local(r.created_at).date())
+                if _due_now(ctx, s[1], s[2])]
+        if not plan:
+            continue
+        if (cycle_id, phase) not in todos:
+            todos[(cycle_id, phase)] = await todo(cycle, row)
+        info = todos[(cycle_id, phase)].get(staff_id)
+        if info is None:
+            continue   # done since the reopening
+        for n, due, expires in plan:
+            message = _message(cycle, phase, r.until, info, days_before=n)
+            message["title"] = f"{PHASE_LABELS[phase]}（已为您重新开放）将于{_md(r.until)}截止"
+            message["data"].update(reopened=True, reopening_id=r.id)
+            out.append(scheduler.Occurrence(
+                key=f"appraisal.reopened:{r.id}:{n}", due_at=due, expires_at=expires,
+                run=functools.partial(_notify_one, staff_id, message)))
+    return out
+
+
 def register_sources():
     scheduler.register_source("appraisal.deadlines", phase_deadlines)
+    scheduler.register_source("appraisal.reopenings", reopened_deadlines)
     scheduler.register_source("appraisal.windows", windows_closing)
     scheduler.register_source("appraisal.decisions", decisions_due)
 

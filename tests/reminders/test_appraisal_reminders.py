@@ -230,3 +230,53 @@ def test_publication_is_announced_once(api, f, org, server):
     tick(api, rs.PUBLISHED, sources=["appraisal.deadlines", "appraisal.windows", "appraisal.decisions"])
     assert len(notices(server, "appraisal.results_published")) == 2
     assert c.id
+
+
+def test_a_reopened_phase_reminds_its_person_before_their_own_deadline(api, f, org, server):
+    """Goal setting closed on Friday 13 March; HR reopens it for office_1 until Friday 27 March:
+    the reopening's notice at once, then office_1's own reminders Tuesday 24th and Thursday 26th
+    (3 and 1 working days before), nobody else's, none once done, none for a revoked one."""
+    from models.appraisal.cycles import PhaseReopening
+    from tests.reminders.helpers import bj
+
+    c = f.cycle(org.a, phases={"goal_setting": ("2026-03-02", "2026-03-13"),
+                               "progress": ("2026-03-16", "2026-11-30")},
+                participants=[org.office_1, org.office_2, org.fin_1])
+    hr = api.as_(org.a_hr_officer)
+    r = hr.post(f"/api/appraisal/cycles/{c.id}/reopenings",
+                {"staff_id": org.office_1.id, "phase": "goal_setting", "until": "2026-03-27",
+                 "reason": "出差未能按时提交"}, headers={"X-Mingjing-Now": "2026-03-20T10:00:00+08:00"})
+    assert r.status == 201, r
+    # fin_1 too, but revoked; office_2 within the phase's own deadline (nothing extra).
+    revoked = f.reopen(c, org.fin_1, until="2026-03-27")
+    inside = f.reopen(c, org.office_2, until="2026-03-12")
+
+    async def fix():
+        # created_at as if granted on Friday 20 March (the service stamps the machine's clock)
+        await PhaseReopening.update(created_at=bj("2026-03-20T10:00:00")).aexecute()
+        await PhaseReopening.update(revoked_at=bj("2026-03-21T10:00:00")).where(
+            PhaseReopening.id == revoked.id).aexecute()
+    server.run(fix())
+    told, = notices(server, "appraisal.phase.reopened")
+    assert told.recipient_id == org.office_1.id and "重新开放" in told.title
+    reopening = r.data["id"]
+    sources = ["appraisal.reopenings", "appraisal.deadlines"]
+    assert tick(api, "2026-03-23T09:00:00", sources=sources)["ran"] == []
+    assert tick(api, "2026-03-24T09:00:00", sources=sources)["ran"] == [f"appraisal.reopened:{reopening}:3"]
+    assert tick(api, "2026-03-24T11:00:00", sources=sources)["ran"] == []
+    mine, = notices(server)
+    assert mine.recipient_id == org.office_1.id
+    assert mine.title == "目标设定（已为您重新开放）将于3月27日截止" and "2026-03-27" in mine.body
+    assert mine.data["reopened"] is True and mine.data["reopening_id"] == reopening
+    assert mine.data["days_before"] == 3
+    assert inside.id != reopening
+    # Done since: the 1-day reminder is not sent.
+    goal_set_row(server, c.id, org.office_1, "submitted")
+    assert tick(api, "2026-03-26T09:00:00", sources=sources)["ran"] == []
+    assert len(notices(server)) == 1
+    # The other unit's HR cannot reopen a phase in this cycle.
+    other = api.as_(org.b_hr_officer).post(
+        f"/api/appraisal/cycles/{c.id}/reopenings",
+        {"staff_id": org.office_2.id, "phase": "goal_setting", "until": "2026-03-27", "reason": "x"},
+        headers={"X-Mingjing-Now": "2026-03-20T10:00:00+08:00"})
+    assert other.status in (403, 404)
