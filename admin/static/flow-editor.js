@@ -318,8 +318,23 @@
         el('span', { class: 'hint', text: ' 最多 ' + cfg.max_steps + ' 个环节；申请人本人或找不到审批人时自动逐级上移。' })]));
     }
 
+    // Mistakes the pickers can still let through (an empty number, no leave type ticked): caught
+    // here with the step named; everything else is the server's to judge.
+    function problems() {
+      var out = [];
+      state.steps.forEach(function (s, i) {
+        s.when.forEach(function (c) {
+          var f = fieldOf(c.field);
+          if (f.type === 'number' && typeof c.value !== 'number') out.push('第 ' + (i + 1) + ' 步条件“' + f.label + '”的值应为数字');
+          if (Array.isArray(c.value) && !c.value.length) out.push('第 ' + (i + 1) + ' 步条件“' + f.label + '”至少选择一项');
+        });
+      });
+      return out;
+    }
+
     render();
     return {
+      problems: problems,
       steps: function () { return state.steps; },
       setSteps: function (steps) { state.steps = steps.length ? steps : [blankStep()]; errors = {}; changed(true); },
       onChange: function (fn) { onChange = fn; },
@@ -388,7 +403,11 @@
     var refresh = previewer(editor, cfg);
     editor.onChange(function () { sync(); refresh(); });
     sync();
-    form.addEventListener('submit', sync);
+    form.addEventListener('submit', function (e) {
+      sync();
+      var bad = editor.problems();
+      if (bad.length) { e.preventDefault(); window.alert(bad.join('\n')); }
+    });
     var exp = document.getElementById('flow-export');
     if (exp) exp.addEventListener('click', function () { area.value = editor.text(); });
     var imp = document.getElementById('flow-import');

@@ -136,6 +136,15 @@ def test_text_import_and_server_refusal_shown_on_the_step(new_page, server, org)
     page = as_staff(new_page, server, org.a_hr_officer)
     page.goto("/admin/approval-flows?kind=leave")
     page.wait_for_selector("#flow-steps")
+    # An emptied number or no leave type ticked is caught before sending, naming the step.
+    page.fill("#step-1-cond-0-value", "")
+    page.click("#step-0-add-cond")
+    page.select_option("#step-0-cond-0-field", "leave_type")
+    messages = []
+    page.once("dialog", lambda d: (messages.append(d.message), d.dismiss()))
+    page.click("#save-flow")
+    assert messages == ["第 1 步条件“假期类型”至少选择一项\n第 2 步条件“请假天数”的值应为数字"]
+    assert server.run(_flows("leave")) == []
     page.click("#flow-text summary")
     page.fill("#flow-text-area", "部门审批 | dept_leader | any |\n备案 | role:nobody_here | any | days > 1")
     page.click("#flow-import")
