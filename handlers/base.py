@@ -10,14 +10,13 @@ import hashlib
 import json
 import logging
 import re
-import uuid
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import tornado.web
 
 from handlers.contract import check_response
-from server import inputs
+from server import inputs, logs
 from server.errors import ApiError, BadRequest, Conflict, Invalid, NotFound, Unauthorized
 from server.faults import as_unavailable
 from server.redact import mask_text
@@ -114,6 +113,12 @@ class BaseHandler(tornado.web.RequestHandler):
     def now(self):
         return request_now(self)
 
+    def clear(self):
+        # Every response, error pages included (send_error clears the headers), carries the
+        # request's id (server/logs.py: a trusted proxy's X-Request-Id, else ours).
+        super().clear()
+        self.set_header("X-Request-Id", logs.request_id_of(self.request))
+
     # Query arguments holding free text (a search box), exempt from the integer-range check.
     text_query_args = ("q",)
 
@@ -184,8 +189,7 @@ class ApiHandler(BaseHandler):
         return None
 
     async def prepare(self):
-        self.request_id = (self.request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:40]
-        self.set_header("X-Request-Id", self.request_id)
+        self.request_id = logs.request_id_of(self.request)  # header set by clear()
         self.principal = None
         self.session = None
         self.check_inputs()
@@ -196,6 +200,8 @@ class ApiHandler(BaseHandler):
                 raise Unauthorized("登录已过期，请重新登录", code="TOKEN_EXPIRED")
             if self.session:
                 await self.load_principal(self.session["staff_id"])
+                if self.principal is not None:
+                    logs.set_staff(self.principal.id)  # log lines from here on name the caller
         if self.principal is None and not self.allow_anonymous:
             raise Unauthorized()
 
@@ -310,6 +316,9 @@ class ApiHandler(BaseHandler):
             if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "XSRF" in str(exc):
                 code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新后重试"
             body = {"error": {"code": code, "message": message}}
+        if status_code >= 500:
+            # The id to quote to support: it finds this request's log lines.
+            body["error"]["request_id"] = logs.request_id_of(self.request)
         self.set_header("Content-Type", "application/json; charset=utf-8")
         self.finish(dumps(body))
 

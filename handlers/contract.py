@@ -341,8 +341,10 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
     def decorate(fn):
         @functools.wraps(fn)
         async def wrapper(self, *args, **kwargs):
-            guard = getattr(self, "run_idempotent", None)  # ApiHandler: the Idempotency-Key header
-            if guard is not None:
+            # ApiHandler keeps the first answer per Idempotency-Key; a request without the header
+            # (most, and every clock-in of the burst) skips that layer of coroutines entirely.
+            guard = getattr(self, "run_idempotent", None)
+            if guard is not None and "Idempotency-Key" in self.request.headers:
                 return await guard(lambda: call(self, args, kwargs))
             return await call(self, args, kwargs)
 

@@ -87,6 +87,12 @@ class RemindersConfig:
 
 
 @dataclasses.dataclass(frozen=True)
+class LoggingConfig:
+    """Log line format (server/logs.py): plain text for development, json in production."""
+    format: str = "plain"
+
+
+@dataclasses.dataclass(frozen=True)
 class Config:
     server: ServerConfig = ServerConfig()
     database: DatabaseConfig = DatabaseConfig()
@@ -94,6 +100,7 @@ class Config:
     wechat: WeChatConfig = WeChatConfig()
     security: SecurityConfig = SecurityConfig()
     reminders: RemindersConfig = RemindersConfig()
+    logging: LoggingConfig = LoggingConfig()
 
     @property
     def fake_wechat(self):
@@ -160,6 +167,8 @@ def check_config(config):
     """Refuse placeholder secrets outside fake mode, and nonsense values anywhere."""
     if config.server.event_loop not in ("asyncio", "uvloop"):
         raise ConfigError("server.event_loop must be 'asyncio' or 'uvloop'")
+    if config.logging.format not in ("plain", "json"):
+        raise ConfigError("logging.format must be 'plain' or 'json'")
     if config.wechat.mode not in ("fake", "real"):
         raise ConfigError("wechat.mode must be 'fake' or 'real'")
     if config.wechat.mode == "real":

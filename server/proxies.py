@@ -30,10 +30,16 @@ def _trusted(ip, nets):
     return ip is not None and any(ip.version == n.version and ip in n for n in nets)
 
 
+def peer_trusted(request, nets):
+    """Whether the connection's peer (before any forwarded header is applied) is one of ours."""
+    return bool(nets) and _trusted(_ip(request.remote_ip or ""), nets)
+
+
 def apply_forwarded(request, nets):
-    """Rewrite request.remote_ip / request.protocol in place when the peer is trusted."""
-    if not nets or not _trusted(_ip(request.remote_ip or ""), nets):
-        return
+    """Rewrite request.remote_ip / request.protocol in place when the peer is trusted. Returns
+    whether it was (server/logs.py then keeps the proxy's X-Request-Id)."""
+    if not peer_trusted(request, nets):
+        return False
     headers = request.headers
     client = _ip(headers.get("X-Real-IP", ""))
     if client is None:
@@ -50,3 +56,4 @@ def apply_forwarded(request, nets):
     proto = headers.get("X-Forwarded-Proto", headers.get("X-Scheme", "")).split(",")[-1].strip().lower()
     if proto in ("http", "https"):
         request.protocol = proto
+    return True

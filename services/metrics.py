@@ -33,6 +33,11 @@ def template(pattern):
     return re.sub(r"\([^)]*\)", "{id}", out).replace("\\", "")
 
 
+def route_of(handler_class):
+    """The route template of a handler class ("other" for unknown paths)."""
+    return _routes.get(handler_class, "other")
+
+
 def observe(handler):
     """Called once per finished request (server/app.py log_request)."""
     route = _routes.get(type(handler), "other")  # unknown paths share one label
