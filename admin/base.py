@@ -11,12 +11,11 @@ import json
 import logging
 import secrets
 import urllib.parse
-import uuid
 
 import tornado.web
 
 from handlers.base import BaseHandler, dumps, to_local
-from server import inputs
+from server import inputs, logs
 from server.errors import ApiError, Forbidden
 from services import admin_auth
 from services.access import load_principal
@@ -120,8 +119,8 @@ class AdminHandler(BaseHandler):
         return self.request.headers.get("HX-Request") == "true"
 
     async def prepare(self):
-        self.request_id = (self.request.headers.get("X-Request-Id") or uuid.uuid4().hex)[:40]
-        self.set_header("X-Request-Id", self.request_id)
+        # The id server/logs.py chose (a trusted proxy's, else ours; the header is set by clear()).
+        self.request_id = logs.request_id_of(self.request)
         self.principal = None
         self.check_inputs()
         self.session_token = self.get_cookie(SESSION_COOKIE)
