@@ -321,6 +321,9 @@ def main(argv=None):
     except ConfigError as exc:
         print(f"配置错误: {exc}", file=sys.stderr)
         return 2
+    from server import logs
+
+    logs.install(config.logging.format)  # request ids in every line; json for production
     command = args.command or "run"
     if command == "run":
         host = getattr(args, "host", None) or config.server.host
