@@ -1,14 +1,16 @@
 """Approval flow pages (审批流程): one flow per kind and unit, a steps editor (approver rules, any/all,
 conditions), and a preview of who would approve for a sample applicant. services/approval_admin.py
-and services/approvals.py enforce approval.flow.manage and the unit scope."""
+and services/approvals.py enforce approval.flow.manage and the unit scope. The unit head's own
+requests (单位主要负责人本人的申请) end in a per-unit final step set on /admin/approval-flows/head-step
+(services/approval_settings: reach over the whole unit, audited approval.settings.update)."""
 import json
 
 from admin.base import AdminHandler
 from handlers.base import dumps
 from server.errors import ApiError, Invalid
-from services import approval_admin, approvals, leave_rules
+from services import approval_admin, approval_settings, approvals, leave_rules
 from services import staff as staff_service
-from services.approval_rules import MODES, OPS, RULE_LABELS
+from services.approval_rules import HEAD_STEP_NAMES, MODES, OPS, RULE_LABELS
 
 MAX_STEPS = 20      # services/approval_rules.clean_steps: 1 to 20 steps, 1 to 10 rules each
 MAX_APPROVERS = 10
@@ -143,6 +145,11 @@ class FlowsPage(AdminHandler):
         history = [f for f in flows if not f["active"] and f["unit_id"] == unit_id]
         steps = draft if draft is not None else (current["steps"] if current else [])
         config = await self.editor_config(kind, steps)
+        try:
+            head_step = await approval_settings.get_settings(actor=self.principal,
+                                                             unit_id=self.principal.unit_id)
+        except ApiError:  # no reach over the whole unit: the setting is not theirs to see
+            head_step = None
         self.set_status(status)
         await self.page("approvals/flows.html", kinds=kinds, kind=kind, current=current,
                         editor_json=dumps(config), leave_types=config["leave_types"],
@@ -153,7 +160,8 @@ class FlowsPage(AdminHandler):
                         flow_name=name if name is not None else (current["name"] if current else ""),
                         rule_labels=RULE_LABELS, mode_labels=MODE_LABELS, ops=OPS,
                         context_fields=CONTEXT_FIELDS, error=error, errors=errors or {},
-                        preview=preview, preview_error=preview_error, sample=sample or {})
+                        preview=preview, preview_error=preview_error, sample=sample or {},
+                        head_step=head_step)
 
 
 class FlowsHandler(FlowsPage):
@@ -281,9 +289,80 @@ class FlowDraftPreviewHandler(AdminHandler):
                                   "steps": plan}})
 
 
+HEAD_STEP_HELP = {
+    "group": "报备本单位领导班子（分管领导及主要负责人所在部门副职）：任一成员审阅即完成，全程留痕",
+    "person": "由本单位指定的一名在职人员审批（不能是主要负责人本人）",
+    "superior": "由上级机关的指定联系人审批（须为上级单位的在职人员）",
+}
+
+
+class HeadStepHandler(AdminHandler):
+    """单位主要负责人本人申请的最终审批环节：报备领导班子、指定人员或上级机关联系人。"""
+    required = ("approval.flow.manage",)
+
+    def unit_id(self):
+        return self.int_arg("unit_id", body=self.request.method == "POST") or self.principal.unit_id
+
+    async def render_form(self, settings, *, error=None, errors=None, form=None, status=200):
+        self.set_status(status)
+        await self.page("approvals/head_step.html", settings=settings, modes=HEAD_STEP_NAMES,
+                        help=HEAD_STEP_HELP, error=error, errors=errors or {}, form=form or {})
+
+    async def get(self):
+        settings = await approval_settings.get_settings(actor=self.principal, unit_id=self.unit_id())
+        await self.render_form(settings, form={"head_step": settings["head_step"]})
+
+    async def resolve_person(self, ref, unit_id, mode):
+        """工号 of someone within the caller's staff reach, or #人员编号 (a superior organ's
+        contact is usually outside it); the service decides whether the person may take the step."""
+        if not ref:
+            raise Invalid("请填写审批人的工号", code="HEAD_STEP_STAFF_INVALID",
+                          fields={"staff_ref": "必填"})
+        if ref.startswith("#") and ref[1:].isdigit() and len(ref) <= 13:
+            return int(ref[1:])
+        try:
+            rows, _ = await staff_service.list_staff(env=self.env, actor=self.principal, q=ref[:30],
+                                                     status="active", page_size=50)
+        except ApiError:
+            rows = []
+        match = [r for r in rows if r.get("employee_no") == ref
+                 and (mode != "person" or (r.get("unit") or {}).get("id") == unit_id)]
+        if len(match) != 1:
+            where = "本单位" if mode == "person" else "上级单位"
+            raise Invalid(f"未找到工号为“{ref}”的{where}在职人员", code="HEAD_STEP_STAFF_INVALID",
+                          fields={"staff_ref": "未找到" + ("，上级单位人员可填写 #人员编号" if mode == "superior" else "")})
+        return match[0]["id"]
+
+    async def post(self):
+        unit_id = self.unit_id()
+        settings = await approval_settings.get_settings(actor=self.principal, unit_id=unit_id)
+        form = {"head_step": self.get_body_argument("head_step", ""),
+                "staff_ref": self.get_body_argument("staff_ref", "").strip()[:40]}
+        try:
+            if form["head_step"] not in HEAD_STEP_NAMES:
+                raise Invalid("请选择最终环节的方式", code="VALIDATION_FAILED",
+                              fields={"head_step": "请选择"})
+            staff_id = None
+            if form["head_step"] in ("person", "superior"):
+                staff_id = await self.resolve_person(form["staff_ref"], unit_id, form["head_step"])
+            await approval_settings.save_settings(actor=self.principal, unit_id=unit_id,
+                                                  head_step=form["head_step"],
+                                                  head_step_staff_id=staff_id)
+        except Invalid as exc:
+            errors = dict(exc.fields or {})
+            if "head_step_staff_id" in errors:
+                errors["staff_ref"] = errors.pop("head_step_staff_id")
+            await self.render_form(settings, error=exc.message, errors=errors, form=form,
+                                   status=exc.status)
+            return
+        self.flash("已保存：单位主要负责人本人的申请按新设置走最终环节（已在审批中的申请不受影响）")
+        self.redirect(f"/admin/approval-flows/head-step?unit_id={unit_id}")
+
+
 default_handlers = [
     (r"/admin/approval-flows", FlowsHandler),
     (r"/admin/approval-flows/save", FlowSaveHandler),
     (r"/admin/approval-flows/staff", FlowStaffSearchHandler),
     (r"/admin/approval-flows/preview", FlowDraftPreviewHandler),
+    (r"/admin/approval-flows/head-step", HeadStepHandler),
 ]
