@@ -329,9 +329,10 @@ class WeChatGateway:
 
         `stale` is a token WeChat just refused: it counts as no token at all.
         """
-        # Long enough for two fetches (each bounded by connect + read timeouts) by the holder.
+        # The lock outlives two fetches by the holder (each within `deadline`); a waiter waits
+        # one deadline at most: when WeChat hangs, callers must not queue one timeout after another.
         hold = self._timeout * 4 + 5
-        lock = self._redis.lock(self._lock_key, timeout=hold, blocking_timeout=hold)
+        lock = self._redis.lock(self._lock_key, timeout=hold, blocking_timeout=self.deadline)
         if not await lock.acquire():
             token = await self._cached_token()
             if token and token != stale:

@@ -7,11 +7,13 @@ everything else (/healthz, other API calls) at once.
 A real `python -m server run` in wechat.mode=real pointed at the broken address, on its own SQLite
 database and in-memory Redis (it migrates at start-up), so it runs on every test pass."""
 import base64
+import json
 import os
 import socket
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import requests
 
@@ -66,6 +68,44 @@ class SilentWeChat:
         self.sock.close()
         for c in self.conns:
             c.close()
+
+
+class HalfWeChat:
+    """Answers wx.login codes (jscode2session) at once; the access_token and phone-number
+    endpoints hang (WeChat half down: a sign-in gets a binding ticket, binding by phone waits)."""
+
+    def __init__(self):
+        stop = self.stop = threading.Event()
+        self.hung = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def answer(self):
+                if self.path.startswith("/sns/jscode2session"):
+                    body = json.dumps({"openid": "o-" + self.path[-8:], "session_key": "sk"}).encode()
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(body)))
+                    self.end_headers()
+                    self.wfile.write(body)
+                    return
+                outer.hung += 1
+                stop.wait(60)
+
+            do_GET = do_POST = answer
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.stop.set()
+        self.httpd.shutdown()
+        self.httpd.server_close()
 
 
 def login(base, code="fake:someone"):
@@ -124,6 +164,41 @@ def test_slow_wechat_is_bounded_and_blocks_nothing_else(server, tmp_path):
         time.sleep(1)
         r, elapsed = login(base, "code-late")
         assert_wechat_503(r, elapsed)
+        assert "Traceback" not in proc.output()
+    finally:
+        proc.kill()
+        wechat.close()
+
+
+def test_binding_by_phone_with_a_hung_token_endpoint_is_bounded(server, tmp_path):
+    """Binding by phone needs an access_token: one request refreshes it while the others wait
+    for that refresh; when WeChat hangs, the waiters give up within the deadline too instead of
+    queueing one timeout after another."""
+    wechat = HalfWeChat()
+    proc = ServerProcess(server, **real_mode(tmp_path, wechat.base_url))
+    try:
+        base = proc.base_url
+        tickets = []
+        for i in range(6):
+            r = requests.post(base + "/api/auth/wechat", json={"code": f"code-{i:08d}"}, timeout=10)
+            assert r.status_code == 200 and r.json()["data"]["status"] == "unbound", r.text
+            tickets.append(r.json()["data"]["ticket"])
+
+        def bind(ticket):
+            t0 = time.monotonic()
+            r = requests.post(base + "/api/binding/phone", timeout=60,
+                              json={"ticket": ticket, "phone_code": "phone-code-1"})
+            return r, time.monotonic() - t0
+
+        with ThreadPoolExecutor(6) as pool:
+            results = list(pool.map(bind, tickets))
+        for r, elapsed in results:
+            assert r.status_code == 503, r.text
+            assert r.json()["error"]["code"] == "WECHAT_UNAVAILABLE"
+            assert "微信" in r.json()["error"]["message"]
+            # the lock wait and one call, each within the deadline (timeout + 1)
+            assert elapsed < 2 * (TIMEOUT + 1) + 1.5, elapsed
+        assert requests.get(base + "/healthz", timeout=5).status_code == 200
         assert "Traceback" not in proc.output()
     finally:
         proc.kill()
