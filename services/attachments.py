@@ -175,3 +175,5 @@ async def open_attachment(*, env, actor, attachment_id):
             return a, fh.read()
     except FileNotFoundError:
         raise NotFound("附件文件已丢失", code="ATTACHMENT_NOT_FOUND") from None
+    except OSError as exc:  # the store itself is unreadable (permissions, not a directory, I/O)
+        raise storage_unavailable(exc, what="attachment read") from None

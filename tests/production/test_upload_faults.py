@@ -77,22 +77,28 @@ def test_leave_attachment_with_unwritable_storage(api, org, server, how):
     r = apply(me, "sick", "2026-04-08", "2026-04-10")
     assert r.status == 201, r
     rid = r.data["id"]
+    first = upload_leave(me, rid)
+    assert first.status == 201, first
     before = rows(server, "leave.attachment.upload")
+    stored = len(files_under(server.config.server.upload_dir))
     with broken_upload_dir(server, how) as path:
         bad = upload_leave(me, rid)
         assert_storage_503(bad)
+        # reading a stored file from the broken store is 503 too, not 500
+        if how == "file":
+            assert_storage_503(me.get(f"/api/attachments/{first.data['id']}"))
         assert rows(server, "leave.attachment.upload") == before  # no orphan row, no audit entry
         assert files_under(path) == []  # no half file (readonly case: nothing written)
         # other requests are unaffected meanwhile
         assert me.get(f"/api/leave/requests/{rid}").status == 200
-    assert me.get(f"/api/leave/requests/{rid}").data["attachments"] == []
+    assert [a["id"] for a in me.get(f"/api/leave/requests/{rid}").data["attachments"]] == [first.data["id"]]
     # storage back: the same upload works, one row, one file
     ok = upload_leave(me, rid)
     assert ok.status == 201, ok
     assert rows(server, "leave.attachment.upload") == (before[0] + 1, before[1] + 1)
-    assert len(files_under(server.config.server.upload_dir)) >= 1
-    got = me.get(f"/api/attachments/{ok.data['id']}")
-    assert got.status == 200
+    assert len(files_under(server.config.server.upload_dir)) == stored + 1
+    for a in (first.data, ok.data):
+        assert me.get(f"/api/attachments/{a['id']}").status == 200
 
 
 def test_appraisal_evidence_with_unwritable_storage(api, org, f, server):
