@@ -236,6 +236,7 @@ async def generate(args):
     leave_days, _ = await day_infos(datetime.date(2025, 1, 1), datetime.date(2026, 12, 31), unit_id=unit.id)
     leave_starts = [i.day for i in leave_days if i.kind in ("workday", "makeup_workday")]
     names = {r[0]: r[2] for r in staff_rows}
+    cutoff = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None, microsecond=0) - datetime.timedelta(hours=1)
     req_rows, inst_rows, task_rows = [], [], []
     for i in range(1, LEAVE_REQUESTS + 1):
         p = rng.choice(everyone)
@@ -251,7 +252,8 @@ async def generate(args):
         if p == head_id:
             approver = hr_id
         created = datetime.datetime(start.year, start.month, start.day, 1) - datetime.timedelta(days=rng.randint(1, 10))
-        finished = created + datetime.timedelta(hours=rng.randint(1, 48))
+        created = min(created, cutoff - datetime.timedelta(hours=rng.randint(2, 72)))   # nothing in the future
+        finished = min(created + datetime.timedelta(hours=rng.randint(1, 48)), cutoff)
         inst_status, task_status = INSTANCE_OF[status]
         done = inst_status != "pending"
         label = f"{names[p]}的{types[code].name}申请（{days:g}天）"

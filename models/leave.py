@@ -55,7 +55,14 @@ class LeaveRequest(BaseModel):
     updated_at = pw.DateTimeField(default=utcnow)
 
     class Meta:
-        indexes = ((("staff", "start_date"), False), (("unit", "start_date"), False))
+        # m0020: the list's filters then its order (start_date DESC, id DESC), with staff_id so the
+        # scope check joins staff without reading the row: status + year (HR's usual view), year
+        # alone, neither; updated_at for the totals' freshness stamp (services/leave.list_requests).
+        indexes = ((("staff", "start_date"), False), (("unit", "start_date"), False),
+                   (("status", "year", "start_date", "id", "staff"), False),
+                   (("year", "start_date", "id", "staff"), False),
+                   (("start_date", "id", "staff"), False),
+                   (("updated_at",), False))
 
 
 class LeaveBalance(BaseModel):

@@ -4,11 +4,16 @@ HR adjustments, the monthly report, and `approved_leave_days` for attendance.
 A request is charged to the balance year of its start date. Tracked types reserve `pending` on
 submit; approval moves it to `used`; reject / withdraw release it; a return (退回修改) keeps it.
 """
+import collections
 import datetime
+import time
 
-from models.base import atomic, count, exists, fetch_all, for_update, get_one, utcnow
+import peewee as pw
+from peewee import fn
+
+from models.base import atomic, count, exists, fetch_all, for_update, get_one, real_db, utcnow
 from models.leave import Attachment, LeaveBalance, LeaveBalanceAdjustment, LeaveRequest, LeaveType
-from models.org import Department, Staff
+from models.org import Department, Staff, StaffPost
 from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import approvals, attachments, attendance_rules, audit, events, exports, overtime
 from services.access import get_staff_in_reach, staff_dept_ids
@@ -378,20 +383,99 @@ async def get_request(*, actor, request_id):
     return await _out(await visible_request(actor, request_id))
 
 
+async def _reach_filter(reach):
+    """`reach.staff_filter(Staff)`, the same people, without a long IN list when the reach covers
+    whole units: the departments of those units and the concurrent posts in them become
+    subqueries on the unit (a 200-department unit was a 406-parameter IN); only departments
+    outside those units stay listed."""
+    if reach.everything or not reach.unit_ids:
+        return reach.staff_filter(Staff)
+    units = list(reach.unit_ids)
+    in_units = Department.select(Department.id).where(Department.unit.in_(units))
+    expr = Staff.unit.in_(units) | Staff.department.in_(in_units) | Staff.id.in_(
+        StaffPost.select(StaffPost.staff).where(StaffPost.department.in_(in_units),
+                                                StaffPost.active == True))  # noqa: E712
+    extra = set(reach.dept_ids)
+    if extra:
+        extra -= {d.id for d in await fetch_all(in_units)}
+    if extra:
+        expr = expr | Staff.department.in_(sorted(extra)) | Staff.id.in_(
+            StaffPost.select(StaffPost.staff).where(StaffPost.department.in_(sorted(extra)),
+                                                    StaffPost.active == True))  # noqa: E712
+    if reach.self_id:
+        expr = expr | (Staff.id == reach.self_id)
+    return expr
+
+
+# Totals of the scoped list, per process: {(reach, filters): (stamp, total)}. A total is reused
+# only while the stamp is unchanged, and stored only when the newest change it reflects is more
+# than TOTAL_QUIET_SECONDS old (a write in the same second would not move the stamp).
+_TOTALS = collections.OrderedDict()
+TOTALS_MAX = 1024
+TOTAL_QUIET_SECONDS = 3
+TOTAL_TTL_SECONDS = 600
+
+
+async def _data_stamp():
+    """What a scoped total depends on, read from indexes in one statement: the newest leave request
+    and change, the newest staff change (moves set updated_at), and the concurrent posts."""
+    row = await get_one(LeaveRequest.select(
+        fn.MAX(LeaveRequest.id), fn.MAX(LeaveRequest.updated_at),
+        Staff.select(fn.MAX(Staff.updated_at)),
+        StaffPost.select(fn.MAX(StaffPost.id)),
+        StaffPost.select(fn.COUNT(StaffPost.id)).where(StaffPost.active == True),  # noqa: E712
+    ).tuples())
+    return tuple(str(v) for v in row)
+
+
+def _stamp_quiet(stamp):
+    newest = None
+    for v in stamp[1:3]:
+        if v and v != "None":
+            t = datetime.datetime.fromisoformat(v[:19])
+            newest = t if newest is None or t > newest else newest
+    return newest is None or (utcnow() - newest).total_seconds() > TOTAL_QUIET_SECONDS
+
+
+async def _scoped_total(key, query):
+    stamp = await _data_stamp()   # read before counting: a commit in between only causes a recount
+    hit = _TOTALS.get(key)
+    now = time.monotonic()
+    if hit and hit[0] == stamp and now - hit[2] < TOTAL_TTL_SECONDS:
+        _TOTALS.move_to_end(key)
+        return hit[1]
+    total = await count(query)
+    if _stamp_quiet(stamp):
+        _TOTALS[key] = (stamp, total, now)
+        while len(_TOTALS) > TOTALS_MAX:
+            _TOTALS.popitem(last=False)
+    return total
+
+
 async def list_requests(*, actor, mine=True, staff_id=None, status=None, year=None, page=1, page_size=20):
-    query = LeaveRequest.select(LeaveRequest).join(Staff, on=(LeaveRequest.staff == Staff.id))
+    """Mine, or everyone's in the caller's leave.view reach, newest start first. The order and the
+    filters follow the (status, year, start_date, id, staff) indexes of m0020; the scoped total
+    is cached under a freshness stamp (no recount of unchanged totals, issue 16)."""
+    reach = None if mine else await actor.require_reach("leave.view")
+    # A reach of whole units matches most requests: walk the leave index in list order and check
+    # each request's person by primary key (MariaDB otherwise starts from staff and sorts or
+    # reads every request of every person: 170 ms instead of 18 for the count at 100,000).
+    join = ("STRAIGHT_JOIN" if reach is not None and (reach.everything or reach.unit_ids)
+            and isinstance(real_db(), pw.MySQLDatabase) else pw.JOIN.INNER)
+    query = LeaveRequest.select(LeaveRequest).join(Staff, join, on=(LeaveRequest.staff == Staff.id))
+    key = None
     if mine:
         query = query.where(LeaveRequest.staff == actor.id)
     else:
-        reach = await actor.require_reach("leave.view")
-        query = query.where(reach.staff_filter(Staff))
+        query = query.where(await _reach_filter(reach))
         if staff_id:
             query = query.where(LeaveRequest.staff == staff_id)
+        key = (reach.everything, reach.unit_ids, reach.dept_ids, reach.self_id, staff_id, status, year)
     if status:
         query = query.where(LeaveRequest.status == status)
     if year:
         query = query.where(LeaveRequest.year == year)
-    total = await count(query)
+    total = await count(query) if key is None else await _scoped_total(key, query)
     rows = await fetch_all(query.order_by(LeaveRequest.start_date.desc(), LeaveRequest.id.desc())
                            .paginate(page, page_size))
     names = {s.id: s.name for s in await fetch_all(Staff.select(Staff.id, Staff.name).where(
