@@ -162,7 +162,17 @@ def _page(link, template):
 
 
 async def enqueue(notification, template):
-    """The outbox row for one notification; call inside the notification's transaction."""
+    """The outbox row for one notification; call inside the notification's transaction. An event
+    with only official-account templates gets a row only for people whose unit's account has one
+    (the others' notice is in-app only, as without any template)."""
+    if template.get("source") == "official_account":
+        from services import official_account
+
+        if not await official_account.has_template_for(notification.recipient_id,
+                                                       notification.kind):
+            await Notification.update(wechat_status="none").where(
+                Notification.id == notification.id).aexecute()
+            return None
     return await Outbox.acreate(
         notification=notification.id, staff=notification.recipient_id, event=notification.kind,
         template_id=template["template_id"], page=_page(notification.link, template)[:255],

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import peewee as pw
 
 from models.base import atomic, fetch_all, utcnow
-from models.org import Unit
+from models.org import Staff, Unit
 from models.reminders import OaFollower, OfficialAccount, StaffUnion
 from server.errors import Invalid, NotFound
 from services import audit, scheduler
@@ -69,6 +69,16 @@ async def events_with_templates():
         out.update(e for e, t in (row.templates or {}).items()
                    if isinstance(t, dict) and t.get("template_id"))
     return out
+
+
+async def has_template_for(staff_id, event):
+    """Whether this person's unit has an enabled account with a template for `event`."""
+    staff = await Staff.aget_or_none(Staff.id == staff_id)
+    if staff is None:
+        return False
+    account = await OfficialAccount.aget_or_none(OfficialAccount.unit == staff.unit_id,
+                                                 OfficialAccount.enabled == True)  # noqa: E712
+    return bool(account and ((account.templates or {}).get(event) or {}).get("template_id"))
 
 
 async def route(env, staff, event):
