@@ -43,10 +43,17 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_server(port, db_url, redis_url):
+def start_server(port, db_url, redis_url, profile=None, scheduler=True):
+    """One server process on the generated unit; `profile`: a path for cProfile's output;
+    `scheduler` False: without the reminders scheduler and delivery loops (config
+    reminders.scheduler), which otherwise share the process's event loop with the requests."""
     env = {**os.environ, "MINGJING_DATABASE_URL": db_url, "MINGJING_REDIS_URL": redis_url,
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_SERVER_ACCESS_LOG": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)],
+           "MINGJING_WECHAT_MODE": "fake", "MINGJING_SERVER_ACCESS_LOG": "false",
+           "MINGJING_REMINDERS_SCHEDULER": "true" if scheduler else "false"}
+    cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
+    if profile:
+        cmd[1:1] = ["-m", "cProfile", "-o", str(profile)]
+    proc = subprocess.Popen(cmd,
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
                             stderr=open("/tmp/mingjing_leave_list_server.log", "w"), start_new_session=True)
     for _ in range(300):
@@ -128,11 +135,12 @@ def main():
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/3")
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--label", default="after", help="before / after: where the figures are saved")
+    ap.add_argument("--no-scheduler", action="store_true", help="server without the reminders scheduler")
     args = ap.parse_args()
     db_url = f"mysql://root@127.0.0.1:3306/{args.db}"
     tokens = asyncio.run(sessions(db_url, args.redis))
     port = free_port()
-    proc = start_server(port, db_url, args.redis)
+    proc = start_server(port, db_url, args.redis, scheduler=not args.no_scheduler)
     results = {}
     try:
         for who, label, path in CASES:

@@ -290,6 +290,9 @@ def quota_exceeded(q, already, requested):
 
 # -- confirmation ----------------------------------------------------------------------------------
 
+AUDIT_CHANGES_PER_ENTRY = 1000
+
+
 async def confirm(*, actor, cycle_id, items=None, accept_proposed=False, today):
     """HR confirms grades: the given {staff_id, grade} items, or (accept_proposed) every result
     not yet confirmed at its proposed grade. Refused whole when the 优秀 quota would be exceeded."""
@@ -340,11 +343,19 @@ async def confirm(*, actor, cycle_id, items=None, accept_proposed=False, today):
                 await AppraisalResult.update(grade=g, status="confirmed", confirmed_by=actor.id, confirmed_at=now,
                                              version=AppraisalResult.version + 1, updated_at=now).where(
                     AppraisalResult.cycle == cycle.id, AppraisalResult.staff.in_(ids[i:i + 500])).aexecute()
-        changes = {str(sid): [results[sid].grade, g] for sid, g in wanted.items() if results[sid].grade != g}
-        await audit.record(actor=actor, action="appraisal.result.confirm", target_type="appraisal_cycle",
-                           target_id=cycle.id, unit_id=cycle.unit_id,
-                           after={"confirmed": len(wanted), "changes": changes,
-                                  "quota": {"limit": q["limit"], "top": already + requested}})
+        changes = [(str(sid), [results[sid].grade, g]) for sid, g in wanted.items() if results[sid].grade != g]
+        # Every change stays in the audit log; above AUDIT_CHANGES_PER_ENTRY they are split over
+        # several entries ("part": [n, of]), since one entry's JSON must fit its TEXT column
+        # (10,000 accepted grades are ~250 kB: MariaDB refused the single entry, issue 16).
+        parts = [changes[i:i + AUDIT_CHANGES_PER_ENTRY]
+                 for i in range(0, len(changes), AUDIT_CHANGES_PER_ENTRY)] or [[]]
+        for n, part in enumerate(parts, 1):
+            after = {"confirmed": len(wanted), "changes": dict(part),
+                     "quota": {"limit": q["limit"], "top": already + requested}}
+            if len(parts) > 1:
+                after["part"] = [n, len(parts)]
+            await audit.record(actor=actor, action="appraisal.result.confirm", target_type="appraisal_cycle",
+                               target_id=cycle.id, unit_id=cycle.unit_id, after=after)
         # Integrity alerts recompute on it (services/appraisal/alerts.py subscribes).
         await events.publish("appraisal.results.confirmed", cycle_id=cycle.id, unit_id=cycle.unit_id)
     return {"confirmed": len(wanted), "quota": await quota_status(cycle)}
