@@ -204,6 +204,6 @@ default_handlers = [
     (r"/api/attendance/device-changes/(\d{1,12})/decide", DeviceChangeDecideHandler),
     (r"/api/attendance/recompute", RecomputeHandler),
     (r"/api/attendance/report/exports", ReportExportListHandler),
-    (r"/api/attendance/report/exports/([0-9a-f]{32})", ReportExportHandler),
-    (r"/api/attendance/report/exports/([0-9a-f]{32})/file", ReportExportFileHandler),
+    (r"/api/attendance/report/exports/([0-9a-z]{1,64})", ReportExportHandler),
+    (r"/api/attendance/report/exports/([0-9a-z]{1,64})/file", ReportExportFileHandler),
 ]

@@ -105,7 +105,16 @@ async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=N
     for i in range(0, len(ids), BATCH):
         rows = await fetch_all(Staff.select(Staff.id, Staff.unit, Staff.department, Staff.hire_date)
                                .where(Staff.id.in_(ids[i:i + BATCH])))
-        await stats.compute_days(rows, start, end, now_utc=now_utc, tolerant=True)
+        for attempt in range(4):
+            try:
+                await stats.compute_days(rows, start, end, now_utc=now_utc)
+                break
+            except (pw.IntegrityError, pw.OperationalError):
+                # A concurrent writer of the same people's days (an event's recompute) or a
+                # deadlock between two batches' gap locks: judge the batch again.
+                if attempt == 3:
+                    raise
+                await asyncio.sleep(0.2 * (attempt + 1))
         if lock is not None:
             await lock.renew()
         if progress is not None:
@@ -142,8 +151,19 @@ async def fill(env, staff_ids, month, *, now_utc, wait=LOCK_WAIT_S, progress=Non
     return judged
 
 
+_one_at_a_time = {}   # event loop -> its lock
+
+
+async def _serially(coro):
+    """Background fills of this process run one after another: they are CPU-bound, and two
+    writing neighbouring people's days would contend for the same index gaps."""
+    lock = _one_at_a_time.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+    async with lock:
+        return await coro
+
+
 def spawn(coro, name):
-    task = asyncio.get_running_loop().create_task(coro, name=name)
+    task = asyncio.get_running_loop().create_task(_serially(coro), name=name)
     _tasks.add(task)
     task.add_done_callback(_done)
     return task
@@ -155,15 +175,12 @@ def _done(task):
         log.error("background attendance fill failed", exc_info=task.exception())
 
 
-async def ensure_stored(env, staff_ids, month, *, now_utc):
-    """Before a report: the people whose past days are not all stored. A few are judged now;
+async def ensure_stored(env, todo, month, *, now_utc):
+    """Before a report, for the people found with a past day not stored: a few are judged now;
     many are left to a background fill (started here unless one is running). Returns the number
     of people still being judged (0 when the stored rows are complete)."""
     span = past_range(month, now_utc)
-    if span is None:
-        return 0
-    todo = await missing_staff(staff_ids, *span)
-    if not todo:
+    if span is None or not todo:
         return 0
     days = (span[1] - span[0]).days + 1
     if len(todo) * days <= INLINE_PERSON_DAYS:

@@ -7,6 +7,9 @@ department of their day, services/attendance_stats.placement). The days are judg
 (services/attendance_days); the report covers the month's days already over (today is on the
 board, it is not over). A whole unit's XLSX is built by a background job (services/report_jobs).
 """
+import asyncio
+import collections
+
 import peewee as pw
 
 from models.attendance import DayStatus
@@ -21,6 +24,7 @@ PERM = "attendance.report"
 WORKDAYS = ("workday", "makeup_workday")
 NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
            "missing_punches", "absences", "trip_days", "field_punches")
+CHUNK = 2000               # people per grouped query (bounded IN lists, the loop breathes between)
 SYNC_EXPORT_LIMIT = 2000   # more people than this: the export is a background job
 REPORT_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
                   ("workdays", "应出勤天数"), ("days_worked", "出勤天数"), ("late_count", "迟到次数"),
@@ -102,15 +106,16 @@ async def _sums(ids, start, end):
     counted = D.status.not_in(("pending", "inactive"))
     one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
     out = []
-    for i in range(0, len(ids), 5000):
+    for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, pw.fn.COUNT(D.id), pw.fn.MAX(D.day),
                       one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
                       pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
                       pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count),
                       one(D.status == "absent"), pw.fn.SUM(D.field_count))
-             .where(D.staff.in_(ids[i:i + 5000]), D.day.between(start, end))
+             .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end))
              .group_by(D.staff, D.unit, D.department).tuples())
         out += await fetch_all(q)
+        await asyncio.sleep(0)
     return out
 
 
@@ -118,13 +123,14 @@ async def _leave(ids, start, end):
     """Per (staff, unit, department, trip?, leave name): days, halves counted as 0.5."""
     D = DayStatus
     out = []
-    for i in range(0, len(ids), 5000):
+    for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type,
                       pw.fn.SUM(pw.Case(None, [(D.leave_half == "full", 1.0)], 0.5)))
-             .where(D.staff.in_(ids[i:i + 5000]), D.day.between(start, end), D.leave_half != "",
+             .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end), D.leave_half != "",
                     D.day_kind.in_(WORKDAYS), D.status.not_in(("pending", "inactive")))
              .group_by(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type).tuples())
         out += await fetch_all(q)
+        await asyncio.sleep(0)
     return out
 
 
@@ -143,19 +149,27 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
     ids = [p[0] for p in people]
     span = days.past_range(month, now)
     pending = 0
-    if span is not None and ids:
-        if fill == "all":
-            todo = await days.missing_staff(ids, *span)
-            await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
-        else:
-            pending = await days.ensure_stored(actor.env, ids, month, now_utc=now)
+    groups = await _sums(ids, *span) if span is not None and ids else []
+    if groups or (span is not None and ids):
+        stored = collections.Counter()
+        for g in groups:
+            stored[g[0]] += g[3]
+        expected = (span[1] - span[0]).days + 1
+        todo = [sid for sid in ids if stored[sid] < expected]   # a past day not stored yet
+        if todo:
+            if fill == "all":
+                await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
+            else:
+                pending = await days.ensure_stored(actor.env, todo, month, now_utc=now)
+            if pending < len(todo):
+                groups = await _sums(ids, *span)
     totals, last_dept, has_rows = {}, {}, set()
     # Listed through a concurrent post or as oneself, not by unit or department: all their days.
     here_by_person = {p[0] for p in people if not scope.covers(p[3], p[4])
                       and scope.subtree is None} - await _moved_ids(scope, start)
-    if span is not None and ids:
+    if groups:
         for (sid, unit, dept, _n, last, workdays, worked, late_c, late_m, early_c, early_m, missing,
-             absent, field) in await _sums(ids, *span):
+             absent, field) in groups:
             has_rows.add(sid)
             if not (scope.covers(unit, dept) or sid in here_by_person):
                 continue
@@ -164,7 +178,7 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
                                ("late_minutes", late_m), ("early_count", early_c),
                                ("early_minutes", early_m), ("missing_punches", missing),
                                ("absences", absent), ("field_punches", field)):
-                t[key] += value or 0
+                t[key] += float(value or 0) if key == "days_worked" else int(value or 0)  # MariaDB: Decimal
             if sid not in last_dept or last > last_dept[sid][0]:
                 last_dept[sid] = (last, dept)
         for sid, unit, dept, status, name, kind, amount in await _leave(ids, *span):

@@ -232,11 +232,11 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=
     ids = [s.id for s in staff_rows]
     lo, hi = day_bounds_utc(start, end)
     punches = {}
-    for p in await fetch_all(Punch.select(Punch.staff, Punch.at, Punch.kind).where(
+    for staff_id, at, kind in await fetch_all(Punch.select(Punch.staff, Punch.at, Punch.kind).where(
             Punch.staff.in_(ids), Punch.at >= lo, Punch.at < hi,
-            Punch.review_status != "rejected").order_by(Punch.at)):
-        lt = local(p.at)
-        punches.setdefault((p.staff_id, lt.date()), []).append((lt.hour * 60 + lt.minute, p.kind))
+            Punch.review_status != "rejected").order_by(Punch.at).tuples()):
+        lt = local(at)
+        punches.setdefault((staff_id, lt.date()), []).append((lt.hour * 60 + lt.minute, kind))
     leaves = await leave_days(ids, start, end)
     moves = await transfers_of(ids)
     dept_ids = {s.department_id for s in staff_rows if s.department_id}
@@ -249,7 +249,7 @@ async def compute_days(staff_rows, start, end, *, now_utc, store=True, tolerant=
     spans = await windows(staff_rows, moves)
     until_now = local(now_utc)
     for n, s in enumerate(staff_rows):
-        if n % 100 == 99:
+        if n % 10 == 9:
             await asyncio.sleep(0)   # a large batch shares the event loop with requests
         first, gone = spans[s.id]
         for day in _days(start, min(end, today)):
