@@ -80,7 +80,8 @@ class OfficialAccountsHandler(RemindersPage):
         await self.page("reminders/official_accounts.html", tabs=self.tabs,
                         current="/admin/reminders/official-accounts", error=error,
                         failed_unit=failed_unit,
-                        accounts=await official_account.list_accounts(actor=self.principal))
+                        accounts=await official_account.list_accounts(actor=self.principal,
+                                                                      env=self.env))
 
     async def get(self):
         await self.show()

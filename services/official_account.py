@@ -248,11 +248,17 @@ def account_out(unit, account):
             "last_sync_error": account.last_sync_error if account else ""}
 
 
-async def list_accounts(*, actor):
+async def list_accounts(*, actor, env=None):
     units = await _units(actor)
     accounts = {a.unit_id: a for a in await fetch_all(OfficialAccount.select().where(
         OfficialAccount.unit.in_([u.id for u in units] or [0])))}
-    return [account_out(u, accounts.get(u.id)) for u in units]
+    out = [account_out(u, accounts.get(u.id)) for u in units]
+    for row in out:
+        # The account's 服务器配置 (URL and Token) for the subscribe/unsubscribe callback.
+        if env is not None and row["configured"]:
+            row.update(callback_path=callback_path(row["appid"]),
+                       callback_token=callback_token(env, row["appid"]))
+    return out
 
 
 async def _unit_in_reach(actor, unit_id):
@@ -347,3 +353,60 @@ async def sync_now(*, env, actor, unit_id):
                            target_type="official_account", target_id=account.id, unit_id=unit.id,
                            after=result)
     return result
+
+
+# -- the account's server callback (服务器配置): subscribe / unsubscribe events -------------------
+
+def callback_token(env, appid):
+    """The Token to enter in the account's 服务器配置: derived from our signing key and the appid
+    (nothing to store; shown to the system administrator in the console)."""
+    key = (env.config.security.signing_key or "").encode() or env.cipher.index_key
+    return hmac.new(key, b"oa-callback:" + appid.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def callback_path(appid):
+    return f"/wechat/oa/{appid}"
+
+
+def check_callback_signature(env, appid, signature, timestamp, nonce):
+    expected = hashlib.sha1("".join(sorted([callback_token(env, appid), timestamp or "",
+                                            nonce or ""])).encode()).hexdigest()
+    return hmac.compare_digest(expected, (signature or "").lower())
+
+
+async def account_by_appid(appid):
+    return await OfficialAccount.aget_or_none(OfficialAccount.appid == appid,
+                                              OfficialAccount.enabled == True)  # noqa: E712
+
+
+async def follower_event(env, account, *, openid, event):
+    """WeChat told us `openid` followed ("subscribe") or left ("unsubscribe") the account. A new
+    follower's unionid is asked for at once (one user/info/batchget); if WeChat does not answer,
+    the row waits for the next sync to fill it."""
+    from server.wechat import SubscribeError
+
+    openid = openid[:64]
+    if event == "unsubscribe":
+        await mark_unfollowed(account.id, openid)
+        return "unfollowed"
+    digest = None
+    try:
+        info = await gateway(env, account).oa_users_info([openid])
+        if info and info[0].get("subscribe"):
+            digest = unionid_hash(env, info[0].get("unionid"))
+    except SubscribeError as exc:
+        log.warning("official account %s: user info for a new follower failed: %s",
+                    account.appid, exc)
+    now = utcnow()
+    changes = {"subscribed": True, "synced_at": now}
+    if digest:
+        changes["unionid_hash"] = digest
+    async with atomic():
+        done = await OaFollower.update(**changes).where(
+            OaFollower.account == account.id, OaFollower.openid == openid).aexecute()
+        if not done:
+            try:
+                await OaFollower.acreate(account=account.id, openid=openid, **changes)
+            except pw.IntegrityError:
+                pass   # the same event twice at once (WeChat retries)
+    return "followed"

@@ -155,3 +155,71 @@ def test_another_units_account_is_never_used(api, org, f, server, fake_wechat):
     n, = server.run(fetch_all(Notification.select().where(Notification.recipient == person.id)))
     assert n.wechat_status == "none"
     assert len(api.as_(person).get("/api/messages").data) == 1
+
+
+def _signed(server, appid, **extra):
+    import hashlib
+    import time
+
+    timestamp, nonce = str(int(time.time())), "n0nce"
+    token = official_account.callback_token(server.env, appid)
+    signature = hashlib.sha1("".join(sorted([token, timestamp, nonce])).encode()).hexdigest()
+    return {"signature": signature, "timestamp": timestamp, "nonce": nonce, **extra}
+
+
+def _event(openid, event):
+    return (f"<xml><ToUserName><![CDATA[gh_test]]></ToUserName><FromUserName><![CDATA[{openid}]]>"
+            f"</FromUserName><CreateTime>1700000000</CreateTime><MsgType><![CDATA[event]]></MsgType>"
+            f"<Event><![CDATA[{event}]]></Event></xml>").encode()
+
+
+def test_the_accounts_callback_follows_and_unfollows_at_once(api, org, f, server, fake_wechat):
+    import urllib.parse
+
+    import requests
+
+    setup_account(server, f, org.a, fake_wechat)
+    openid = bind(server, org.office_1)
+    login(api, fake_wechat, openid, "U-office-1")
+    fake_wechat.set_auto_subscribe(False)
+    url = server.base_url.rstrip("/") + f"/wechat/oa/{OA_APPID}"
+
+    def call(method, params, body=None):
+        return requests.request(method, url + "?" + urllib.parse.urlencode(params), data=body,
+                                timeout=10)
+
+    # The URL check: echostr back with a good signature; refused otherwise.
+    r = call("GET", _signed(server, OA_APPID, echostr="e-123"))
+    assert r.status_code == 200 and r.text == "e-123"
+    bad = _signed(server, OA_APPID, echostr="e-123")
+    bad["signature"] = "0" * 40
+    assert call("GET", bad).status_code == 403
+    stale = _signed(server, OA_APPID)
+    stale["timestamp"] = "1000000000"
+    assert call("GET", stale).status_code == 403
+    assert requests.get(server.base_url.rstrip("/") + "/wechat/oa/wx-nobody?signature=x",
+                        timeout=10).status_code == 404
+    # A subscribe event: the new follower's unionid is asked for at once; a notice goes out.
+    fake_wechat.oa_follow(OA_APPID, "oa-office-1", "U-office-1")
+    r = call("POST", _signed(server, OA_APPID), _event("oa-office-1", "subscribe"))
+    assert r.status_code == 200 and r.text == "success"
+    row = server.run(OaFollower.aget(OaFollower.openid == "oa-office-1"))
+    assert row.subscribed and row.unionid_hash == official_account.unionid_hash(server.env, "U-office-1")
+    notice(server, org.office_1, kind="approval.result")
+    tick(api)
+    assert len(fake_wechat.sent_template_messages()) == 1
+    # Forged (bad signature), malformed, entity-laden: refused, nothing changes.
+    forged = _signed(server, OA_APPID)
+    forged["nonce"] = "other"
+    assert call("POST", forged, _event("oa-office-1", "unsubscribe")).status_code == 403
+    assert call("POST", _signed(server, OA_APPID), b"<xml><oops").status_code == 400
+    bomb = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa">]><xml><Event>&a;</Event></xml>'
+    assert call("POST", _signed(server, OA_APPID), bomb).status_code == 400
+    assert server.run(OaFollower.aget(OaFollower.openid == "oa-office-1")).subscribed is True
+    # Unsubscribe: not reachable through the account from now on (no 43004 needed).
+    assert call("POST", _signed(server, OA_APPID), _event("oa-office-1", "unsubscribe")).status_code == 200
+    assert server.run(OaFollower.aget(OaFollower.openid == "oa-office-1")).subscribed is False
+    notice(server, org.office_1, kind="approval.result")
+    tick(api)
+    assert len(fake_wechat.sent_template_messages()) == 1
+    assert "未关注单位公众号" in outbox(server)[-1].last_error

@@ -8,6 +8,7 @@ import pytest
 from models.audit import AuditLog
 from models.base import fetch_all
 from models.reminders import OfficialAccount
+from services import official_account
 from tests.admin.console import Console
 from tests.reminders.helpers import bind, tick
 from tests.reminders.test_official_account import OA_TEMPLATE, login
@@ -48,6 +49,8 @@ def test_configure_sync_and_reach_over_http(server, api, f, org, fake_wechat):
     assert server.env.cipher.decrypt(row.secret_enc) == "s3cret-value"
     page = console.get("/admin/reminders/official-accounts").text
     assert "s3cret-value" not in page and "已设置，留空不修改" in page
+    assert "/wechat/oa/wxoa-console" in page
+    assert official_account.callback_token(server.env, "wxoa-console") in page
     assert f"oa-unit-{org.b.id}" not in page
     # An empty secret keeps the stored one.
     assert console.post("/admin/reminders/official-accounts",
