@@ -33,6 +33,13 @@ async def rotate_keys(*, env):
             await AdminCredential.update(totp_secret_enc=cipher.encrypt(
                 cipher.decrypt(cred.totp_secret_enc))).where(AdminCredential.id == cred.id).aexecute()
             changed += 1
+    # Official accounts' AppSecrets (issue 13, services/official_account.py).
+    from models.reminders import OfficialAccount
+    for account in await fetch_all(OfficialAccount.select().where(OfficialAccount.secret_enc.is_null(False))):
+        if not account.secret_enc.startswith(cipher.active + ":"):
+            await OfficialAccount.update(secret_enc=cipher.encrypt(
+                cipher.decrypt(account.secret_enc))).where(OfficialAccount.id == account.id).aexecute()
+            changed += 1
     async with atomic():
         await audit.record(actor=None, action="security.rotate_keys", target_type="pii",
                            after={"active_key": cipher.active, "records": changed})
