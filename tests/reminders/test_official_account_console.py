@@ -118,3 +118,21 @@ def test_official_account_page_in_chromium(new_page, server, api, f, org, fake_w
     assert "已关注" in page.locator(f"#reach-{org.office_1.id} .reach-oa").inner_text()
     shot(page, "reminders-oa-reach")
     tick(api)
+
+
+def test_key_rotation_reencrypts_the_appsecret(server, f, org, fake_wechat):
+    import base64
+    import dataclasses
+
+    from server.crypto import PiiCipher
+    from services.key_rotation import rotate_keys
+    from tests.reminders.test_official_account import setup_account
+
+    account_id = setup_account(server, f, org.a, fake_wechat)
+    env = server.env
+    new_key = "k9:aes256gcm:" + base64.b64encode(b"n" * 32).decode()
+    rotated = PiiCipher(new_key + "," + server.config.security.pii_keys,
+                        server.config.security.pii_index_key)
+    server.run(rotate_keys(env=dataclasses.replace(env, cipher=rotated)))
+    row = server.run(OfficialAccount.aget(OfficialAccount.id == account_id))
+    assert row.secret_enc.startswith("k9:") and rotated.decrypt(row.secret_enc) == "oa-secret-a"
