@@ -25,6 +25,7 @@ from services import audit, scheduler
 log = logging.getLogger("mingjing.official_account")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SYNC_EVERY = datetime.timedelta(hours=6)
+RETRY_AFTER = datetime.timedelta(minutes=30)   # a failed sync
 BATCH = 100                     # user/info/batchget takes at most 100 openids
 NOT_FOLLOWING = 43004           # 需要接收者关注: the person left the account
 INVALID_OPENID = 40003
@@ -208,7 +209,10 @@ async def followers_source(ctx):
     due = await fetch_all(OfficialAccount.select().where(
         OfficialAccount.enabled == True,  # noqa: E712
         OfficialAccount.last_sync_at.is_null()
-        | (OfficialAccount.last_sync_at <= ctx.now - SYNC_EVERY)))
+        | (OfficialAccount.last_sync_at <= ctx.now - SYNC_EVERY)
+        # a failed sync is tried again sooner
+        | ((OfficialAccount.last_sync_error != "")
+           & (OfficialAccount.last_sync_at <= ctx.now - RETRY_AFTER))))
     for account in due:
         await sync_followers(ctx.env, account, now=ctx.now)
     return []

@@ -223,3 +223,26 @@ def test_the_accounts_callback_follows_and_unfollows_at_once(api, org, f, server
     tick(api)
     assert len(fake_wechat.sent_template_messages()) == 1
     assert "未关注单位公众号" in outbox(server)[-1].last_error
+
+
+def test_a_failed_sync_is_tried_again_after_half_an_hour(api, org, f, server, fake_wechat):
+    account_id = setup_account(server, f, org.a, fake_wechat, appid="wxoa-later",
+                               secret="right-secret")
+    fake_wechat.add_app("wxoa-later", "another-secret")   # WeChat refuses our secret: 40125
+    fake_wechat.oa_follow("wxoa-later", "oa-x", "U-x")
+    sources = ["official_account.followers"]
+    tick(api, later(0), sources=sources)
+    row = server.run(OfficialAccount.aget(OfficialAccount.id == account_id))
+    assert "同步关注者失败" in row.last_sync_error and row.followers == 0
+    fake_wechat.add_app("wxoa-later", "right-secret")
+    tick(api, later(10), sources=sources)
+    assert server.run(OfficialAccount.aget(OfficialAccount.id == account_id)).followers == 0
+    tick(api, later(31), sources=sources)
+    row = server.run(OfficialAccount.aget(OfficialAccount.id == account_id))
+    assert row.followers == 1 and row.last_sync_error == ""
+    # Synced: the next one is due six hours later, not on every tick.
+    calls = fake_wechat.stats()["calls"]["/cgi-bin/user/get"]
+    tick(api, later(120), sources=sources)
+    assert fake_wechat.stats()["calls"]["/cgi-bin/user/get"] == calls
+    tick(api, later(31 + 6 * 60), sources=sources)
+    assert fake_wechat.stats()["calls"]["/cgi-bin/user/get"] == calls + 1
