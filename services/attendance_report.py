@@ -111,7 +111,8 @@ async def _sums(ids, start, end):
                       one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
                       pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
                       pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count),
-                      one(D.status == "absent"), pw.fn.SUM(D.field_count))
+                      one(D.status == "absent"), pw.fn.SUM(D.field_count),
+                      one((D.leave_half != "") & counted & D.day_kind.in_(WORKDAYS)))
              .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end))
              .group_by(D.staff, D.unit, D.department).tuples())
         out += await fetch_all(q)
@@ -150,7 +151,7 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
     span = days.past_range(month, now)
     pending = 0
     groups = await _sums(ids, *span) if span is not None and ids else []
-    if groups or (span is not None and ids):
+    if span is not None and ids:
         stored = collections.Counter()
         for g in groups:
             stored[g[0]] += g[3]
@@ -163,13 +164,15 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
                 pending = await days.ensure_stored(actor.env, todo, month, now_utc=now)
             if pending < len(todo):
                 groups = await _sums(ids, *span)
-    totals, last_dept, has_rows = {}, {}, set()
+    totals, last_dept, has_rows, with_leave = {}, {}, set(), set()
     # Listed through a concurrent post or as oneself, not by unit or department: all their days.
     here_by_person = {p[0] for p in people if not scope.covers(p[3], p[4])
                       and scope.subtree is None} - await _moved_ids(scope, start)
     if groups:
         for (sid, unit, dept, _n, last, workdays, worked, late_c, late_m, early_c, early_m, missing,
-             absent, field) in groups:
+             absent, field, leave_rows) in groups:
+            if leave_rows:
+                with_leave.add(sid)
             has_rows.add(sid)
             if not (scope.covers(unit, dept) or sid in here_by_person):
                 continue
@@ -181,7 +184,8 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
                 t[key] += float(value or 0) if key == "days_worked" else int(value or 0)  # MariaDB: Decimal
             if sid not in last_dept or last > last_dept[sid][0]:
                 last_dept[sid] = (last, dept)
-        for sid, unit, dept, status, name, kind, amount in await _leave(ids, *span):
+        # Leave by name only for the people with a leave day (the index tells without the rows).
+        for sid, unit, dept, status, name, kind, amount in await _leave(sorted(with_leave), *span):
             if sid not in totals or not (scope.covers(unit, dept) or sid in here_by_person):
                 continue
             if status == "trip":
