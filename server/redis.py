@@ -7,12 +7,15 @@ restart does not fail on a stale socket), and gives up quickly while Redis is do
 then answers 503 SERVICE_UNAVAILABLE (server/faults.py). When every pooled connection is busy (the
 08:59 burst), a command waits in line for one (up to POOL_WAIT_SECONDS) instead of failing.
 """
+import asyncio
+import collections
 from urllib.parse import unquote, urlparse
 
 import redis.asyncio as aioredis
 from redis.asyncio.retry import Retry
 from redis.backoff import ExponentialBackoff
 from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import MaxConnectionsError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 RESILIENCE = {
@@ -24,9 +27,76 @@ RESILIENCE = {
 }
 # redis-py's default pool raises MaxConnectionsError (a ConnectionError, so a 503) on the 101st
 # concurrent command: 100 requests in flight plus the scheduler's lease was enough in the morning
-# burst. A blocking pool of the same size queues that command instead.
+# burst. QueueingConnectionPool, of the same size, makes that command wait for a connection.
 POOL_MAX_CONNECTIONS = 100
 POOL_WAIT_SECONDS = 5
+
+
+class QueueingConnectionPool(aioredis.ConnectionPool):
+    """redis-py's ConnectionPool, except that when all `max_connections` are in use a command
+    waits (first come, first served, at most `timeout` seconds, then ConnectionError "no
+    connection available": a 503) instead of failing at once. redis-py's BlockingConnectionPool
+    does the same but pays a Condition, a timeout and an async generator on every command; here
+    a command that finds a free connection takes exactly the default pool's path."""
+
+    def __init__(self, *args, timeout=POOL_WAIT_SECONDS, **kwargs):
+        self.timeout = timeout
+        self._waiters = collections.deque()
+        super().__init__(*args, **kwargs)
+
+    def reset(self):
+        super().reset()
+        self._waiters = collections.deque()
+
+    async def get_connection(self, command_name=None, *keys, **options):
+        if not self._waiters and self.can_get_connection():
+            try:
+                return await super().get_connection()
+            except MaxConnectionsError:
+                pass  # taken by another task since the check: queue up
+        return await self._wait_for_connection()
+
+    async def _wait_for_connection(self):
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.timeout
+        front = False
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise RedisConnectionError("No connection available (Redis pool exhausted).")
+            waiter = loop.create_future()
+            # In arrival order; newcomers queue behind waiters (get_connection), so none starves.
+            (self._waiters.appendleft if front else self._waiters.append)(waiter)
+            try:
+                await asyncio.wait_for(waiter, remaining)
+            except asyncio.TimeoutError:
+                raise RedisConnectionError("No connection available (Redis pool exhausted).") from None
+            except BaseException:  # cancelled: the request went away while waiting
+                if waiter.done() and not waiter.cancelled():
+                    self._wake()  # it had been given the turn: pass it on
+                raise
+            finally:
+                try:
+                    self._waiters.remove(waiter)
+                except ValueError:
+                    pass
+            if self.can_get_connection():
+                try:
+                    return await super().get_connection()
+                except MaxConnectionsError:
+                    pass
+            front = True  # our turn, but the connection went elsewhere: first in line again
+
+    async def release(self, connection):
+        await super().release(connection)
+        self._wake()
+
+    def _wake(self):
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return
 
 
 def parse_sentinel(url):
@@ -61,7 +131,7 @@ def make_redis(url):
         return sentinel.master_for(service, db=db, password=password, decode_responses=True,
                                    **RESILIENCE)
     urlparse(url)  # a malformed URL fails here, at start-up
-    pool = aioredis.BlockingConnectionPool.from_url(
+    pool = QueueingConnectionPool.from_url(
         url, decode_responses=True, max_connections=POOL_MAX_CONNECTIONS, timeout=POOL_WAIT_SECONDS,
         **RESILIENCE)
     return aioredis.Redis.from_pool(pool)

@@ -78,3 +78,46 @@ def test_sessions_survive_a_restart_of_a_persistent_redis(api, org, server, tmp_
     finally:
         proc.kill()
         redis.stop()
+
+
+def test_full_pool_queues_commands_instead_of_failing(tmp_path):
+    """The morning burst's 503s: redis-py's pool raised MaxConnectionsError on the command past
+    its size. Ours queues it (and only a wait past the pool timeout is a ConnectionError)."""
+    import asyncio
+
+    import redis.asyncio as aioredis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    from server.redis import RESILIENCE, QueueingConnectionPool
+
+    redis = RedisProcess(tmp_path)
+
+    async def scenario():
+        pool = QueueingConnectionPool.from_url(redis.url, decode_responses=True, max_connections=3,
+                                               timeout=0.5, **RESILIENCE)
+        client = aioredis.Redis.from_pool(pool)
+        await client.set("k", "v")
+        got = await asyncio.gather(*(client.get("k") for _ in range(200)))
+        assert got == ["v"] * 200 and len(pool._available_connections) <= 3
+        held = [await pool.get_connection() for _ in range(3)]
+        try:
+            await client.get("k")
+            raise AssertionError("a command got a connection beyond the pool's size")
+        except RedisConnectionError as exc:
+            assert "No connection available" in str(exc)  # mapped to 503 by server/faults.py
+        waiting = asyncio.ensure_future(client.get("k"))
+        gone = asyncio.ensure_future(client.get("k"))
+        await asyncio.sleep(0.1)
+        assert not waiting.done() and not gone.done()
+        await pool.release(held.pop())
+        gone.cancel()  # a waiter that goes away passes its turn on
+        assert await waiting == "v"
+        for conn in held:
+            await pool.release(conn)
+        assert not pool._waiters
+        await client.aclose()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        redis.stop()
