@@ -256,8 +256,9 @@ async def _record_punch(env, actor, body, now, last, version, device):
         # of the burst). A binding therefore never exists without a punch (issue 16); a cut in
         # between leaves a punch without a binding, which the retry or the next punch binds.
         bound = await _bind_first_device(staff.id, body["device_id"], now)
-        fixed = make_row(bound)
-        if fixed["flags"] != row["flags"]:  # lost the race to another phone: mark for review
+        if rule["bind_device"] and bound != body["device_id"]:
+            # Lost the race to another phone: the punch is marked for review like any other.
+            fixed = make_row(bound)
             await Punch.update(flags=fixed["flags"], review_status=fixed["review_status"]).where(
                 Punch.id == p.id).aexecute()
             p.flags, p.review_status = fixed["flags"], fixed["review_status"]
