@@ -5,11 +5,12 @@ A day's status is computed from the person's punches, their schedule, the one ho
 day_status table (computed on first need, recomputed on leave/make-up events or by HR); today
 is judged live and never stored, because it is not over.
 
-A day is judged only while the person belongs to the unit and the unit judges attendance: from
-the latest of their hire date (Staff.hire_date), the effective date of a transfer into the unit
-and the unit's going-live date (rule start_date), until the day before the effective date of
-leaving (a retirement effective 12-01 leaves 11-30 as the last judged day). Other days are
-stored as status "inactive" (not on staff) and never counted.
+A day is judged in the unit and department the person belonged to that day (`placement`: before
+a transfer's effective date, where they came from), from the latest of their hire date and that
+unit's going-live date (rule start_date), until the day before the effective date of leaving (a
+retirement effective 12-01 leaves 11-30 as the last judged day). Other days are stored as status
+"inactive" (not on staff) and never counted. The monthly report is services/attendance_report.py;
+judging ahead of time, services/attendance_days.py.
 """
 import asyncio
 import collections

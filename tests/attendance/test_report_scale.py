@@ -174,3 +174,16 @@ def test_background_export(api, org, server):
                                         == "report.export")))
     assert len(entry) == 1 and entry[0].target_id == job
     server.run(report_jobs.wait_all())
+
+
+def test_synchronous_export_is_for_small_reports(api, org, monkeypatch):
+    from services import attendance_report
+
+    hr, _ = setup_a(api, org)
+    small = hr.get(f"{NOV}&department_id={org.a_fin.id}&format=csv", headers=at("2026-12-02 09:00"))
+    assert small.status == 200 and "财务科职工一" in small.raw.content.decode("utf-8-sig")
+    monkeypatch.setattr(attendance_report, "SYNC_EXPORT_LIMIT", 3)
+    big = hr.get(f"{NOV}&format=xlsx", headers=at("2026-12-02 09:00"))
+    assert big.status == 409 and big.code == "EXPORT_TOO_LARGE", big
+    assert hr.get(f"{NOV}&department_id={org.a_fin.id}&format=csv",
+                  headers=at("2026-12-02 09:00")).status == 200          # 3 people: still fine
