@@ -462,7 +462,7 @@ async def list_requests(*, actor, mine=True, staff_id=None, status=None, year=No
     # reads every request of every person: 170 ms instead of 18 for the count at 100,000).
     join = ("STRAIGHT_JOIN" if reach is not None and (reach.everything or reach.unit_ids)
             and isinstance(real_db(), pw.MySQLDatabase) else pw.JOIN.INNER)
-    query = LeaveRequest.select(LeaveRequest).join(Staff, join, on=(LeaveRequest.staff == Staff.id))
+    query = LeaveRequest.select(LeaveRequest.id).join(Staff, join, on=(LeaveRequest.staff == Staff.id))
     key = None
     if mine:
         query = query.where(LeaveRequest.staff == actor.id)
@@ -476,8 +476,12 @@ async def list_requests(*, actor, mine=True, staff_id=None, status=None, year=No
     if year:
         query = query.where(LeaveRequest.year == year)
     total = await count(query) if key is None else await _scoped_total(key, query)
-    rows = await fetch_all(query.order_by(LeaveRequest.start_date.desc(), LeaveRequest.id.desc())
-                           .paginate(page, page_size))
+    # Only ids come from the index walk (an OFFSET over index entries, not over whole rows: 2 ms
+    # instead of up to 50 for page 50 at 100,000); then the page's rows by primary key.
+    ids = [r.id for r in await fetch_all(query.order_by(LeaveRequest.start_date.desc(), LeaveRequest.id.desc())
+                                         .paginate(page, page_size))]
+    by_id = {r.id: r for r in await fetch_all(LeaveRequest.select().where(LeaveRequest.id.in_(ids or [0])))}
+    rows = [by_id[i] for i in ids if i in by_id]
     names = {s.id: s.name for s in await fetch_all(Staff.select(Staff.id, Staff.name).where(
         Staff.id.in_([r.staff_id for r in rows] or [0])))}
     types = {t.id: t for t in await fetch_all(LeaveType.select().where(
