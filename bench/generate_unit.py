@@ -359,7 +359,7 @@ def main(argv=None):
     if args.months < 1:
         ap.error("--months must be at least 1")
     out = asyncio.run(generate(args))
-    path = Path(args.sessions or f"/tmp/mingjing_gen_sessions_{Path(args.sqlite).stem if args.sqlite else args.db}.json")
+    path = Path(args.sessions or f"/tmp/mingjing_gen_sessions_{'sqlite_' + Path(args.sqlite).stem if args.sqlite else args.db}.json")
     path.write_text(json.dumps(out, ensure_ascii=False, indent=1))
     print(json.dumps(out, ensure_ascii=False, indent=1))
     print(f"saved to {path}")
