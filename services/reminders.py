@@ -6,6 +6,7 @@ hours remind their approver, then the delegate; binding requests past their dead
 data checkers and their leaders; on working days people who have not punched get a clock-in
 reminder. Other features register their own sources (docs/reminders.md).
 """
+import asyncio
 import datetime
 import functools
 from zoneinfo import ZoneInfo
@@ -73,14 +74,17 @@ async def remind_at(day, *, unit_id=None, send_time=None, days_before=0):
     return to_utc(datetime.datetime.combine(target, send_time))
 
 
-async def add_working_hours(start_utc, hours, *, unit_id=None):
-    """The moment (naive UTC) `hours` working hours (09:00–17:00 on working days) after start."""
+def _horizon_days(hours):
+    return int(hours // 8 + 1) * 3 + 30
+
+
+def working_hours_after(infos, start_utc, hours):
+    """The moment (naive UTC) `hours` working hours (09:00–17:00 on working days) after start,
+    given the DayInfo of every day from start's day on (pure: no query)."""
     start = local(start_utc)
     left = datetime.timedelta(hours=hours)
-    infos, _ = await calendar.day_infos(start.date(), start.date() + datetime.timedelta(
-        days=int(hours // 8 + 1) * 3 + 30), unit_id=unit_id)
     for info in infos:
-        if not info.working:
+        if info.day < start.date() or not info.working:
             continue
         open_at = datetime.datetime.combine(info.day, WORK_START)
         close_at = datetime.datetime.combine(info.day, WORK_END)
@@ -91,6 +95,14 @@ async def add_working_hours(start_utc, hours, *, unit_id=None):
             return to_utc(begin + left)
         left -= close_at - begin
     return to_utc(start + datetime.timedelta(days=365))
+
+
+async def add_working_hours(start_utc, hours, *, unit_id=None):
+    """The moment (naive UTC) `hours` working hours (09:00–17:00 on working days) after start."""
+    start = local(start_utc).date()
+    infos, _ = await calendar.day_infos(start, start + datetime.timedelta(days=_horizon_days(hours)),
+                                        unit_id=unit_id)
+    return working_hours_after(infos, start_utc, hours)
 
 
 # -- delegations that start in the future ---------------------------------------------------------
@@ -150,15 +162,27 @@ async def approval_overdue(ctx):
                                   ApprovalInstance.status == "pending",
                                   ApprovalTask.round == ApprovalInstance.round,
                                   ApprovalTask.step_index == ApprovalInstance.current_step))
-    out = []
+    # One calendar read per unit for all its waiting tasks (not two per task: a unit with
+    # thousands of open approvals made every pass thousands of queries).
+    by_unit = {}
     for task in rows:
-        first = await add_working_hours(task.created_at, hours, unit_id=task.instance.unit_id)
-        second = await add_working_hours(task.created_at, hours * 2, unit_id=task.instance.unit_id)
-        out.append(scheduler.Occurrence(key=f"approval.overdue:{task.id}:1", due_at=first,
-                                        expires_at=second,
-                                        run=functools.partial(_remind_task, task.id, 1)))
-        out.append(scheduler.Occurrence(key=f"approval.overdue:{task.id}:2", due_at=second,
-                                        run=functools.partial(_remind_task, task.id, 2)))
+        by_unit.setdefault(task.instance.unit_id, []).append(task)
+    out = []
+    for unit_id, tasks in by_unit.items():
+        first_day = min(local(t.created_at).date() for t in tasks)
+        last_day = max(local(t.created_at).date() for t in tasks)
+        infos, _ = await calendar.day_infos(
+            first_day, last_day + datetime.timedelta(days=_horizon_days(hours * 2)), unit_id=unit_id)
+        for i, task in enumerate(tasks):
+            if i and i % 500 == 0:
+                await asyncio.sleep(0)   # let requests in between batches
+            first = working_hours_after(infos, task.created_at, hours)
+            second = working_hours_after(infos, task.created_at, hours * 2)
+            out.append(scheduler.Occurrence(key=f"approval.overdue:{task.id}:1", due_at=first,
+                                            expires_at=second,
+                                            run=functools.partial(_remind_task, task.id, 1)))
+            out.append(scheduler.Occurrence(key=f"approval.overdue:{task.id}:2", due_at=second,
+                                            run=functools.partial(_remind_task, task.id, 2)))
     return out
 
 
