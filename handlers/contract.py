@@ -346,9 +346,14 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
             guard = getattr(self, "run_idempotent", None)
             if guard is not None and "Idempotency-Key" in self.request.headers:
                 return await guard(lambda: call(self, args, kwargs))
-            return await call(self, args, kwargs)
+            args, kwargs = bind(self, args, kwargs)  # no extra coroutine frame on the hot path
+            return await fn(self, *args, **kwargs)
 
         async def call(self, args, kwargs):
+            args, kwargs = bind(self, args, kwargs)
+            return await fn(self, *args, **kwargs)
+
+        def bind(self, args, kwargs):
             self.operation = op
             if op.query is not None:
                 kwargs["query"] = parse_query(self, op.query)
@@ -357,7 +362,7 @@ def api(*, query=None, body=None, response=None, status=200, paged=False, produc
             # Path ids arrive as ints (ApiHandler.prepare already refused ones beyond 64 bits).
             args = tuple(int(a) if isinstance(a, str) and a.isascii() and a.isdigit() else a
                          for a in args)
-            return await fn(self, *args, **kwargs)
+            return args, kwargs
         wrapper.__api__ = op
         return wrapper
     return decorate
