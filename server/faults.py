@@ -44,6 +44,11 @@ def is_database_down(exc):
     return False
 
 
+def is_dependency_down(exc):
+    """Redis or the database away (not a bug: background work logs it without a traceback)."""
+    return is_redis_down(exc) or is_database_down(exc)
+
+
 def as_unavailable(exc):
     """An Unavailable (503) for a dependency failure, else None."""
     if isinstance(exc, asyncio.CancelledError):

@@ -23,6 +23,7 @@ from models.attendance import DayStatus
 from models.base import fetch_all
 from models.org import Staff
 from services import attendance_stats as stats
+from server.faults import is_dependency_down
 from services import events, scheduler
 
 log = logging.getLogger("mingjing.attendance")
@@ -172,7 +173,11 @@ def spawn(coro, name):
 def _done(task):
     _tasks.discard(task)
     if not task.cancelled() and task.exception() is not None:
-        log.error("background attendance fill failed", exc_info=task.exception())
+        exc = task.exception()
+        if is_dependency_down(exc):   # redone by the next report or night
+            log.warning("background attendance fill stopped, a dependency is down: %r", exc)
+        else:
+            log.error("background attendance fill failed", exc_info=exc)
 
 
 async def ensure_stored(env, todo, month, *, now_utc):

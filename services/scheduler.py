@@ -99,6 +99,17 @@ async def _done_keys(keys):
     return done
 
 
+def _log_failure(message, name, exc):
+    """A job that failed because Redis or the database is away is retried next tick: a warning,
+    not a traceback (a traceback means a bug)."""
+    from server.faults import is_dependency_down
+
+    if is_dependency_down(exc):
+        log.warning(message + " (dependency down, retried next tick): %r", name, exc)
+    else:
+        log.error(message, name, exc_info=exc)
+
+
 async def run_due(env, *, now=None, holder="", only=None):
     """Derive every source's occurrences and run the due ones not yet recorded. Returns the keys
     run. A failing source or job is logged and retried on the next tick (its transaction rolled
@@ -111,8 +122,8 @@ async def run_due(env, *, now=None, holder="", only=None):
         try:
             occurrences = [o for o in await fn(ctx) if o.due_at <= ctx.now
                            and (o.expires_at is None or ctx.now <= o.expires_at)]
-        except Exception:
-            log.exception("scheduler source %s failed", name)
+        except Exception as exc:
+            _log_failure("scheduler source %s failed", name, exc)
             continue
         done = await _done_keys(o.key for o in occurrences)
         for occ in occurrences:
@@ -125,8 +136,8 @@ async def run_due(env, *, now=None, holder="", only=None):
                     await occ.run(ctx)
             except peewee.IntegrityError:
                 continue   # another process (or an earlier tick) recorded it first
-            except Exception:
-                log.exception("scheduled job %s failed", occ.key)
+            except Exception as exc:
+                _log_failure("scheduled job %s failed", occ.key, exc)
                 continue
             ran.append(occ.key)
     return ran
