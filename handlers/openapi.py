@@ -28,6 +28,7 @@ ERROR_SCHEMA = {
                      "description": "稳定的大写错误码，如 STAFF_NOT_FOUND"},
             "message": {"type": "string", "description": "中文提示"},
             "fields": {"type": "object", "description": "字段级错误（键为字段的 JSON 路径）或附加数据"},
+            "request_id": {"type": "string", "description": "请求编号（服务端错误时给出，便于对照日志；同响应头 X-Request-Id）"},
         },
     }},
 }

@@ -1529,6 +1529,8 @@ declare namespace MingjingApi {
         message: string;
         /** 字段级错误（键为字段的 JSON 路径）或附加数据 */
         fields?: Record<string, unknown>;
+        /** 请求编号（服务端错误时给出，便于对照日志；同响应头 X-Request-Id） */
+        request_id?: string;
       };
     };
     type ExcludeIn = {

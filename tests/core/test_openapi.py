@@ -63,7 +63,7 @@ def test_operations_carry_summary_params_and_error_envelope(api):
     assert op["responses"]["422"] == {"$ref": "#/components/responses/E422"}
     assert "500" not in op["responses"] and "default" not in op["responses"]
     err = doc["components"]["schemas"]["Error"]
-    assert set(err["properties"]["error"]["properties"]) == {"code", "message", "fields"}
+    assert set(err["properties"]["error"]["properties"]) == {"code", "message", "fields", "request_id"}
     assert doc["paths"]["/api/staff"]["get"]["summary"].startswith("人员列表")
     names = {p["name"] for p in doc["paths"]["/api/staff"]["get"].get("parameters", [])}
     assert {"page", "page_size"} <= names
