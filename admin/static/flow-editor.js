@@ -108,6 +108,8 @@
     if (!state.steps.length) state.steps.push(blankStep());
 
     function blankStep() { return { name: '', approvers: [], mode: 'any', when: [] }; }
+    // The approver kind last chosen in each step's picker survives the re-render after adding one.
+    var pickedKind = new WeakMap();
 
     function ruleLabel(rule) {
       if (ruleNames[rule]) return ruleNames[rule];
@@ -138,7 +140,7 @@
       var kinds = (cfg.rules || []).map(function (r) { return { code: r.code, label: r.label }; })
         .concat([{ code: 'role', label: '指定角色' }, { code: 'staff', label: '指定人员' }]);
       var kindSel = el('select', { id: 'step-' + i + '-kind', 'aria-label': '第 ' + (i + 1) + ' 步审批人类型' },
-        options(kinds, 'dept_leader'));
+        options(kinds, pickedKind.get(step) || 'dept_leader'));
       var roleSel = el('select', { id: 'step-' + i + '-role', 'aria-label': '角色', hidden: true },
         options((cfg.roles || []).map(function (r) { return { code: r.code, label: r.name }; })));
       var q = el('input', { type: 'search', id: 'step-' + i + '-staff-q', placeholder: '输入姓名或工号查找',
@@ -152,11 +154,16 @@
         delete errors['steps[' + i + '].approvers'];
         changed(true);
       }
-      kindSel.addEventListener('change', function () {
-        roleSel.hidden = kindSel.value !== 'role';
-        q.hidden = kindSel.value !== 'staff';
+      function showFor(kind) {
+        roleSel.hidden = kind !== 'role';
+        q.hidden = kind !== 'staff';
         results.hidden = true;
-        addBtn.hidden = kindSel.value === 'staff';
+        addBtn.hidden = kind === 'staff';
+      }
+      showFor(kindSel.value);
+      kindSel.addEventListener('change', function () {
+        pickedKind.set(step, kindSel.value);
+        showFor(kindSel.value);
         if (kindSel.value === 'staff') q.focus();
       });
       var timer = null;

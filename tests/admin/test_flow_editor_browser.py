@@ -60,6 +60,8 @@ def test_build_three_step_flow_with_pickers_save_reload_and_preview(new_page, se
     page.select_option("#step-2-kind", "staff")
     page.fill("#step-2-staff-q", "副局长")
     page.click("#step-2-staff-results button:has-text('甲副局长')")
+    # The picker keeps the chosen kind after adding (the list re-renders): search box still there.
+    assert page.input_value("#step-2-kind") == "staff" and page.is_visible("#step-2-staff-q")
     page.select_option("#step-2-kind", "unit_head")
     page.click("#step-2-add-approver")
     assert chips(page, 2) == [f"staff:{org.a_deputy.id}", "unit_head"]
