@@ -110,7 +110,8 @@ class ReportHandler(AttendanceBase):
         args = {"actor": self.principal, "month": self.month_arg(query.month),
                 "department_id": query.department_id, "now": self.now()}
         if fmt == "json":
-            self.write_data(await attendance_stats.report(**args))
+            self.write_data(await attendance_stats.report(**args, page=query.page,
+                                                          page_size=query.page_size, q=query.q))
             return
         self.send_file(*await attendance_stats.export_report(**args, format=fmt))
 

@@ -13,7 +13,7 @@ import collections
 import peewee as pw
 
 from models.attendance import DayStatus
-from models.base import fetch_all
+from models.base import count, fetch_all, scalar
 from models.org import Department, Staff, StaffTransfer
 from server.errors import Conflict, Invalid
 from services import attendance_days as days
@@ -60,6 +60,20 @@ class Scope:
                 where = where | t.from_unit.in_(list(self.reach.unit_ids))
         return t.select(t.staff).where(t.kind == "transfer", t.effective_date > start, where)
 
+    def covers_sql(self, unit, dept):
+        """covers() as an SQL expression over a unit and a department column."""
+        if self.subtree is not None:
+            return dept.in_(list(self.subtree))
+        r = self.reach
+        if r.everything:
+            return pw.SQL("1 = 1")
+        expr = pw.SQL("1 = 0")
+        if r.unit_ids:
+            expr = expr | unit.in_(list(r.unit_ids))
+        if r.dept_ids:
+            expr = expr | dept.in_(list(r.dept_ids))
+        return expr
+
     def covers(self, unit_id, dept_id):
         if self.subtree is not None:
             return dept_id in self.subtree
@@ -79,9 +93,9 @@ async def scope_of(actor, department_id):
     return Scope(reach, {d for (d,) in sub})
 
 
-async def population(scope, start):
-    """(id, employee_no, name, unit_id, department_id) of the people the month's report lists:
-    active in scope, those who left on or after its first day, those who moved away since."""
+def population_query(scope, start, q=None):
+    """The people the month's report lists: active in scope, those who left on or after its first
+    day, those who moved away since (optionally those whose name contains q)."""
     leavers = StaffTransfer.select(StaffTransfer.staff).where(
         StaffTransfer.kind.in_(stats.LEAVING), StaffTransfer.effective_date > start)
     present = (Staff.status == "active") | Staff.id.in_(leavers)
@@ -89,10 +103,21 @@ async def population(scope, start):
     moved = scope.moved_away(start)
     if moved is not None:
         where = where | Staff.id.in_(moved)
-    q = (Staff.select(Staff.id, Staff.employee_no, Staff.name, Staff.unit, Staff.department)
-         .where(where, Staff.is_service_account == False)  # noqa: E712
-         .order_by(Staff.department, Staff.employee_no).tuples())
-    return await fetch_all(q)
+    where = (where) & (Staff.is_service_account == False)  # noqa: E712
+    if q:
+        where = where & Staff.name.contains(q)
+    return where
+
+
+async def population(scope, start, q=None, *, offset=None, limit=None):
+    """(id, employee_no, name, unit_id, department_id), ordered by department then name; a page
+    of them with offset/limit (LIMIT/OFFSET in SQL)."""
+    query = (Staff.select(Staff.id, Staff.employee_no, Staff.name, Staff.unit, Staff.department)
+             .where(population_query(scope, start, q))
+             .order_by(Staff.department, Staff.name, Staff.id).tuples())
+    if limit is not None:
+        query = query.limit(limit).offset(offset or 0)
+    return await fetch_all(query)
 
 
 async def _moved_ids(scope, start):
@@ -141,33 +166,139 @@ def _blank():
             "leave_days": {}, "trip_days": 0.0, "field_punches": 0}
 
 
-async def report(*, actor, month, department_id, now, fill="auto", progress=None):
+def _pop_ids(scope, start, q=None):
+    return Staff.select(Staff.id).where(population_query(scope, start, q))
+
+
+async def _missing(scope, start, span, q=None):
+    """The listed people with a past day of the month not stored yet. One COUNT over the
+    covering index when complete (the usual case); the people themselves only when not."""
+    D = DayStatus
+    expected = (span[1] - span[0]).days + 1
+    pop = _pop_ids(scope, start, q)
+    people = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
+    stored = await scalar(D.select(pw.fn.COUNT(D.id))
+                          .where(D.staff.in_(pop), D.day.between(*span)))
+    if int(stored or 0) >= people * expected:
+        return []
+    full = (D.select(D.staff).where(D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span))
+            .group_by(D.staff).having(pw.fn.COUNT(D.id) >= expected))
+    return [sid for (sid,) in await fetch_all(
+        Staff.select(Staff.id).where(population_query(scope, start, q), Staff.id.not_in(full))
+        .order_by(Staff.id).tuples())]
+
+
+async def _judge_missing(actor, scope, start, month, span, now, fill, progress, q=None):
+    """Store the listed people's missing past days: now ("all", the export job), or a few now and
+    many in the background ("auto"). Returns the number still being judged."""
+    if span is None:
+        return 0
+    todo = await _missing(scope, start, span, q)
+    if not todo:
+        return 0
+    if fill == "all":
+        await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
+        return 0
+    return await days.ensure_stored(actor.env, todo, month, now_utc=now)
+
+
+async def report(*, actor, month, department_id, now, fill="auto", progress=None, page=None,
+                 page_size=50, q=None):
     """fill: "auto" (a few people's missing days judged now, a whole unit in the background) or
-    "all" (judge everything missing now: the background export job)."""
+    "all" (judge everything missing now: the background export job).
+    page: None lists everyone (the exports); a number lists that page of `page_size` people (ordered
+    by department then name, picked in SQL) with `total`, per-department rows and a whole-scope
+    `totals` row summed by grouped SQL over the stored days (through `through`)."""
     start, end = stats.month_range(month)
     scope = await scope_of(actor, department_id)
-    people = await population(scope, start)
-    ids = [p[0] for p in people]
     span = days.past_range(month, now)
-    pending = 0
+    pending = await _judge_missing(actor, scope, start, month, span, now, fill, progress, q)
+    out = {"month": month, "through": span[1] if span else None, "pending_staff": pending,
+           "complete": pending == 0}
+    if page is None:
+        people = await population(scope, start, q)
+        rows, depts = await _people_rows(scope, people, start, end, span, now)
+        return {**out, "people": rows, "departments": list(depts.values())}
+    total = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
+    people = await population(scope, start, q, offset=(page - 1) * page_size, limit=page_size)
+    rows, _ = await _people_rows(scope, people, start, end, span, now)
+    departments, totals = await _summary(scope, start, span, q, total)
+    return {**out, "people": rows, "departments": departments, "totals": totals, "total": total,
+            "page": page, "page_size": page_size}
+
+
+async def _here_by_person(scope, start, q=None):
+    """Listed through a concurrent post or as oneself, not by unit or department (all their days
+    count): none for a department's report or a whole-reach one."""
+    if scope.subtree is not None or scope.reach.everything:
+        return set()
+    rows = await fetch_all(Staff.select(Staff.id).where(
+        population_query(scope, start, q), ~scope.covers_sql(Staff.unit, Staff.department)).tuples())
+    return {sid for (sid,) in rows} - await _moved_ids(scope, start)
+
+
+async def _summary(scope, start, span, q, total):
+    """Per department of the day (the day rows' department) and for the whole scope: the stored
+    days' totals in two grouped queries (no per-person rows)."""
+    if span is None or not total:
+        return [], {"staff": total, **{k: 0 for k in NUMBERS}, "leave_days": {}}
+    D = DayStatus
+    here = await _here_by_person(scope, start, q)
+    mine = scope.covers_sql(D.unit, D.department)
+    if here:
+        mine = mine | D.staff.in_(sorted(here))
+    where = (D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span), mine)
+    counted = D.status.not_in(("pending", "inactive"))
+    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
+    groups = await fetch_all(
+        D.select(D.department, pw.fn.COUNT(D.staff.distinct()),
+                 one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
+                 pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
+                 pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count), one(D.status == "absent"),
+                 pw.fn.SUM(D.field_count))
+        .where(*where).group_by(D.department).tuples())
+    leave = await fetch_all(
+        D.select(D.department, D.status, D.leave_name, D.leave_type,
+                 pw.fn.SUM(pw.Case(None, [(D.leave_half == "full", 1.0)], 0.5)))
+        .where(*where, D.leave_half != "", D.day_kind.in_(WORKDAYS), counted)
+        .group_by(D.department, D.status, D.leave_name, D.leave_type).tuples())
+    names = dict(await fetch_all(Department.select(Department.id, Department.name).where(
+        Department.id.in_([g[0] for g in groups if g[0]] or [0])).tuples()))
+    depts = {}
+    for dept, staff, *values in groups:
+        d = {"department_id": dept, "department": names.get(dept, ""), "staff": int(staff),
+             "leave_days": {}, "trip_days": 0.0}
+        for key, value in zip([k for k in NUMBERS if k != "trip_days"], values):
+            d[key] = round(float(value or 0), 2) if key == "days_worked" else int(value or 0)
+        depts[dept] = d
+    for dept, status, name, kind, amount in leave:
+        d = depts.get(dept)
+        if d is None:
+            continue
+        if status == "trip":
+            d["trip_days"] += float(amount)
+        else:
+            label = name or kind
+            d["leave_days"][label] = d["leave_days"].get(label, 0) + float(amount)
+    rows = sorted(depts.values(), key=lambda d: (d["department"], d["department_id"] or 0))
+    totals = {"staff": total, "leave_days": {}}
+    for k in NUMBERS:
+        totals[k] = sum(d[k] for d in rows)
+    totals["days_worked"] = round(float(totals["days_worked"]), 2)
+    for d in rows:
+        for label, amount in d["leave_days"].items():
+            totals["leave_days"][label] = totals["leave_days"].get(label, 0) + amount
+    return rows, totals
+
+
+async def _people_rows(scope, people, start, end, span, now):
+    """The listed people's rows (their own days summed in SQL) and per-department totals of them."""
+    ids = [p[0] for p in people]
     groups = await _sums(ids, *span) if span is not None and ids else []
-    if span is not None and ids:
-        stored = collections.Counter()
-        for g in groups:
-            stored[g[0]] += g[3]
-        expected = (span[1] - span[0]).days + 1
-        todo = [sid for sid in ids if stored[sid] < expected]   # a past day not stored yet
-        if todo:
-            if fill == "all":
-                await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
-            else:
-                pending = await days.ensure_stored(actor.env, todo, month, now_utc=now)
-            if pending < len(todo):
-                groups = await _sums(ids, *span)
     totals, last_dept, has_rows, with_leave = {}, {}, set(), set()
     # Listed through a concurrent post or as oneself, not by unit or department: all their days.
-    here_by_person = {p[0] for p in people if not scope.covers(p[3], p[4])
-                      and scope.subtree is None} - await _moved_ids(scope, start)
+    here_by_person = ({p[0] for p in people if not scope.covers(p[3], p[4])
+                       and scope.subtree is None} - await _moved_ids(scope, start)) if ids else set()
     if groups:
         for (sid, unit, dept, _n, last, workdays, worked, late_c, late_m, early_c, early_m, missing,
              absent, field, leave_rows) in groups:
@@ -218,10 +349,7 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
             d[k] = d.get(k, 0) + t[k]
         for label, amount in t["leave_days"].items():
             d["leave_days"][label] = d["leave_days"].get(label, 0) + amount
-    rows.sort(key=lambda r: (r["department_id"] or 0, r["employee_no"] or ""))
-    return {"month": month, "people": rows, "departments": list(depts.values()),
-            "through": span[1] if span else None, "pending_staff": pending,
-            "complete": pending == 0}
+    return rows, depts
 
 
 async def _add_today(totals, last_dept, has_rows, scope, here_by_person, ids, today, now):
@@ -271,9 +399,11 @@ async def export_report(*, actor, month, department_id, now, format):
     """The report as a file in the request, for up to SYNC_EXPORT_LIMIT people (a department);
     more is a background job (POST /api/attendance/report/exports). Returns (bytes, name, type)."""
     check_format(format)
-    data = await report(actor=actor, month=month, department_id=department_id, now=now)
-    if len(data["people"]) > SYNC_EXPORT_LIMIT:
+    scope = await scope_of(actor, department_id)
+    listed = await count(Staff.select(Staff.id).where(population_query(scope, stats.month_range(month)[0])))
+    if listed > SYNC_EXPORT_LIMIT:   # refused before anything is summed
         raise Conflict(f"超过 {SYNC_EXPORT_LIMIT} 人的导出请使用后台导出", code="EXPORT_TOO_LARGE")
+    data = await report(actor=actor, month=month, department_id=department_id, now=now)
     content = await render(export_rows(data["people"]), month, format)
     return content, f"attendance-{month}.{format}", exports.content_type(format)
 

@@ -3,7 +3,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from handlers.contract import Body, Day, Id, Month, Out, Query, StrictBody, text
+from handlers.contract import Body, Day, Id, Month, Out, PageQuery, Query, StrictBody, text
 
 # ---- requests ----------------------------------------------------------------------------------
 
@@ -49,10 +49,12 @@ class BoardQuery(Query):
     department_id: Id | None = None
 
 
-class ReportQuery(Query):
+class ReportQuery(PageQuery):
     month: Month | None = Field(None, description="YYYY-MM，缺省为本月")
     department_id: Id | None = None
     format: Literal["json", "csv", "xlsx"] = "json"
+    page_size: int = Field(50, ge=1, le=200, description="每页人数，最多 200（仅 JSON；导出为全部）")
+    q: text(50) | None = Field(None, description="姓名包含")
 
 
 # ---- responses ---------------------------------------------------------------------------------
@@ -157,7 +159,48 @@ class BoardOut(Out):
     rest: list[BoardPerson]
 
 
+class ReportNumbers(Out):
+    workdays: int = Field(description="应出勤天数")
+    days_worked: float
+    late_count: int
+    late_minutes: int
+    early_count: int
+    early_minutes: int
+    missing_punches: int
+    absences: int
+    trip_days: float
+    field_punches: int
+    leave_days: dict[str, float] = Field(description="假别名称 → 天数（半天计 0.5）")
+
+
+class ReportPerson(ReportNumbers):
+    staff_id: int
+    employee_no: str | None
+    name: str
+    department_id: int | None = Field(description="本月在本范围内最后一天所在部门")
+    department: str
+
+
+class ReportDepartment(ReportNumbers):
+    department_id: int | None = Field(description="考勤日当天所在部门")
+    department: str
+    staff: int = Field(description="该部门有考勤日的人数")
+
+
+class ReportTotals(ReportNumbers):
+    staff: int = Field(description="本范围（及姓名筛选）的全部人数")
+
+
 class ReportOut(Out):
+    """One page of people (ordered by department then name), every department of the scope and
+    the whole scope's totals (departments and totals: the stored days, through `through`)."""
     month: str
-    people: list[dict[str, Any]]
-    departments: list[dict[str, Any]]
+    people: list[ReportPerson]
+    total: int = Field(description="人数（全部页）")
+    page: int
+    page_size: int
+    departments: list[ReportDepartment]
+    totals: ReportTotals
+    through: str | None = Field(description="已统计到的日期（昨天或月末）")
+    pending_staff: int = Field(description="仍在后台判定的人数")
+    complete: bool

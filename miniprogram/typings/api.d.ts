@@ -3015,6 +3015,27 @@ declare namespace MingjingApi {
       name: string;
       [key: string]: unknown;
     };
+    type ReportDepartment = {
+      /** 应出勤天数 */
+      workdays: number;
+      days_worked: number;
+      late_count: number;
+      late_minutes: number;
+      early_count: number;
+      early_minutes: number;
+      missing_punches: number;
+      absences: number;
+      trip_days: number;
+      field_punches: number;
+      /** 假别名称 → 天数（半天计 0.5） */
+      leave_days: Record<string, number>;
+      /** 考勤日当天所在部门 */
+      department_id: number | null;
+      department: string;
+      /** 该部门有考勤日的人数 */
+      staff: number;
+      [key: string]: unknown;
+    };
     type ReportExportCreate = {
       /** YYYY-MM，缺省为本月 */
       month?: string | null;
@@ -3041,8 +3062,58 @@ declare namespace MingjingApi {
     };
     type ReportOut = {
       month: string;
-      people: Array<Record<string, unknown>>;
-      departments: Array<Record<string, unknown>>;
+      people: Array<Schemas.ReportPerson>;
+      /** 人数（全部页） */
+      total: number;
+      page: number;
+      page_size: number;
+      departments: Array<Schemas.ReportDepartment>;
+      totals: Schemas.ReportTotals;
+      /** 已统计到的日期（昨天或月末） */
+      through: string | null;
+      /** 仍在后台判定的人数 */
+      pending_staff: number;
+      complete: boolean;
+      [key: string]: unknown;
+    };
+    type ReportPerson = {
+      /** 应出勤天数 */
+      workdays: number;
+      days_worked: number;
+      late_count: number;
+      late_minutes: number;
+      early_count: number;
+      early_minutes: number;
+      missing_punches: number;
+      absences: number;
+      trip_days: number;
+      field_punches: number;
+      /** 假别名称 → 天数（半天计 0.5） */
+      leave_days: Record<string, number>;
+      staff_id: number;
+      employee_no: string | null;
+      name: string;
+      /** 本月在本范围内最后一天所在部门 */
+      department_id: number | null;
+      department: string;
+      [key: string]: unknown;
+    };
+    type ReportTotals = {
+      /** 应出勤天数 */
+      workdays: number;
+      days_worked: number;
+      late_count: number;
+      late_minutes: number;
+      early_count: number;
+      early_minutes: number;
+      missing_punches: number;
+      absences: number;
+      trip_days: number;
+      field_punches: number;
+      /** 假别名称 → 天数（半天计 0.5） */
+      leave_days: Record<string, number>;
+      /** 本范围（及姓名筛选）的全部人数 */
+      staff: number;
       [key: string]: unknown;
     };
     type RequestIn = {
@@ -4078,7 +4149,7 @@ declare namespace MingjingApi {
     /** 今日考勤看板：已到、迟到、未到、请假。 */
     "GET /api/attendance/board": { query: { department_id?: number | null }; response: Schemas.Data_BoardOut };
     /** 月度考勤统计（按人、按部门），可导出 CSV / XLSX。 */
-    "GET /api/attendance/report": { query: { month?: string | null; department_id?: number | null; format?: "json" | "csv" | "xlsx" }; response: Schemas.Data_ReportOut };
+    "GET /api/attendance/report": { query: { page?: number; page_size?: number; month?: string | null; department_id?: number | null; format?: "json" | "csv" | "xlsx"; q?: string | null }; response: Schemas.Data_ReportOut };
     /** 考勤地点列表（管理范围内）。 */
     "GET /api/attendance/places": { query: { unit_id?: number | null }; response: Schemas.Data_PlaceOutList };
     /** 新增考勤地点。 */

@@ -1,0 +1,65 @@
+"""The monthly report is paged (issue 16): a page of people picked in SQL (department, then name),
+`total`, per-department rows and a whole-scope totals row summed in SQL; a name filter; bounds."""
+from tests.attendance.helpers import at, setup_a
+
+NOV = "/api/attendance/report?month=2026-11"
+WHEN = at("2026-12-02 09:00")
+NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
+           "missing_punches", "absences", "trip_days", "field_punches")
+
+
+def test_pages_cover_everyone_once_in_order_and_totals_match(api, org, f):
+    hr, _ = setup_a(api, org)
+    whole = hr.get(f"{NOV}&page_size=200", headers=WHEN)
+    assert whole.status == 200 and whole.data["complete"] is True, whole
+    total = whole.data["total"]
+    assert total == len(whole.data["people"]) >= 14, whole.data
+    seen = []
+    for page in range(1, total // 5 + 2):
+        r = hr.get(f"{NOV}&page={page}&page_size=5", headers=WHEN)
+        assert r.status == 200 and r.data["total"] == total and r.data["page"] == page, r
+        assert len(r.data["people"]) == min(5, total - 5 * (page - 1)), r.data
+        seen += r.data["people"]
+    assert [p["staff_id"] for p in seen] == [p["staff_id"] for p in whole.data["people"]]
+    assert len({p["staff_id"] for p in seen}) == total
+    # Ordered by department, then name (within the page and across pages).
+    names = {p["staff_id"]: p["name"] for p in seen}
+    assert [p["staff_id"] for p in seen] == sorted(
+        names, key=lambda sid: (next(p["department_id"] for p in seen if p["staff_id"] == sid), names[sid]))
+    # Past the end: no people, the same total.
+    beyond = hr.get(f"{NOV}&page=99&page_size=5", headers=WHEN)
+    assert beyond.status == 200 and beyond.data["people"] == [] and beyond.data["total"] == total
+    # Totals and departments (grouped SQL) agree with the people's rows.
+    totals = whole.data["totals"]
+    assert totals["staff"] == total
+    for k in NUMBERS:
+        assert round(totals[k], 2) == round(sum(p[k] for p in seen), 2), k
+        assert round(sum(d[k] for d in whole.data["departments"]), 2) == round(totals[k], 2), k
+    assert totals["workdays"] == totals["absences"] == 21 * total   # nobody punched in November
+    fin = next(d for d in whole.data["departments"] if d["department_id"] == org.a_fin.id)
+    assert fin["staff"] == 3 and fin["absences"] == fin["workdays"] == 63, fin
+    # A page's totals are the whole scope's, not the page's.
+    assert hr.get(f"{NOV}&page=2&page_size=5", headers=WHEN).data["totals"] == totals
+
+
+def test_name_filter_department_scope_and_bounds(api, org):
+    hr, _ = setup_a(api, org)
+    fin = hr.get(f"{NOV}&q=财务科", headers=WHEN)
+    assert fin.status == 200 and fin.data["total"] == 3, fin
+    assert {p["staff_id"] for p in fin.data["people"]} == {org.fin_leader.id, org.fin_1.id, org.fin_2.id}
+    assert fin.data["totals"]["staff"] == 3 and fin.data["totals"]["workdays"] == 63
+    assert hr.get(f"{NOV}&q=没有这个人", headers=WHEN).data["total"] == 0
+    dept = hr.get(f"{NOV}&department_id={org.a_hr.id}&page_size=2", headers=WHEN)
+    assert dept.data["total"] == 7 and len(dept.data["people"]) == 2, dept.data   # 人事科 + 档案组 + officer
+    assert {d["department_id"] for d in dept.data["departments"]} == {org.a_hr.id, org.a_hr_files.id}
+    assert hr.get(f"{NOV}", headers=WHEN).data["page_size"] == 50
+    for bad in ("page_size=201", "page_size=0", "page=0", "q=" + "长" * 51):
+        r = hr.get(f"{NOV}&{bad}", headers=WHEN)
+        assert r.status in (400, 422) and r.code and r.error["message"], (bad, r)
+    # Another unit's officer: not A's department, and none of A's people or departments.
+    b = api.as_(org.b_hr_officer)
+    assert b.get(f"{NOV}&department_id={org.a_hr.id}", headers=WHEN).status == 404
+    theirs = b.get(f"{NOV}&page_size=200", headers=WHEN)
+    assert org.fin_1.id not in {p["staff_id"] for p in theirs.data["people"]}
+    assert org.a_fin.id not in {d["department_id"] for d in theirs.data["departments"]}
+    assert theirs.data["totals"]["staff"] == theirs.data["total"] == 5
