@@ -250,7 +250,8 @@ async def main_async(args):
     port = free_port()
     proc = start(args.root, port)
     base = f"http://127.0.0.1:{port}"
-    url = f"{base}/api/attendance/report?month={MONTH}"
+    url = f"{base}/api/attendance/report?month={MONTH}"   # the exports' URL (whole unit)
+    page_url = url + "&page_size=50"                       # the JSON report: a page of 50
     all_health = []
     try:
         await http("GET", base + "/healthz", token)
@@ -258,15 +259,15 @@ async def main_async(args):
         rss0 = sampler.current()
         sampler.start()
 
-        async def page():
-            r = await http("GET", url, token)
+        async def page(n=1):
+            r = await http("GET", f"{page_url}&page={n}", token)
             assert r.code == 200, (r.code, r.body[:300])
             return json.loads(r.body)["data"]
 
         data, s, lat = await timed_with_healthz(base, page)
         all_health += lat
         line("report, first call", s, lat, TARGETS["page"])
-        print(f"    people {len(data['people'])}, complete {data.get('complete', True)}, "
+        print(f"    people on the page {len(data['people'])} of {data.get('total')}, complete {data.get('complete', True)}, "
               f"pending {data.get('pending_staff', 0)}", flush=True)
 
         async def until_complete():
@@ -281,15 +282,16 @@ async def main_async(args):
             all_health += lat
             line("  background judging until complete", s, lat)
         later = []
-        for i in range(3):
-            data, s, lat = await timed_with_healthz(base, page)
+        last = max(1, -(-int(data.get("total") or 1) // 50))
+        for i, n in enumerate((1, last // 2, last, 1, last // 2, last)):
+            d, s, lat = await timed_with_healthz(base, lambda n=n: page(n))
             all_health += lat
             later.append(s)
-            line(f"report, later call {i + 1}", s, lat, TARGETS["page"])
-        absences = sum(p["absences"] for p in data["people"])
-        late = sum(p["late_count"] for p in data["people"])
-        print(f"    totals: absences {absences}, late {late}, workdays/person "
-              f"{data['people'][-1]['workdays']}", flush=True)
+            line(f"report, later call {i + 1} (page {n})", s, lat, TARGETS["page"])
+        totals = data["totals"]
+        print(f"    totals (whole unit): staff {totals['staff']}, absences {totals['absences']}, "
+              f"late {totals['late_count']}, workdays {totals['workdays']}, departments "
+              f"{len(data['departments'])}", flush=True)
 
         async def xlsx():
             r = await http("POST", base + "/api/attendance/report/exports", token, {"month": MONTH})
@@ -313,6 +315,22 @@ async def main_async(args):
         (size, how), s, lat = await timed_with_healthz(base, xlsx)
         all_health += lat
         line(f"XLSX ({how}, {size // 1024} KB)", s, lat, TARGETS["xlsx"])
+
+        async def pages_during_export():
+            """Report pages asked back to back while another export job runs."""
+            job = asyncio.ensure_future(xlsx())
+            times = []
+            while not job.done():
+                t0 = time.perf_counter()
+                await page(random.randint(1, last))
+                times.append(time.perf_counter() - t0)
+            await job
+            return times
+
+        times, s, lat = await timed_with_healthz(base, pages_during_export)
+        all_health += lat
+        line(f"XLSX job + {len(times)} report pages back to back (page p50 "
+             f"{pct([t * 1000 for t in times], 50):.0f} ms, max {max(times) * 1000:.0f} ms)", s, lat)
         sampler.stop = True
         growth = sampler.peak - rss0
         print(f"server RSS: {rss0:.0f} MB after start, peak {sampler.peak:.0f} MB, growth "

@@ -63,3 +63,58 @@ def test_name_filter_department_scope_and_bounds(api, org):
     assert org.fin_1.id not in {p["staff_id"] for p in theirs.data["people"]}
     assert org.a_fin.id not in {d["department_id"] for d in theirs.data["departments"]}
     assert theirs.data["totals"]["staff"] == theirs.data["total"] == 5
+
+
+def test_department_sums_kept_until_a_day_row_changes(api, org, f, server):
+    from models.attendance import DayStatus
+
+    hr, _ = setup_a(api, org)
+    first = hr.get(f"{NOV}&page_size=5", headers=WHEN)
+    assert first.status == 200 and first.data["totals"]["late_count"] == 0, first
+    again = hr.get(f"{NOV}&page=2&page_size=5", headers=WHEN)       # from Redis: the same sums
+    assert again.data["totals"] == first.data["totals"]
+    # A day re-judged (every write deletes and inserts the row): the next answer has it.
+    server.run(DayStatus.delete().where(DayStatus.staff == org.fin_1.id,
+                                        DayStatus.day.in_(["2026-11-03", "2026-11-04"])).aexecute())
+    f.day_statuses(org.fin_1, ["2026-11-03", "2026-11-04"], "late", late_minutes=7)
+    after = hr.get(f"{NOV}&page_size=5", headers=WHEN)
+    assert after.data["totals"]["late_count"] == 2 and after.data["totals"]["late_minutes"] == 14, after.data
+    fin = next(d for d in after.data["departments"] if d["department_id"] == org.a_fin.id)
+    assert (fin["late_count"], fin["absences"]) == (2, 61), fin
+    # A department's view is a different scope: its own sums.
+    dept = hr.get(f"{NOV}&department_id={org.a_fin.id}", headers=WHEN)
+    assert dept.data["totals"]["staff"] == 3 and dept.data["totals"]["late_count"] == 2
+
+
+def test_a_whole_units_file_is_built_in_another_process(api, org, monkeypatch):
+    import csv
+    import io
+    import time
+
+    import openpyxl
+
+    from services import attendance_report
+
+    monkeypatch.setattr(attendance_report, "SYNC_EXPORT_LIMIT", 3)   # 16 people: "a whole unit"
+    built = []
+    real = attendance_report._file_pool
+    monkeypatch.setattr(attendance_report, "_file_pool", lambda: built.append(1) or real())
+    hr, _ = setup_a(api, org)
+    for fmt in ("xlsx", "csv"):
+        r = hr.post("/api/attendance/report/exports", {"month": "2026-11", "format": fmt}, headers=WHEN)
+        assert r.status == 202, r
+        for _ in range(300):
+            st = hr.get(f"/api/attendance/report/exports/{r.data['id']}", headers=WHEN)
+            if st.data["status"] != "running":
+                break
+            time.sleep(0.1)
+        assert st.data["status"] == "done", st.data
+        f = hr.get(f"/api/attendance/report/exports/{r.data['id']}/file", headers=WHEN)
+        assert f.status == 200, f
+        if fmt == "xlsx":
+            rows = list(openpyxl.load_workbook(io.BytesIO(f.raw.content)).active.iter_rows(values_only=True))
+        else:
+            rows = list(csv.reader(io.StringIO(f.raw.content.decode("utf-8-sig"))))
+        assert rows[0][:2] == ("工号", "姓名") or rows[0][:2] == ["工号", "姓名"]
+        assert len(rows) == 1 + 16 and org.fin_1.employee_no in {x[0] for x in rows[1:]}
+    assert len(built) == 2
