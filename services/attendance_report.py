@@ -8,6 +8,7 @@ department of their day, services/attendance_stats.placement). The days are judg
 board, it is not over). A whole unit's XLSX is built by a background job (services/report_jobs).
 """
 import asyncio
+import atexit
 import collections
 import concurrent.futures
 import multiprocessing
@@ -30,6 +31,7 @@ WORKDAYS = ("workday", "makeup_workday")
 NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
            "missing_punches", "absences", "trip_days", "field_punches")
 CHUNK = 500                # people per grouped query (bounded IN lists; a 2,000-row answer held the loop 40 ms)
+SMALL_SCOPE = 500          # up to this many people: rows and sums from everyone's rows, today live
 POPULATION_SLICE = 1000   # people per population query when listing everyone
 YIELD_EVERY = 500         # rows handled between two yields to the event loop
 SUMMARY_TTL = 600          # seconds a scope's department rows are kept (keyed by its day rows' fingerprint)
@@ -234,14 +236,31 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
     if page is None:
         people = await population(scope, start, q)
         rows, depts = await _people_rows(scope, people, start, end, span, now)
-        return {**out, "people": rows, "departments": list(depts.values())}
+        return {**out, "people": rows, "departments": list(depts.values()), "today_included": True}
     total = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
+    if total <= SMALL_SCOPE:
+        # A few hundred people: everyone's rows (today judged live too), the page cut from them.
+        rows, depts = await _people_rows(scope, await population(scope, start, q), start, end, span, now)
+        departments = list(depts.values())
+        totals = {"staff": len(rows), "leave_days": {}}
+        for k in NUMBERS:
+            totals[k] = sum(d[k] for d in departments)
+        totals["days_worked"] = round(float(totals["days_worked"]), 2)
+        for d in departments:
+            for label, amount in d["leave_days"].items():
+                totals["leave_days"][label] = totals["leave_days"].get(label, 0) + amount
+        first = (page - 1) * page_size
+        return {**out, "people": rows[first:first + page_size], "departments": departments,
+                "totals": totals, "total": len(rows), "page": page, "page_size": page_size,
+                "today_included": True}
+    # Many: the page's people summed, departments and totals by grouped SQL over the stored days;
+    # today (not over, never stored) is on the board, not judged live for thousands here.
     people = await population(scope, start, q, offset=(page - 1) * page_size, limit=page_size)
-    rows, _ = await _people_rows(scope, people, start, end, span, now)
+    rows, _ = await _people_rows(scope, people, start, end, span, now, today=False)
     departments, totals = await _summary(actor.env.redis, scope, start, span, q, total,
                                          fingerprint)
     return {**out, "people": rows, "departments": departments, "totals": totals, "total": total,
-            "page": page, "page_size": page_size}
+            "page": page, "page_size": page_size, "today_included": False}
 
 
 async def _here_by_person(scope, start, q=None):
@@ -343,7 +362,7 @@ async def _summed_by_department(redis, where, fingerprint=None):
     return groups, leave
 
 
-async def _people_rows(scope, people, start, end, span, now):
+async def _people_rows(scope, people, start, end, span, now, today=True):
     """The listed people's rows (their own days summed in SQL) and per-department totals of them."""
     ids = [p[0] for p in people]
     groups = await _sums(ids, *span) if span is not None and ids else []
@@ -378,9 +397,9 @@ async def _people_rows(scope, people, start, end, span, now):
             else:
                 label = name or kind
                 totals[sid]["leave_days"][label] = totals[sid]["leave_days"].get(label, 0) + float(amount)
-    today = stats.local_today(now)
-    if start <= today <= end and ids:
-        await _add_today(totals, last_dept, has_rows, scope, here_by_person, ids, today, now)
+    day = stats.local_today(now)
+    if today and start <= day <= end and ids:
+        await _add_today(totals, last_dept, has_rows, scope, here_by_person, ids, day, now)
     names = {}
     dept_ids = {p[4] for p in people} | {d for _, d in last_dept.values()}
     for did, name in await fetch_all(Department.select(Department.id, Department.name)
@@ -456,6 +475,7 @@ def _file_pool():
         _POOL = concurrent.futures.ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
             initializer=os.nice, initargs=(10,))   # below the server's loop on a busy machine
+        atexit.register(_POOL.shutdown, wait=True)   # not left to interpreter teardown
     return _POOL
 
 

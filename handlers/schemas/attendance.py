@@ -182,7 +182,7 @@ class ReportPerson(ReportNumbers):
 
 
 class ReportDepartment(ReportNumbers):
-    department_id: int | None = Field(description="考勤日当天所在部门")
+    department_id: int | None = Field(description="部门（超过 500 人时按考勤日当天所在部门分组）")
     department: str
     staff: int = Field(description="该部门有考勤日的人数")
 
@@ -193,7 +193,9 @@ class ReportTotals(ReportNumbers):
 
 class ReportOut(Out):
     """One page of people (ordered by department then name), every department of the scope and
-    the whole scope's totals (departments and totals: the stored days, through `through`)."""
+    the whole scope's totals. Up to 500 people: summed from everyone's rows, today included (judged
+    live). More: departments and totals by grouped SQL over the stored days, through `through`
+    (yesterday or the month's end), the people's rows without today (`today_included` false)."""
     month: str
     people: list[ReportPerson]
     total: int = Field(description="人数（全部页）")
@@ -204,3 +206,4 @@ class ReportOut(Out):
     through: str | None = Field(description="已统计到的日期（昨天或月末）")
     pending_staff: int = Field(description="仍在后台判定的人数")
     complete: bool
+    today_included: bool = Field(description="是否含今天（实时判定）：超过 500 人的范围统计到昨天，今天见考勤看板")

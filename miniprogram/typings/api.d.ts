@@ -3029,7 +3029,7 @@ declare namespace MingjingApi {
       field_punches: number;
       /** 假别名称 → 天数（半天计 0.5） */
       leave_days: Record<string, number>;
-      /** 考勤日当天所在部门 */
+      /** 部门（超过 500 人时按考勤日当天所在部门分组） */
       department_id: number | null;
       department: string;
       /** 该部门有考勤日的人数 */
@@ -3074,6 +3074,8 @@ declare namespace MingjingApi {
       /** 仍在后台判定的人数 */
       pending_staff: number;
       complete: boolean;
+      /** 是否含今天（实时判定）：超过 500 人的范围统计到昨天，今天见考勤看板 */
+      today_included: boolean;
       [key: string]: unknown;
     };
     type ReportPerson = {

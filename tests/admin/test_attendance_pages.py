@@ -400,8 +400,9 @@ def test_browser_report_with_charts_and_export(hr_page, server, api, org, tmp_pa
     page.goto("/admin/attendance/report?month=2026-11")
     assert page.locator("#chart-rate svg rect").count() >= 3
     assert page.locator("#chart-late svg rect").count() == 2
-    assert "财务科职工一" in page.inner_text("#chart-late")
+    assert "财务科" in page.inner_text("#chart-late")          # the whole scope's departments
     assert "办公室职工二" in page.inner_text("#report-table")
+    assert page.inner_text("[data-count=late]") == "2"            # office_2 and fin_1
     shot(page, "08-report")
     with page.expect_download() as dl:
         page.click("#export-csv")
@@ -418,6 +419,41 @@ def test_browser_report_with_charts_and_export(hr_page, server, api, org, tmp_pa
         page.click("#export-download")
     assert dl.value.suggested_filename == "attendance-2026-11.xlsx"
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+
+
+@browser_only
+def test_browser_report_pages_and_name_search(hr_page, server, api, org, monkeypatch):
+    from admin import attendance_reports
+
+    monkeypatch.setattr(attendance_reports.ReportHandler, "PAGE_SIZE", 5)
+    setup_a(api, org)
+    punch(api.as_(org.fin_1), f"{DAY} 09:10")
+    page = hr_page(now=f"{DAY} 20:00")
+    page.goto("/admin/attendance/report?month=2026-11")
+    total = int(page.inner_text("[data-count=people]"))
+    pages = -(-total // 5)
+    assert total >= 14 and f"第 1 / {pages} 页" in page.inner_text("#report-pager")
+    first = page.locator("#report-table tbody tr").all_inner_texts()
+    assert len(first) == 5 and page.locator("#report-prev").count() == 0
+    assert page.inner_text("[data-count=late]") == "1"
+    page.click("#report-next")
+    page.wait_for_url("**page=2**")
+    second = page.locator("#report-table tbody tr").all_inner_texts()
+    assert len(second) == 5 and not set(first) & set(second)
+    assert f"第 2 / {pages} 页" in page.inner_text("#report-pager")
+    assert page.inner_text("[data-count=late]") == "1"                # totals: the whole scope
+    shot(page, "08-report-page-2")
+    page.fill("#r-q", "财务科")
+    page.click("form.toolbar button.primary")
+    page.wait_for_url("**q=**")
+    rows = page.locator("#report-table tbody tr").all_inner_texts()
+    assert len(rows) == 3 and all("财务科" in r for r in rows), rows
+    assert "共 3 人 · 第 1 / 1 页" in page.inner_text("#report-pager")
+    assert page.locator("#report-next").count() == 0
+    page.fill("#r-q", "没有这个人")
+    page.click("form.toolbar button.primary")
+    page.wait_for_url("**q=%E6%B2%A1**")
+    assert "没有姓名包含" in page.inner_text("#report-table")
 
 
 @browser_only

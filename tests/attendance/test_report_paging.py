@@ -1,14 +1,27 @@
 """The monthly report is paged (issue 16): a page of people picked in SQL (department, then name),
 `total`, per-department rows and a whole-scope totals row summed in SQL; a name filter; bounds."""
+import pytest
+
+from services import attendance_report
 from tests.attendance.helpers import at, setup_a
 
 NOV = "/api/attendance/report?month=2026-11"
 WHEN = at("2026-12-02 09:00")
+
+
+@pytest.fixture(params=["small", "large"])
+def scope_size(request, monkeypatch):
+    """Both ways of answering: from everyone's rows (small scope) and by grouped SQL (large)."""
+    if request.param == "large":
+        monkeypatch.setattr(attendance_report, "SMALL_SCOPE", 0)
+    return request.param
+
+
 NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
            "missing_punches", "absences", "trip_days", "field_punches")
 
 
-def test_pages_cover_everyone_once_in_order_and_totals_match(api, org, f):
+def test_pages_cover_everyone_once_in_order_and_totals_match(api, org, f, scope_size):
     hr, _ = setup_a(api, org)
     whole = hr.get(f"{NOV}&page_size=200", headers=WHEN)
     assert whole.status == 200 and whole.data["complete"] is True, whole
@@ -42,7 +55,7 @@ def test_pages_cover_everyone_once_in_order_and_totals_match(api, org, f):
     assert hr.get(f"{NOV}&page=2&page_size=5", headers=WHEN).data["totals"] == totals
 
 
-def test_name_filter_department_scope_and_bounds(api, org):
+def test_name_filter_department_scope_and_bounds(api, org, scope_size):
     hr, _ = setup_a(api, org)
     fin = hr.get(f"{NOV}&q=财务科", headers=WHEN)
     assert fin.status == 200 and fin.data["total"] == 3, fin
@@ -65,7 +78,8 @@ def test_name_filter_department_scope_and_bounds(api, org):
     assert theirs.data["totals"]["staff"] == theirs.data["total"] == 5
 
 
-def test_department_sums_kept_until_a_day_row_changes(api, org, f, server):
+def test_department_sums_kept_until_a_day_row_changes(api, org, f, server, monkeypatch):
+    monkeypatch.setattr(attendance_report, "SMALL_SCOPE", 0)   # the grouped SQL, kept in Redis
     from models.attendance import DayStatus
 
     hr, _ = setup_a(api, org)
@@ -93,8 +107,6 @@ def test_a_whole_units_file_is_built_in_another_process(api, org, monkeypatch):
 
     import openpyxl
 
-    from services import attendance_report
-
     monkeypatch.setattr(attendance_report, "SYNC_EXPORT_LIMIT", 3)   # 16 people: "a whole unit"
     built = []
     real = attendance_report._file_pool
@@ -118,3 +130,17 @@ def test_a_whole_units_file_is_built_in_another_process(api, org, monkeypatch):
         assert rows[0][:2] == ("工号", "姓名") or rows[0][:2] == ["工号", "姓名"]
         assert len(rows) == 1 + 16 and org.fin_1.employee_no in {x[0] for x in rows[1:]}
     assert len(built) == 2
+
+
+def test_today_is_live_for_a_small_scope_and_left_to_the_board_for_a_large_one(api, org, scope_size):
+    hr, _ = setup_a(api, org)
+    r = hr.get("/api/attendance/report?month=2026-12&page_size=200", headers=at("2026-12-02 18:00"))
+    assert r.status == 200 and r.data["today_included"] is (scope_size == "small"), r.data
+    assert r.data["through"] == "2026-12-01"
+    # Whichever way, the page's rows and the totals count the same days.
+    for k in NUMBERS:
+        assert round(r.data["totals"][k], 2) == round(sum(p[k] for p in r.data["people"]), 2), k
+    if scope_size == "large":
+        assert r.data["totals"]["workdays"] == r.data["total"]        # 12-01 only
+    else:
+        assert r.data["totals"]["workdays"] == 2 * r.data["total"]    # 12-01 and today (18:00)
