@@ -16,8 +16,10 @@ function fetchBoard() {
   return get('/api/attendance/board', {}, { toast: false });
 }
 
-function fetchReport(month) {
-  return get('/api/attendance/report', { month }, { toast: false });
+// One page of the month's report (people ordered by department then name) with the whole
+// team's `totals`, `departments` and `total`: the page loads more as the leader scrolls.
+function fetchReport(month, { page = 1, pageSize = 50 } = {}) {
+  return get('/api/attendance/report', { month, page, page_size: pageSize }, { toast: false });
 }
 
 function fetchTeamLeave(year) {
@@ -84,20 +86,39 @@ function boardGroups(board) {
   ].map((g) => ({ ...g, count: g.people.length }));
 }
 
-// The month's report summed over the team's departments.
+// The month's report summed over the whole team (the answer's totals, not the page's people).
 function monthSummary(report) {
-  const people = (report && report.people) || [];
-  const sum = (k) => people.reduce((a, p) => a + (Number(p[k]) || 0), 0);
-  const leave = people.reduce((a, p) => a + Object.values(p.leave_days || {}).reduce((x, y) => x + y, 0), 0);
+  const t = (report && report.totals) || {};
+  const n = (k) => Number(t[k]) || 0;
+  const leave = Object.values(t.leave_days || {}).reduce((x, y) => x + y, 0);
   return [
-    { key: 'people', label: '人数', value: `${people.length} 人` },
-    { key: 'late', label: '迟到', value: `${sum('late_count')} 次` },
-    { key: 'early', label: '早退', value: `${sum('early_count')} 次` },
-    { key: 'missing', label: '缺卡', value: `${sum('missing_punches')} 次` },
-    { key: 'absent', label: '旷工', value: `${sum('absences')} 天` },
+    { key: 'people', label: '人数', value: `${(report && report.total) || n('staff')} 人` },
+    { key: 'late', label: '迟到', value: `${n('late_count')} 次` },
+    { key: 'early', label: '早退', value: `${n('early_count')} 次` },
+    { key: 'missing', label: '缺卡', value: `${n('missing_punches')} 次` },
+    { key: 'absent', label: '旷工', value: `${n('absences')} 天` },
     { key: 'leave', label: '请假', value: `${leave} 天` },
-    { key: 'trip', label: '出差/外出', value: `${sum('trip_days')} 天` },
+    { key: 'trip', label: '出差/外出', value: `${n('trip_days')} 天` },
   ];
+}
+
+// A person's month as one row: who, where, and what stands out.
+function reportRow(p) {
+  const leave = Object.values(p.leave_days || {}).reduce((x, y) => x + y, 0);
+  const parts = [];
+  if (p.late_count) parts.push(`迟到 ${p.late_count} 次`);
+  if (p.early_count) parts.push(`早退 ${p.early_count} 次`);
+  if (p.missing_punches) parts.push(`缺卡 ${p.missing_punches} 次`);
+  if (p.absences) parts.push(`旷工 ${p.absences} 天`);
+  if (leave) parts.push(`请假 ${leave} 天`);
+  if (p.trip_days) parts.push(`出差/外出 ${p.trip_days} 天`);
+  return {
+    id: p.staff_id,
+    name: p.name,
+    department: p.department || '',
+    worked: `出勤 ${p.days_worked || 0}/${p.workdays || 0} 天`,
+    issues: parts.join('，'),
+  };
 }
 
 // A punch waiting for review as one row: who, when, where, why it needs a look.
@@ -117,5 +138,5 @@ function reviewRow(p) {
 
 module.exports = {
   fetchBoard, fetchReport, fetchTeamLeave, fetchReviewQueue, reviewPunch,
-  weekRange, monthOf, localDay, awayThisWeek, boardGroups, monthSummary, reviewRow, FLAG_TEXT,
+  weekRange, monthOf, localDay, awayThisWeek, boardGroups, monthSummary, reportRow, reviewRow, FLAG_TEXT,
 };

@@ -31,13 +31,26 @@ const leaveReq = (id, name, start, end, status = 'approved', extra = {}) => ({
   warnings: [], attachments: [], attachment_required: false, backdated: false, ...extra,
 });
 
+const reportPerson = (id, name, extra = {}) => ({
+  staff_id: id, employee_no: `A-${id}`, name, department_id: 3, department: '人事科', workdays: 3, days_worked: 3,
+  late_count: 0, late_minutes: 0, early_count: 0, early_minutes: 0, missing_punches: 0, absences: 0, trip_days: 0,
+  field_punches: 0, leave_days: {}, ...extra,
+});
+// The page's people are two of 120; the totals are the whole team's (not the page's sum).
 const report = {
   month: '2026-11',
   people: [
-    { staff_id: 1, name: '甲', late_count: 2, early_count: 0, missing_punches: 1, absences: 0, trip_days: 1, leave_days: { 年休假: 2 } },
-    { staff_id: 2, name: '乙', late_count: 1, early_count: 1, missing_punches: 0, absences: 1, trip_days: 0, leave_days: { 事假: 0.5 } },
+    reportPerson(1, '甲', { late_count: 2, missing_punches: 1, trip_days: 1, leave_days: { 年休假: 2 }, days_worked: 2 }),
+    reportPerson(2, '乙', { late_count: 1, early_count: 1, absences: 1, leave_days: { 事假: 0.5 } }),
   ],
+  total: 120,
+  page: 1,
+  page_size: 50,
   departments: [],
+  totals: {
+    staff: 120, workdays: 360, days_worked: 350, late_count: 9, late_minutes: 90, early_count: 2, early_minutes: 10,
+    missing_punches: 4, absences: 3, trip_days: 1.5, field_punches: 0, leave_days: { 年休假: 2, 事假: 0.5 },
+  },
 };
 
 const punchRow = (id, name, extra = {}) => ({
@@ -88,16 +101,49 @@ test('the team page shows today, who is away this week and the month', async () 
 
   const sum = text(page.querySelector('#summary'));
   expect(sum).toContain('2026年11月');
-  expect(sum).toContain('2 人人数');
-  expect(sum).toContain('3 次迟到');
-  expect(sum).toContain('1 次缺卡');
-  expect(sum).toContain('1 天旷工');
+  expect(sum).toContain('120 人人数');
+  expect(sum).toContain('9 次迟到');
+  expect(sum).toContain('4 次缺卡');
+  expect(sum).toContain('3 天旷工');
   expect(sum).toContain('2.5 天请假');
-  expect(backend.callsTo('GET /api/attendance/report')[0].query).toEqual({ month: '2026-11' });
+  expect(sum).toContain('1.5 天出差/外出');
+  expect(backend.callsTo('GET /api/attendance/report')[0].query).toEqual({ month: '2026-11', page: 1, page_size: 50 });
+  const people = text(page.querySelector('#month-people'));
+  expect(people).toContain('共 120 人');
+  expect(people).toContain('甲人事科 · 出勤 2/3 天 · 迟到 2 次，缺卡 1 次，请假 2 天，出差/外出 1 天');
+  expect(people).toContain('乙人事科 · 出勤 3/3 天 · 迟到 1 次，早退 1 次，旷工 1 天，请假 0.5 天');
+  expect(page.querySelector('#load-more')).toBeTruthy();
 
   expect(text(page.querySelector('#open-review'))).toContain('1 条待复核');
   await tap(page, '#open-review');
   expect(wx.navigateTo).toHaveBeenCalledWith({ url: '/package-team/review/index' });
+});
+
+test('the month\'s people load a page at a time, a failed page can be retried', async () => {
+  const many = (from, n) => Array.from({ length: n }, (_, i) => reportPerson(from + i, `职工${from + i}`));
+  backend.on('GET /api/attendance/report', (req) => {
+    const p = String(req.query.page);
+    if (p === '1') return ok({ ...report, people: many(1, 50), total: 120 });
+    if (p === '2') return ok({ ...report, people: many(51, 50), total: 120, page: 2 });
+    return ok({ ...report, people: many(101, 20), total: 120, page: 3 });
+  });
+  const page = await loadPage(TEAM, {}, { before: fixClock, rounds: 10 });
+  expect(page.querySelectorAll('#month-people .person').length).toBe(50);
+  await tap(page, '#load-more');
+  expect(page.querySelectorAll('#month-people .person').length).toBe(100);
+  expect(backend.callsTo('GET /api/attendance/report').map((c) => c.query.page)).toEqual([1, 2]);
+  // The next page fails: the error in words, a retry, nothing lost or doubled.
+  backend.on('GET /api/attendance/report', fail(500, 'SERVER_ERROR', '服务器繁忙，请稍后重试'));
+  await tap(page, '#load-more');
+  expect(text(page.querySelector('#more-error'))).toContain('服务器繁忙');
+  expect(page.querySelectorAll('#month-people .person').length).toBe(100);
+  backend.on('GET /api/attendance/report', ok({ ...report, people: many(101, 20), total: 120, page: 3 }));
+  await tap(page, '#more-retry');
+  expect(page.querySelectorAll('#month-people .person').length).toBe(120);
+  expect(text(page.querySelector('#month-people'))).toContain('职工120');
+  expect(page.querySelector('#load-more')).toBeFalsy();
+  expect(page.querySelector('#no-more')).toBeTruthy();
+  expect(backend.callsTo('GET /api/attendance/report').slice(-1)[0].query).toMatchObject({ page: 3, page_size: 50 });
 });
 
 test('a week across New Year asks for both years', async () => {

@@ -15,6 +15,11 @@ Component({
     away: [],
     month: '',
     summary: [],
+    people: [],
+    peopleTotal: 0,
+    more: false,
+    loadingMore: false,
+    moreError: '',
     reviewCount: 0,
   },
 
@@ -59,9 +64,36 @@ Component({
           away: team.awayThisWeek(requests, range),
           month: `${month.slice(0, 4)}年${Number(month.slice(5))}月`,
           summary: team.monthSummary(report),
+          people: (report.people || []).map(team.reportRow),
+          peopleTotal: report.total || 0,
+          more: (report.people || []).length < (report.total || 0),
+          moreError: '',
         });
+        this.reportMonth = month;
+        this.reportPage = 1;
         this.loadReviewCount();
       });
+    },
+
+    // The month's people, a page at a time (the team may be a whole bureau).
+    async onReachBottom() {
+      if (!this.data.more || this.data.loadingMore || this.data.loading) return;
+      this.setData({ loadingMore: true, moreError: '' });
+      try {
+        const page = this.reportPage + 1;
+        const report = await team.fetchReport(this.reportMonth, { page });
+        const people = this.data.people.concat((report.people || []).map(team.reportRow));
+        this.reportPage = page;
+        this.setData({
+          people,
+          peopleTotal: report.total || people.length,
+          more: people.length < (report.total || 0) && (report.people || []).length > 0,
+        });
+      } catch (err) {
+        this.setData({ moreError: err.message || '加载失败' });
+      } finally {
+        this.setData({ loadingMore: false });
+      }
     },
 
     async loadReviewCount() {
