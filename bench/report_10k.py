@@ -267,8 +267,8 @@ async def main_async(args):
         data, s, lat = await timed_with_healthz(base, page)
         all_health += lat
         line("report, first call", s, lat, TARGETS["page"])
-        print(f"    people on the page {len(data['people'])} of {data.get('total')}, complete {data.get('complete', True)}, "
-              f"pending {data.get('pending_staff', 0)}", flush=True)
+        print(f"    people on the page {len(data['people'])} of {data.get('total')}, "
+              f"complete {data.get('complete', True)}, pending {data.get('pending_staff', 0)}", flush=True)
 
         async def until_complete():
             d = data

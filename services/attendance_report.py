@@ -30,7 +30,7 @@ PERM = "attendance.report"
 WORKDAYS = ("workday", "makeup_workday")
 NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
            "missing_punches", "absences", "trip_days", "field_punches")
-CHUNK = 500                # people per grouped query (bounded IN lists; a 2,000-row answer held the loop 40 ms)
+CHUNK = 500                # people per grouped query (a 2,000-row answer held the loop 40 ms)
 SMALL_SCOPE = 500          # up to this many people: rows and sums from everyone's rows, today live
 POPULATION_SLICE = 1000   # people per population query when listing everyone
 YIELD_EVERY = 500         # rows handled between two yields to the event loop
