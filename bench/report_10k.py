@@ -4,12 +4,13 @@ Seeds one bureau of 10,002 staff in 200 departments with November 2026's punches
 working day, some late, some missing: ~420k rows, multi-row INSERTs), starts the server as in
 production (`python -m server run`, MariaDB, Redis, fake WeChat, one process) and measures, as
 the unit's HR officer through HTTP:
-  - the report (GET /api/attendance/report?month=2026-11): the first call, the time until every
-    day is stored (background judging), then later calls;
+  - the report (GET /api/attendance/report?month=2026-11&page_size=50&page=N): the first call,
+    the time until every day is stored (background judging), then pages 1, the middle and the last;
   - the whole unit's XLSX: a background job (POST …/report/exports, poll, download) or, on a
     server without jobs (--root of an older checkout), the synchronous ?format=xlsx;
   - the server's RSS growth (peak minus after start-up) and /healthz latency on the same process
-    while each of the above runs.
+    while each of the above runs, and while random pages are asked back to back during a second
+    export job.
 Prints the figures and their ratios to the targets (page < 1 s, XLSX < 10 s, RSS < 200 MB,
 /healthz p99 < 50 ms).
 
