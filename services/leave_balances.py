@@ -11,8 +11,9 @@ import peewee as pw
 from models.base import atomic, count, fetch_all, get_one
 from models.leave import LeaveBalance
 from models.org import Department, Staff
-from server.errors import Invalid, NotFound
+from server.errors import Invalid
 from services import audit, exports
+from services.access import get_department_in_reach
 from services.leave import ensure_balance, local_today
 from services.leave_rules import effective_types
 
@@ -20,24 +21,21 @@ PERMISSION = "leave.manage"
 REMAINING = (LeaveBalance.entitled + LeaveBalance.adjusted - LeaveBalance.used - LeaveBalance.pending)
 
 
-async def _department(reach, department_id):
-    dept = await Department.aget_or_none(Department.id == department_id)
-    if dept is None or not reach.covers_department(dept.id, dept.unit_id):
-        raise NotFound("部门不存在或不在您的管理范围内", code="DEPARTMENT_NOT_FOUND")
-    return dept
+def _check_year(year):
+    if not 2000 <= int(year) <= 2100:
+        raise Invalid("年份不正确", code="VALIDATION_FAILED", fields={"year": "2000–2100"})
 
 
 async def _filtered(actor, *, year, department_id=None, type_code=None, below=None):
     """The filtered balance rows (a query joined with the person and their department)."""
-    if not 2000 <= int(year) <= 2100:
-        raise Invalid("年份不正确", code="VALIDATION_FAILED", fields={"year": "2000–2100"})
+    _check_year(year)
     reach = await actor.require_reach(PERMISSION)
     query = (LeaveBalance.select()
              .join(Staff, on=(LeaveBalance.staff == Staff.id))
              .join(Department, pw.JOIN.LEFT_OUTER, on=(Staff.department == Department.id))
              .where(reach.staff_filter(Staff), Staff.status == "active", LeaveBalance.year == year))
     if department_id:
-        dept = await _department(reach, department_id)
+        dept = await get_department_in_reach(actor, PERMISSION, department_id)
         subtree = Department.select(Department.id).where(Department.path.startswith(dept.path))
         query = query.where(Staff.department.in_(subtree))
     if type_code:
@@ -120,8 +118,7 @@ async def export_table(*, actor, year, department_id=None, type_code=None, below
 async def fill_year(*, actor, year):
     """Create (or refresh the entitlement of) the balance rows of every active person in reach for
     the year's tracked types, so the table lists everyone. Returns how many people were covered."""
-    if not 2000 <= int(year) <= 2100:
-        raise Invalid("年份不正确", code="VALIDATION_FAILED", fields={"year": "2000–2100"})
+    _check_year(year)
     reach = await actor.require_reach(PERMISSION)
     people = await fetch_all(Staff.select().where(reach.staff_filter(Staff), Staff.status == "active")
                              .order_by(Staff.id))
