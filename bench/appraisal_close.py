@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.leave_list import free_port, start_server, stop_server  # noqa: E402
+from bench.common import free_port, server_env, start_server, stop_server, unit_hr_officer  # noqa: E402
 
 DAY_SCORED = "2026-12-28T10:00:00+08:00"   # scoring closed on 12-25; publication phase opens
 DAY_CLOSE = "2027-03-01T10:00:00+08:00"    # publication and the 30-day review window are over
@@ -32,12 +32,11 @@ DAY_CLOSE = "2027-03-01T10:00:00+08:00"    # publication and the 30-day review w
 async def prepare(db_url, redis_url):
     """Reset the generated cycle to launched with no results, alerts or notifications; a session
     for the HR officer. Returns (cycle id, token)."""
-    from models.access import Grant, Role
     from models.appraisal.cycles import AppraisalCycle
     from models.appraisal.outcomes import IntegrityAlert
     from models.appraisal.scoring import AppraisalResult, QuotaApproval
     from models.base import get_one
-    from models.org import Staff, Unit
+    from models.org import Unit
     from server.database import bind_database
     from server.redis import make_redis
     from services.sessions import create_session
@@ -46,15 +45,14 @@ async def prepare(db_url, redis_url):
     unit = await Unit.aget(Unit.code == "GEN")
     cycle = await get_one(AppraisalCycle.select().where(AppraisalCycle.unit == unit.id, AppraisalCycle.year == 2026,
                                                         AppraisalCycle.kind == "annual"))
-    hr = await get_one(Staff.select(Staff.id).join(Grant, on=(Grant.staff == Staff.id)).join(Role)
-                       .where(Role.code == "hr_officer", Grant.scope_unit == unit.id))
+    hr = await unit_hr_officer(unit.id)
     await AppraisalResult.delete().where(AppraisalResult.cycle == cycle.id).aexecute()
     await IntegrityAlert.delete().where(IntegrityAlert.cycle == cycle.id).aexecute()
     await QuotaApproval.delete().where(QuotaApproval.cycle == cycle.id).aexecute()
     await AppraisalCycle.update(status="launched", closed_at=None).where(AppraisalCycle.id == cycle.id).aexecute()
     await database.close_pool()
     redis = make_redis(redis_url)
-    token, _ = await create_session(redis, staff_id=hr.id, kind="mp", ttl_seconds=3600)
+    token, _ = await create_session(redis, staff_id=hr, kind="mp", ttl_seconds=3600)
     await redis.aclose()
     return cycle.id, token
 
@@ -82,7 +80,8 @@ def main():
     db_url = f"mysql://root@127.0.0.1:3306/{args.db}"
     cycle_id, token = asyncio.run(prepare(db_url, args.redis))
     port = free_port()
-    proc = start_server(port, db_url, args.redis, args.profile, scheduler=not args.no_scheduler)
+    proc = start_server(port, server_env(db_url, args.redis, scheduler=not args.no_scheduler),
+                        profile=args.profile, log="/tmp/mingjing_leave_list_server.log")
     base = f"/api/appraisal/cycles/{cycle_id}"
     steps = [("totals and proposed grades (results/compute)", "POST", f"{base}/results/compute", DAY_SCORED, None),
              ("quota (GET quota)", "GET", f"{base}/quota", DAY_SCORED, None),

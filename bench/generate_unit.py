@@ -31,6 +31,8 @@ from zoneinfo import ZoneInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import recreate_database  # noqa: E402
+
 UNIT_CODE = "GEN"
 TOP_DEPTS = 20
 SUB_PER_TOP = 9          # 20 × (1 + 9) = 200 departments
@@ -95,13 +97,7 @@ async def reset_database(args):
         for suffix in ("", "-wal", "-shm"):
             Path(args.sqlite + suffix).unlink(missing_ok=True)
         return f"sqlite:///{Path(args.sqlite).resolve()}"
-    import aiomysql
-
-    conn = await aiomysql.connect(host=args.host, port=args.port, user="root")
-    async with conn.cursor() as cur:
-        await cur.execute(f"DROP DATABASE IF EXISTS `{args.db}`")
-        await cur.execute(f"CREATE DATABASE `{args.db}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    conn.close()
+    await recreate_database(args.db, host=args.host, port=args.port)
     return f"mysql://root@{args.host}:{args.port}/{args.db}"
 
 

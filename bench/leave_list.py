@@ -19,16 +19,14 @@ import argparse
 import asyncio
 import http.client
 import json
-import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, pct, server_env, start_server, stop_server, unit_hr_officer  # noqa: E402
 
 CASES = [
     ("hr_officer", "approved 2026, page 1", "/api/leave/requests?mine=false&status=approved&year=2026&page=1"),
@@ -39,75 +37,26 @@ CASES = [
 ]
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(port, db_url, redis_url, profile=None, scheduler=True):
-    """One server process on the generated unit; `profile`: a path for cProfile's output;
-    `scheduler` False: without the reminders scheduler and delivery loops (config
-    reminders.scheduler), which otherwise share the process's event loop with the requests."""
-    env = {**os.environ, "MINGJING_DATABASE_URL": db_url, "MINGJING_REDIS_URL": redis_url,
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_SERVER_ACCESS_LOG": "false",
-           "MINGJING_REMINDERS_SCHEDULER": "true" if scheduler else "false"}
-    cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
-    if profile:
-        cmd[1:1] = ["-m", "cProfile", "-o", str(profile)]
-    proc = subprocess.Popen(cmd,
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=open("/tmp/mingjing_leave_list_server.log", "w"), start_new_session=True)
-    for _ in range(300):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/healthz")
-            if conn.getresponse().status == 200:
-                return proc
-        except OSError:
-            time.sleep(0.1)
-    stop_server(proc)
-    raise SystemExit("server did not start; see /tmp/mingjing_leave_list_server.log")
-
-
-def stop_server(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-
-
 async def sessions(db_url, redis_url):
     """Fresh sessions for the generated HR officer and the first 处's leader."""
-    from models.access import Grant, Role
     from models.base import get_one
-    from models.org import Department, Staff, Unit
+    from models.org import Department, Unit
     from server.database import bind_database
     from server.redis import make_redis
     from services.sessions import create_session
 
     database = bind_database(db_url, pool_size=1)
     unit = await Unit.aget(Unit.code == "GEN")
-    hr = await get_one(Staff.select(Staff.id).join(Grant, on=(Grant.staff == Staff.id)).join(Role)
-                       .where(Role.code == "hr_officer", Grant.scope_unit == unit.id))
+    hr = await unit_hr_officer(unit.id)
     top = await get_one(Department.select().where(Department.unit == unit.id, Department.parent.is_null())
                         .order_by(Department.id))
     await database.close_pool()
     redis = make_redis(redis_url)
     out = {}
-    for key, staff_id in (("hr_officer", hr.id), ("leader", top.leader_id)):
+    for key, staff_id in (("hr_officer", hr), ("leader", top.leader_id)):
         out[key], _ = await create_session(redis, staff_id=staff_id, kind="mp", ttl_seconds=3600)
     await redis.aclose()
     return out
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p / 100))]
 
 
 def run_case(port, token, path, n):
@@ -134,23 +83,20 @@ def run_case(port, token, path, n):
 async def in_process(db_url, n):
     """The service call alone (no HTTP, no event-loop neighbours): p50/p99 of list_requests for
     the HR officer's first case, pages 1 and 50, and the share of it spent in the stamp."""
-    from models.access import Grant, Role
-    from models.base import get_one
-    from models.org import Staff, Unit
+    from models.org import Unit
     from server.database import bind_database
     from services import leave
     from services.access import load_principal
 
     database = bind_database(db_url, pool_size=1)
     unit = await Unit.aget(Unit.code == "GEN")
-    hr = await get_one(Staff.select(Staff.id).join(Grant, on=(Grant.staff == Staff.id)).join(Role)
-                       .where(Role.code == "hr_officer", Grant.scope_unit == unit.id))
+    hr = await unit_hr_officer(unit.id)
     out = {}
     for page in (1, 50):
         times = []
         for i in range(n + 5):
             t0 = time.perf_counter()
-            actor = await load_principal(hr.id)
+            actor = await load_principal(hr)
             await leave.list_requests(actor=actor, mine=False, status="approved", year=2026, page=page)
             if i >= 5:
                 times.append((time.perf_counter() - t0) * 1000)
@@ -171,7 +117,10 @@ def main():
     db_url = f"mysql://root@127.0.0.1:3306/{args.db}"
     tokens = asyncio.run(sessions(db_url, args.redis))
     port = free_port()
-    proc = start_server(port, db_url, args.redis, scheduler=not args.no_scheduler)
+    # Without --no-scheduler the reminders scheduler and delivery loops share the server's
+    # event loop with the requests.
+    proc = start_server(port, server_env(db_url, args.redis, scheduler=not args.no_scheduler),
+                        log="/tmp/mingjing_leave_list_server.log")
     results = {}
     try:
         for who, label, path in CASES:

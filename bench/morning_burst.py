@@ -11,10 +11,6 @@ import argparse
 import asyncio
 import json
 import os
-import signal
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -22,27 +18,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import common  # noqa: E402
+from bench.common import free_port, pct, recreate_database, server_env, stop_server  # noqa: E402
+
 DB_NAME = "mj_bench"
 DB_URL = f"mysql://root@127.0.0.1:3306/{DB_NAME}"
 REDIS_URL = "redis://127.0.0.1:6379/9"
 CENTRE = (39.908700, 116.397500)
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 async def seed(n_staff):
     """Fresh database and Redis db; one bureau, 50 departments, n_staff people with sessions."""
-    import aiomysql
-
-    conn = await aiomysql.connect(host="127.0.0.1", user="root")
-    async with conn.cursor() as cur:
-        await cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        await cur.execute(f"CREATE DATABASE {DB_NAME} CHARACTER SET utf8mb4")
-    conn.close()
+    await recreate_database(DB_NAME, collate=None)
 
     from models.attendance import AttendancePlace, AttendanceSchedule
     from models.base import atomic
@@ -91,44 +78,16 @@ async def stored_punches():
 
 
 def start_server(port, workers, profile=False, scheduler=False):
-    env = {**os.environ, "MINGJING_DATABASE_URL": DB_URL, "MINGJING_REDIS_URL": REDIS_URL,
-           # The scheduler's jobs are due by the wall clock (the nightly close at 01:00 Beijing
-           # judges every seeded person's month): on by --scheduler only, so what is measured
-           # does not depend on the hour the benchmark runs.
-           "MINGJING_REMINDERS_SCHEDULER": "true" if scheduler else "false",
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": os.environ.get("BENCH_POOL", "20"),
-           # The production settings of docs/deployment.md: uvloop, access log left to the proxy.
-           "MINGJING_SERVER_EVENT_LOOP": os.environ.get("MINGJING_SERVER_EVENT_LOOP", "uvloop"),
-           "MINGJING_SERVER_ACCESS_LOG": os.environ.get("MINGJING_SERVER_ACCESS_LOG", "false")}
-    cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
-    if profile:  # cProfile of the (single) server process, written on SIGTERM's clean exit
-        cmd[1:1] = ["-m", "cProfile", "-o", str(ROOT / "bench" / "server.prof")]
-    if workers > 1:
-        cmd += ["--workers", str(workers)]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                            stderr=open(ROOT / "bench" / "server.log", "w"), start_new_session=True)
-    import urllib.request
-
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.1)
-    stop_server(proc)
-    raise SystemExit("server did not start; see bench/server.log")
-
-
-def stop_server(proc):
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)  # the process group we started (workers included)
-    except ProcessLookupError:
-        return
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
+    # The scheduler's jobs are due by the wall clock (the nightly close at 01:00 Beijing judges
+    # every seeded person's month): on by --scheduler only, so what is measured does not depend
+    # on the hour the benchmark runs.
+    env = server_env(DB_URL, REDIS_URL, scheduler=scheduler,
+                     MINGJING_DATABASE_POOL_SIZE=os.environ.get("BENCH_POOL", "20"),
+                     # The production settings of docs/deployment.md: uvloop, access log left to the proxy.
+                     MINGJING_SERVER_EVENT_LOOP=os.environ.get("MINGJING_SERVER_EVENT_LOOP", "uvloop"),
+                     MINGJING_SERVER_ACCESS_LOG=os.environ.get("MINGJING_SERVER_ACCESS_LOG", "false"))
+    return common.start_server(port, env, workers=workers,
+                               profile=ROOT / "bench" / "server.prof" if profile else None)
 
 
 async def blast(requests, concurrency):
@@ -237,11 +196,6 @@ def named_cpu_seconds(*names):
             fields = rest.split()
             total += (int(fields[11]) + int(fields[12])) / tick
     return total
-
-
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(len(values) * p / 100))]
 
 
 async def main_async(args):

@@ -23,7 +23,6 @@ import argparse
 import asyncio
 import datetime
 import json
-import os
 import random
 import sys
 import threading
@@ -33,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.morning_burst import free_port, pct, stop_server  # noqa: E402
+from bench.common import free_port, pct, recreate_database, server_env, start_server, stop_server  # noqa: E402
 
 DB_NAME = "h_rep_bench"
 DB_URL = f"mysql://root@127.0.0.1:3306/{DB_NAME}"
@@ -55,11 +54,7 @@ def workdays():
 async def seed(n_staff):
     import aiomysql
 
-    conn = await aiomysql.connect(host="127.0.0.1", user="root")
-    async with conn.cursor() as cur:
-        await cur.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-        await cur.execute(f"CREATE DATABASE {DB_NAME} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
-    conn.close()
+    await recreate_database(DB_NAME)
 
     from models.access import Grant, Role
     from models.attendance import AttendancePlace, AttendanceSchedule
@@ -212,27 +207,9 @@ async def timed_with_healthz(base, coro_fn):
 
 
 def start(root, port):
-    import subprocess
-
-    env = {**os.environ, "MINGJING_DATABASE_URL": DB_URL, "MINGJING_REDIS_URL": REDIS_URL,
-           "MINGJING_WECHAT_MODE": "fake", "MINGJING_DATABASE_POOL_SIZE": "20",
-           "MINGJING_SERVER_EVENT_LOOP": "uvloop", "MINGJING_SERVER_ACCESS_LOG": "false",
-           "MINGJING_SERVER_UPLOAD_DIR": "/tmp/h_rep_bench_uploads",
-           "MINGJING_REMINDERS_SCHEDULER": "false"}
-    cmd = [sys.executable, "-m", "server", "run", "--host", "127.0.0.1", "--port", str(port)]
-    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                            stderr=open(ROOT / "bench" / "server.log", "w"), start_new_session=True)
-    import urllib.request
-
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    return proc
-        except OSError:
-            time.sleep(0.1)
-    stop_server(proc)
-    raise SystemExit("server did not start; see bench/server.log")
+    env = server_env(DB_URL, REDIS_URL, scheduler=False, MINGJING_DATABASE_POOL_SIZE="20",
+                     MINGJING_SERVER_EVENT_LOOP="uvloop", MINGJING_SERVER_UPLOAD_DIR="/tmp/h_rep_bench_uploads")
+    return start_server(port, env, root=root)
 
 
 def line(name, seconds, lat, target=None):
