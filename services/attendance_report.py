@@ -185,6 +185,16 @@ def _pop_ids(scope, start, q=None):
     return Staff.select(Staff.id).where(population_query(scope, start, q))
 
 
+async def _fingerprint(*where):
+    """(how many day rows match, their fingerprint: count, max and sum of their ids — every write
+    of a day row deletes and inserts it, so any change gives new ids)."""
+    D = DayStatus
+    n, top, total_ids = (await fetch_all(
+        D.select(pw.fn.COUNT(D.id), pw.fn.MAX(D.id), pw.fn.SUM(D.id)).where(*where).tuples()))[0]
+    n = int(n or 0)
+    return n, f"{n}:{int(top or 0)}:{int(total_ids or 0)}"
+
+
 async def _missing(scope, start, span, q=None):
     """(the listed people with a past day of the month not stored yet, their day rows'
     fingerprint). One aggregate over the covering index when complete (the usual case); the
@@ -192,11 +202,9 @@ async def _missing(scope, start, span, q=None):
     D = DayStatus
     expected = (span[1] - span[0]).days + 1
     people = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
-    stored, top, total_ids = (await fetch_all(
-        D.select(pw.fn.COUNT(D.id), pw.fn.MAX(D.id), pw.fn.SUM(D.id))
-        .where(D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span)).tuples()))[0]
-    fingerprint = f"{int(stored or 0)}:{int(top or 0)}:{int(total_ids or 0)}"
-    if int(stored or 0) >= people * expected:
+    stored, fingerprint = await _fingerprint(D.staff.in_(_pop_ids(scope, start, q)),
+                                             D.day.between(*span))
+    if stored >= people * expected:
         return [], fingerprint
     full = (D.select(D.staff).where(D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span))
             .group_by(D.staff).having(pw.fn.COUNT(D.id) >= expected))
@@ -242,13 +250,7 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
         # A few hundred people: everyone's rows (today judged live too), the page cut from them.
         rows, depts = await _people_rows(scope, await population(scope, start, q), start, end, span, now)
         departments = list(depts.values())
-        totals = {"staff": len(rows), "leave_days": {}}
-        for k in NUMBERS:
-            totals[k] = sum(d[k] for d in departments)
-        totals["days_worked"] = round(float(totals["days_worked"]), 2)
-        for d in departments:
-            for label, amount in d["leave_days"].items():
-                totals["leave_days"][label] = totals["leave_days"].get(label, 0) + amount
+        totals = _totals(departments, len(rows))
         first = (page - 1) * page_size
         return {**out, "people": rows[first:first + page_size], "departments": departments,
                 "totals": totals, "total": len(rows), "page": page, "page_size": page_size,
@@ -305,14 +307,19 @@ async def _summary(redis, scope, start, span, q, total, fingerprint=None):
             label = name or kind
             d["leave_days"][label] = d["leave_days"].get(label, 0) + float(amount)
     rows = sorted(depts.values(), key=lambda d: (d["department"], d["department_id"] or 0))
-    totals = {"staff": total, "leave_days": {}}
+    return rows, _totals(rows, total)
+
+
+def _totals(departments, staff):
+    """The whole scope's totals row: the department rows added up."""
+    totals = {"staff": staff, "leave_days": {}}
     for k in NUMBERS:
-        totals[k] = sum(d[k] for d in rows)
+        totals[k] = sum(d[k] for d in departments)
     totals["days_worked"] = round(float(totals["days_worked"]), 2)
-    for d in rows:
+    for d in departments:
         for label, amount in d["leave_days"].items():
             totals["leave_days"][label] = totals["leave_days"].get(label, 0) + amount
-    return rows, totals
+    return totals
 
 
 async def _summed_by_department(redis, where, fingerprint=None):
@@ -323,9 +330,7 @@ async def _summed_by_department(redis, where, fingerprint=None):
     `fingerprint`: the population's rows' (a superset of these), taken by the completeness check."""
     D = DayStatus
     if fingerprint is None:
-        n, top, total_ids = (await fetch_all(
-            D.select(pw.fn.COUNT(D.id), pw.fn.MAX(D.id), pw.fn.SUM(D.id)).where(*where).tuples()))[0]
-        fingerprint = f"{int(n or 0)}:{int(top or 0)}:{int(total_ids or 0)}"
+        _, fingerprint = await _fingerprint(*where)
     sql, params = D.select(D.id).where(*where).sql()
     digest = hashlib.sha1(json.dumps([sql, [str(p) for p in params]]).encode()).hexdigest()
     key = f"attendance:report:summary:{digest}:{fingerprint}"
