@@ -1,4 +1,5 @@
 """A requests-based client for the admin console: XSRF-aware forms, sign-in with password + TOTP."""
+import contextlib
 import re
 import time
 
@@ -52,3 +53,28 @@ def fresh_code(secret):
         step = int(time.time() // 30)
     _used[secret] = step
     return totp_code(secret, step * 30 + 1)
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@contextlib.contextmanager
+def console_page(console, base_url, *, width=1366, height=860):
+    """A Chromium page (Playwright, Debian chromium) carrying the cookies of a signed-in `console`
+    (a Console, e.g. from tests.admin.test_pages_http.qr_sign_in): the page is signed in as they
+    are, relative URLs go to `base_url`; context and browser are closed on leaving."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        try:
+            ctx = browser.new_context(base_url=base_url, locale="zh-CN",
+                                      viewport={"width": width, "height": height})
+            ctx.add_cookies([{"name": k, "value": v, "url": base_url}
+                             for k, v in console.http.cookies.items()])
+            page = ctx.new_page()
+            page.set_default_timeout(15000)
+            yield page
+            ctx.close()
+        finally:
+            browser.close()

@@ -10,10 +10,10 @@ import pytest
 
 from models.audit import AuditLog
 from models.base import fetch_all
+from tests.admin.console import CHROMIUM, console_page
 from tests.admin.test_pages_http import qr_sign_in
 from tests.leaders.test_unit_head_step import _unit_above
 
-CHROMIUM = "/usr/bin/chromium"
 PAGE = "/admin/approval-flows/head-step"
 
 
@@ -88,19 +88,9 @@ def test_only_the_units_officer(server, api, org):
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 def test_browser_head_step_form(server, api, org):
-    from playwright.sync_api import sync_playwright
-
     from tests.admin.test_console_browser import shot
 
-    c = qr_sign_in(server, api, org.a_hr_officer)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        ctx = b.new_context(base_url=server.base_url, locale="zh-CN",
-                            viewport={"width": 1366, "height": 860})
-        ctx.add_cookies([{"name": k, "value": v, "url": server.base_url}
-                         for k, v in c.http.cookies.items()])
-        page = ctx.new_page()
-        page.set_default_timeout(15000)
+    with console_page(qr_sign_in(server, api, org.a_hr_officer), server.base_url) as page:
         page.goto("/admin/approval-flows")
         page.click("#head-step-link")
         page.wait_for_url("**/admin/approval-flows/head-step**")
@@ -118,5 +108,3 @@ def test_browser_head_step_form(server, api, org):
         assert "已保存" in page.inner_text(".notice.ok[role=status]")
         assert org.office_leader.name in page.inner_text("#head-step-current")
         shot(page, "head-step-02-saved")
-        ctx.close()
-        b.close()

@@ -7,9 +7,8 @@ import re
 
 import pytest
 
+from tests.admin.console import CHROMIUM, console_page
 from tests.admin.test_pages_http import qr_sign_in
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _scope(html):
@@ -47,23 +46,11 @@ def test_unit_head_and_plain_officer(server, api, org):
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 def test_browser_leader_home(server, api, org):
-    from playwright.sync_api import sync_playwright
-
     from tests.admin.test_console_browser import shot
 
-    c = qr_sign_in(server, api, org.hr_leader)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        ctx = b.new_context(base_url=server.base_url, locale="zh-CN",
-                            viewport={"width": 1366, "height": 860})
-        ctx.add_cookies([{"name": k, "value": v, "url": server.base_url}
-                         for k, v in c.http.cookies.items()])
-        page = ctx.new_page()
-        page.set_default_timeout(15000)
+    with console_page(qr_sign_in(server, api, org.hr_leader), server.base_url) as page:
         page.goto("/admin/")
         text = page.inner_text("#leader-scope")
         assert "人事科" in text and "只读" in text
         assert page.locator("#leader-scope .tag").all_inner_texts() == ["人事科"]
         shot(page, "leader-home-scope")
-        ctx.close()
-        b.close()
