@@ -8,9 +8,9 @@ const { formatTime } = require('../../utils/format');
 const { toast } = require('../../utils/wechat');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { textSize } = require('../../utils/text-size');
+const { searchMethods, loadNextPage, unseen } = require('../../utils/list');
 
 const PAGE_SIZE = 20;
-const SEARCH_DELAY = 300; // ms after the last keystroke
 
 // 补请假 (leave filed after its start) shows as a badge; the server's summary also starts with
 // 【补请假】, dropped here so it is not said twice.
@@ -94,20 +94,10 @@ Component({
     // Scrolled to the bottom: the next page, one request at a time; a failure offers 重试.
     async onReachBottom() {
       if (!this.data.more || this.data.loadingMore || this.data.loading) return;
-      const seq = this.seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true, moreError: '' });
-      try {
-        const body = await approvals.fetchBoxPage(this.data.box, { page, pageSize: PAGE_SIZE, kind: this.data.kind, q: this.data.searched, toast: false });
-        if (seq !== this.seq) return;
-        const known = new Set(this.data.rows.map((r) => r.id));
-        const rows = this.data.rows.concat(((body && body.data) || []).filter((r) => !known.has(r.id)).map(decorate));
+      await loadNextPage(this, (page) => approvals.fetchBoxPage(this.data.box, { page, pageSize: PAGE_SIZE, kind: this.data.kind, q: this.data.searched, toast: false }), (body, page) => {
+        const rows = this.data.rows.concat(unseen(this.data.rows, body).map(decorate));
         this.setData({ rows, page, total: body.total || rows.length, more: rows.length < (body.total || 0) });
-      } catch (err) {
-        this.setData({ moreError: err.message || '加载失败' });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
+      });
     },
 
     onTabChange(e) {
@@ -122,37 +112,15 @@ Component({
       this.load();
     },
 
-    // Typing searches after a pause; the keyboard's 搜索 and the clear button at once.
-    onSearchInput(e) {
-      const q = (e.detail && e.detail.value) || '';
-      this.setData({ q });
-      clearTimeout(this.searchTimer);
-      this.searchTimer = setTimeout(() => this.search(), SEARCH_DELAY);
-    },
-
-    onSearchConfirm() {
-      clearTimeout(this.searchTimer);
-      this.search();
-    },
-
-    onSearchClear() {
-      clearTimeout(this.searchTimer);
-      this.setData({ q: '' });
-      this.search();
-    },
-
-    search() {
-      if (this.data.q.trim() === this.data.searched) return;
-      this.setData({ rows: [], notice: '', selected: [] });
-      this.load();
-    },
+    // The search bar (utils/list): a new search starts from an empty list, no notice, nothing selected.
+    ...searchMethods(() => ({ rows: [], notice: '', selected: [] })),
 
     onHide() {
-      clearTimeout(this.searchTimer);
+      this.stopSearch();
     },
 
     onUnload() {
-      clearTimeout(this.searchTimer);
+      this.stopSearch();
     },
 
     onOpenDelegation() {

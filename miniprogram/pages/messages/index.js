@@ -5,9 +5,9 @@ const messages = require('../../services/messages');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { setUnreadBadge } = require('../../utils/tab-bar');
 const { textSize } = require('../../utils/text-size');
+const { searchMethods, loadNextPage, unseen } = require('../../utils/list');
 
 const PAGE_SIZE = 20;
-const SEARCH_DELAY = 300; // ms after the last keystroke
 
 Component({
   behaviors: [textSize],
@@ -44,52 +44,20 @@ Component({
     // 加载更多 or scrolling to the bottom: the next page, one request at a time; 重试 after a failure.
     async onMore() {
       if (!this.data.more || this.data.loadingMore) return;
-      const seq = this.seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true, moreError: '' });
-      try {
-        const body = await messages.fetchMessages({ page, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, q: this.data.searched, toast: false });
-        if (seq !== this.seq) return;
-        const known = new Set(this.data.items.map((m) => m.id));
-        this.show({ ...body, data: (body.data || []).filter((m) => !known.has(m.id)) }, page, this.data.items);
-      } catch (err) {
-        this.setData({ moreError: err.message || '加载失败' });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
+      await loadNextPage(this, (page) => messages.fetchMessages({ page, pageSize: PAGE_SIZE, unread: this.data.onlyUnread, q: this.data.searched, toast: false }), (body, page) => {
+        this.show({ ...body, data: unseen(this.data.items, body) }, page, this.data.items);
+      });
     },
 
     onReachBottom() {
       return this.onMore();
     },
 
-    // Typing searches after a pause; the keyboard's 搜索 and the clear button at once.
-    onSearchInput(e) {
-      const q = (e.detail && e.detail.value) || '';
-      this.setData({ q });
-      clearTimeout(this.searchTimer);
-      this.searchTimer = setTimeout(() => this.search(), SEARCH_DELAY);
-    },
-
-    onSearchConfirm() {
-      clearTimeout(this.searchTimer);
-      this.search();
-    },
-
-    onSearchClear() {
-      clearTimeout(this.searchTimer);
-      this.setData({ q: '' });
-      this.search();
-    },
-
-    search() {
-      if (this.data.q.trim() === this.data.searched) return;
-      this.setData({ items: [] });
-      this.load();
-    },
+    // The search bar (utils/list): a new search starts from an empty list.
+    ...searchMethods(() => ({ items: [] })),
 
     onUnload() {
-      clearTimeout(this.searchTimer);
+      this.stopSearch();
     },
 
     // 只看未读 / 全部
