@@ -33,7 +33,8 @@ async def _filtered(actor, *, year, department_id=None, type_code=None, below=No
     query = (LeaveBalance.select()
              .join(Staff, on=(LeaveBalance.staff == Staff.id))
              .join(Department, pw.JOIN.LEFT_OUTER, on=(Staff.department == Department.id))
-             .where(reach.staff_filter(Staff), Staff.status == "active", LeaveBalance.year == year))
+             .where(reach.staff_filter(Staff), Staff.status == "active", LeaveBalance.year == year,
+                    Staff.is_service_account == False))  # noqa: E712  三员 are nobody's staff
     if department_id:
         dept = await get_department_in_reach(actor, PERMISSION, department_id)
         subtree = Department.select(Department.id).where(Department.path.startswith(dept.path))
@@ -120,7 +121,8 @@ async def fill_year(*, actor, year):
     the year's tracked types, so the table lists everyone. Returns how many people were covered."""
     _check_year(year)
     reach = await actor.require_reach(PERMISSION)
-    people = await fetch_all(Staff.select().where(reach.staff_filter(Staff), Staff.status == "active")
+    people = await fetch_all(Staff.select().where(reach.staff_filter(Staff), Staff.status == "active",
+                                                  Staff.is_service_account == False)  # noqa: E712
                              .order_by(Staff.id))
     types_by_unit = {}
     today = local_today()
