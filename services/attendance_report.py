@@ -195,13 +195,12 @@ async def _fingerprint(*where):
     return n, f"{n}:{int(top or 0)}:{int(total_ids or 0)}"
 
 
-async def _missing(scope, start, span, q=None):
+async def _missing(scope, start, span, q, people):
     """(the listed people with a past day of the month not stored yet, their day rows'
     fingerprint). One aggregate over the covering index when complete (the usual case); the
     people themselves only when not."""
     D = DayStatus
     expected = (span[1] - span[0]).days + 1
-    people = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
     stored, fingerprint = await _fingerprint(D.staff.in_(_pop_ids(scope, start, q)),
                                              D.day.between(*span))
     if stored >= people * expected:
@@ -213,13 +212,13 @@ async def _missing(scope, start, span, q=None):
         .order_by(Staff.id).tuples())], fingerprint
 
 
-async def _judge_missing(actor, scope, start, month, span, now, fill, progress, q=None):
+async def _judge_missing(actor, scope, start, month, span, now, fill, progress, q, listed):
     """Store the listed people's missing past days: now ("all", the export job), or a few now and
     many in the background ("auto"). Returns (the number still being judged, the fingerprint of
     the population's day rows, None when some were judged here)."""
     if span is None:
         return 0, None
-    todo, fingerprint = await _missing(scope, start, span, q)
+    todo, fingerprint = await _missing(scope, start, span, q, listed)
     if not todo:
         return 0, fingerprint
     if fill == "all":
@@ -238,14 +237,15 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
     start, end = stats.month_range(month)
     scope = await scope_of(actor, department_id)
     span = days.past_range(month, now)
-    pending, fingerprint = await _judge_missing(actor, scope, start, month, span, now, fill, progress, q)
+    total = await count(_pop_ids(scope, start, q))   # one count: the check and the page
+    pending, fingerprint = await _judge_missing(actor, scope, start, month, span, now, fill, progress, q,
+                                                total)
     out = {"month": month, "through": span[1] if span else None, "pending_staff": pending,
            "complete": pending == 0}
     if page is None:
         people = await population(scope, start, q)
         rows, depts = await _people_rows(scope, people, start, end, span, now)
         return {**out, "people": rows, "departments": list(depts.values()), "today_included": True}
-    total = await count(Staff.select(Staff.id).where(population_query(scope, start, q)))
     if total <= SMALL_SCOPE:
         # A few hundred people: everyone's rows (today judged live too), the page cut from them.
         rows, depts = await _people_rows(scope, await population(scope, start, q), start, end, span, now)
