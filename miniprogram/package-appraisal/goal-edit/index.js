@@ -2,6 +2,7 @@
 // linear / capped / threshold; qualitative: criteria), with the weight total as it would be.
 // Works on the draft's working copy (services/appraisal.js); 我的目标 saves it.
 const apr = require('../../services/appraisal');
+const { loadInPlace } = require('../../utils/page');
 
 const BLANK = {
   key: null, title: '', description: '', kind: 'quantitative', target: '', unit_of_measure: '', data_source: '',
@@ -43,9 +44,8 @@ Component({
       this.load();
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         let w = apr.getWorking(this.data.goalSetId);
         if (!w) {
           const gs = await apr.fetchGoalSet(this.data.goalSetId);
@@ -64,11 +64,7 @@ Component({
         });
         this.refresh();
         wx.setNavigationBarTitle && wx.setNavigationBarTitle({ title: existing ? '编辑目标项' : '添加目标项' });
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     onRetry() { this.load(); },

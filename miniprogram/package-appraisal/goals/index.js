@@ -4,6 +4,7 @@
 // 申请变更 (a change request with a reason), while the confirmed version stays in force.
 const apr = require('../../services/appraisal');
 const { requestSubscriptions } = require('../../services/messages');
+const { loadInPlace } = require('../../utils/page');
 
 function view(items, problems = {}) {
   return items.map((i, n) => ({ ...apr.itemView(i, n), problems: problems[n] || [] }));
@@ -49,20 +50,15 @@ Component({
       return this.load().then(() => wx.stopPullDownRefresh());
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const cycles = await apr.fetchMyCycles();
         let { cycleId } = this.data;
         if (!cycleId || !cycles.some((c) => c.id === cycleId)) cycleId = cycles.length ? cycles[0].id : null;
         this.setData({ cycles, cycleId });
         if (cycleId) await this.loadGoals();
         this.loadReviewCount();
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     async loadGoals() {

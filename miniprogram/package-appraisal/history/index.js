@@ -3,6 +3,7 @@
 // for two chosen versions the field-level diff (added / removed / changed items, before → after).
 const apr = require('../../services/appraisal');
 const { formatTime } = require('../../utils/format');
+const { loadInPlace } = require('../../utils/page');
 
 const CHANGE = {
   added: { label: '新增', theme: 'success' },
@@ -78,9 +79,8 @@ Component({
       this.load();
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const h = await apr.fetchHistory(this.data.goalSetId);
         const versions = h.versions.map((v) => versionView({ ...v, comments: v.comments }));
         const numbers = h.versions.map((v) => v.number);
@@ -93,11 +93,7 @@ Component({
           to: n >= 2 ? numbers[n - 1] : null,
         });
         if (n >= 2) await this.loadDiff();
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     onRetry() { this.load(); },

@@ -3,6 +3,7 @@
 // a note, the date, evidence photos (wx.chooseMedia + wx.uploadFile). A value that came from an
 // HR import or a business system is shown as such and cannot be overwritten here.
 const apr = require('../../services/appraisal');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 function itemView(i) {
   const cur = i.current;
@@ -54,22 +55,17 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const d = await apr.fetchProgress(this.data.goalSetId);
         const p = d.phase;
         const phaseText = p.state === 'open' ? `过程跟踪 ${p.opens_on} 至 ${p.closes_on}`
           : p.state === 'not_started' ? `过程跟踪阶段 ${p.opens_on || ''} 开始` : '过程跟踪阶段已结束';
         this.setData({ data: d, items: d.items.map(itemView), rows: d.rows.map(rowView), phaseText });
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     onRetry() { this.load(); },

@@ -3,6 +3,7 @@
 // revoke one I declared myself (the record stays). A relative never scores me, nor I them.
 const sc = require('../../services/appraisal-scoring');
 const { formatTime } = require('../../utils/format');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 const BLANK = { employeeNo: '', name: '', kind: 'spouse', note: '' };
 
@@ -44,19 +45,14 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const rows = (await sc.fetchRelationships()).map(rowView);
         this.setData({ rows, activeCount: rows.filter((r) => r.active).length });
-      } catch (err) {
-        this.setData({ errorText: sc.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, sc.errorText);
     },
 
     onRetry() {

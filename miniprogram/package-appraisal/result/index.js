@@ -7,6 +7,7 @@
 const apr = require('../../services/appraisal');
 const sc = require('../../services/appraisal-scoring');
 const { formatTime } = require('../../utils/format');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 const REQUEST_THEME = { pending: 'warning', upheld: 'success', rejected: 'default', withdrawn: 'default' };
 const REASON_MIN = 10;
@@ -102,23 +103,18 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         let { cycleId } = this.data;
         const cycles = await apr.fetchMyCycles();
         // a notice's link names the cycle; otherwise the latest one I take part in
         if (!cycleId) cycleId = cycles.length ? cycles[0].id : null;
         this.setData({ cycles, cycleId });
         if (cycleId) await this.loadResult();
-      } catch (err) {
-        this.setData({ errorText: sc.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, sc.errorText);
     },
 
     async loadResult() {

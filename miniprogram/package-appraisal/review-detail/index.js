@@ -3,6 +3,7 @@
 // Also opened from the 审批 tab's detail for kinds appraisal_goals / appraisal_goal_change.
 const apr = require('../../services/appraisal');
 const approvals = require('../../services/approvals');
+const { loadInPlace } = require('../../utils/page');
 
 const DONE = { approve: '已同意', return: '已退回修改', reject: '已驳回' };
 
@@ -30,9 +31,8 @@ Component({
       this.load();
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const gs = await apr.fetchGoalSet(this.data.goalSetId);
         const v = gs.current || gs.confirmed;
         this.setData({
@@ -43,11 +43,7 @@ Component({
           current: gs.approval ? approvals.currentStepIndex(gs.approval) : 0,
           isChange: !!(v && v.kind === 'change'),
         });
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     onRetry() { this.load(); },

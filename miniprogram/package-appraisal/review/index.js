@@ -2,6 +2,7 @@
 // open the set and decide with a comment per item.
 const apr = require('../../services/appraisal');
 const { formatTime } = require('../../utils/format');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 const PAGE_SIZE = 20;
 
@@ -42,25 +43,20 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
     onReachBottom() {
       if (this.data.more && !this.data.loading) this.load(this.data.page + 1);
     },
 
-    async load(page = 1) {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load(page = 1) {
+      return loadInPlace(this, async () => {
         const env = await apr.fetchReviews(this.data.box, { page, pageSize: PAGE_SIZE });
         const rows = (env.data || []).map(rowView);
         const all = page === 1 ? rows : this.data.rows.concat(rows);
         this.setData({ rows: all, page, total: env.total || 0, more: all.length < (env.total || 0) });
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     onRetry() { this.load(); },

@@ -8,6 +8,7 @@
 //   (422 fields "entries.<key>.<field>") shown beside the item; 申明回避 with a reason.
 const sc = require('../../services/appraisal-scoring');
 const { formatTime } = require('../../utils/format');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 const SOURCE_LABELS = { owner: '本人填报', import: '人事导入', system: '业务系统推送' };
 const THEME = { pending: 'warning', draft: 'primary', submitted: 'success', recused: 'default' };
@@ -56,18 +57,13 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         this.show(await sc.fetchSheet(this.data.id));
-      } catch (err) {
-        this.setData({ errorText: sc.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, sc.errorText);
     },
 
     onRetry() {

@@ -2,6 +2,7 @@
 // role I score them in, its weight, the sheet's state and total; tapping one opens its sheet.
 // Several cycles: a chooser. Recused sheets are not listed (they moved to another rater).
 const sc = require('../../services/appraisal-scoring');
+const { reloadOnPullDown, loadInPlace } = require('../../utils/page');
 
 const THEME = { pending: 'warning', draft: 'primary', submitted: 'success', recused: 'default' };
 
@@ -39,12 +40,11 @@ Component({
     },
 
     onPullDownRefresh() {
-      return this.load().then(() => wx.stopPullDownRefresh());
+      return reloadOnPullDown(this);
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         const all = await sc.fetchMySheets();
         const cycles = [];
         all.forEach((r) => {
@@ -62,11 +62,7 @@ Component({
             submitted: rows.filter((r) => r.status === 'submitted').length,
           },
         });
-      } catch (err) {
-        this.setData({ errorText: sc.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, sc.errorText);
     },
 
     onRetry() {

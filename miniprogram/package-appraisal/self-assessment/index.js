@@ -1,6 +1,7 @@
 // 个人自评: a summary per item of the confirmed goals (with evidence), saved as a draft and
 // submitted once before the deadline (then locked).
 const apr = require('../../services/appraisal');
+const { loadInPlace } = require('../../utils/page');
 
 Component({
   data: {
@@ -23,15 +24,10 @@ Component({
       this.load();
     },
 
-    async load() {
-      this.setData({ loading: true, errorText: '' });
-      try {
+    load() {
+      return loadInPlace(this, async () => {
         this.show(await apr.fetchSelfAssessment(this.data.goalSetId));
-      } catch (err) {
-        this.setData({ errorText: apr.errorText(err) });
-      } finally {
-        this.setData({ loading: false });
-      }
+      }, apr.errorText);
     },
 
     show(sa) {
