@@ -132,3 +132,24 @@ def test_balance_fill_and_table_leave_out_the_administrators(server, api, org, a
         assert not ids & listed, path
     assert org.office_1.id in {row["staff_id"] for row in hr.get(
         "/api/leave/balances/table?year=2026&page_size=200").data}
+
+
+def test_flow_draft_preview_only_for_people_in_reach(server, api, org):
+    """The editor's live preview names the applicant's approvers: another unit's employee number
+    is not found (nothing about that person comes back)."""
+    import json
+
+    def preview(console, staff):
+        body = {"kind": "leave", "employee_no": staff.employee_no, "days": "1",
+                "steps": [{"name": "科室审批", "approvers": ["dept_leader"]}]}
+        return console.http.post(server.base_url + "/admin/approval-flows/preview",
+                                 data=json.dumps(body), timeout=30,
+                                 headers={"X-XSRFToken": console.xsrf(), "Accept": "application/json",
+                                          "Content-Type": "application/json"})
+    mine = qr_sign_in(server, api, org.a_hr_officer)
+    other = qr_sign_in(server, api, org.b_hr_officer)
+    ok = preview(mine, org.office_1)
+    assert ok.status_code == 200 and ok.json()["data"]["applicant"]["name"] == org.office_1.name, ok.text
+    r = preview(other, org.office_1)
+    assert r.status_code == 422 and r.json()["error"]["code"] == "STAFF_NOT_FOUND", r.text[:300]
+    assert org.office_1.name not in r.text
