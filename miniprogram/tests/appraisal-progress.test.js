@@ -13,6 +13,20 @@ beforeEach(() => {
 });
 
 describe('progress', () => {
+  test('a failed load shows the package plain words in place of the page; 重试 clears them and loads', async () => {
+    backend.on('GET /api/appraisal/goal-sets/21/progress', [
+      fail(409, 'APPRAISAL_GOALS_LOCKED', 'server words'),
+      ok(f.progress()),
+    ]);
+    const page = await f.loadApr('progress', { goal_set_id: '21' });
+    expect(text(page.querySelector('#load-error'))).toContain('目标已确认并锁定');
+    expect(text(page)).not.toContain('server words');
+    await tap(page, '#retry-btn');
+    await flush();
+    expect(page.querySelector('#load-error')).toBeFalsy();
+    expect(text(page.querySelector('#item-g2'))).toContain('当前：完成 40%');
+  });
+
   test('items with their current value; a system value is shown as such and not editable; overdue flagged', async () => {
     backend.on('GET /api/appraisal/goal-sets/21/progress', ok(f.progress()));
     const page = await f.loadApr('progress', { goal_set_id: '21' });
