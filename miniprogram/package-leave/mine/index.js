@@ -4,6 +4,7 @@
 const leave = require('../../services/leave');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
 const { textSize } = require('../../utils/text-size');
+const { loadNextPage, unseen } = require('../../utils/list');
 
 const PAGE_SIZE = 20;
 
@@ -47,20 +48,10 @@ Component({
 
     async onReachBottom() {
       if (!this.data.more || this.data.loadingMore || this.data.loading) return;
-      const seq = this.seq;
-      const page = this.data.page + 1;
-      this.setData({ loadingMore: true, moreError: '' });
-      try {
-        const body = await leave.fetchMyLeavePage({ page, pageSize: PAGE_SIZE, status: this.data.status, toast: false });
-        if (seq !== this.seq) return;
-        const known = new Set(this.data.rows.map((r) => r.id));
-        const rows = this.data.rows.concat(((body && body.data) || []).filter((r) => !known.has(r.id)).map(decorate));
+      await loadNextPage(this, (page) => leave.fetchMyLeavePage({ page, pageSize: PAGE_SIZE, status: this.data.status, toast: false }), (body, page) => {
+        const rows = this.data.rows.concat(unseen(this.data.rows, body).map(decorate));
         this.setData({ rows, page, total: body.total || 0, more: rows.length < (body.total || 0) });
-      } catch (err) {
-        this.setData({ moreError: err.message || '加载失败' });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
+      });
     },
 
     onStatusChange(e) {
