@@ -124,6 +124,12 @@ async def fill_year(*, actor, year):
     people = await fetch_all(Staff.select().where(reach.staff_filter(Staff), Staff.status == "active",
                                                   Staff.is_service_account == False)  # noqa: E712
                              .order_by(Staff.id))
+    # Audited before the first row is written: a fill cut halfway is still on record (it is
+    # idempotent, so running it again completes it); each person's rows are one transaction.
+    async with atomic():
+        await audit.record(actor=actor, action="leave.balance.fill", target_type="leave_balance",
+                           after={"year": year, "people": len(people)},
+                           unit_id=actor.unit_id)
     types_by_unit = {}
     today = local_today()
     for staff in people:
@@ -134,8 +140,4 @@ async def fill_year(*, actor, year):
         async with atomic():
             for t in types_by_unit[staff.unit_id]:
                 await ensure_balance(staff, t, year, today=today)
-    async with atomic():
-        await audit.record(actor=actor, action="leave.balance.fill", target_type="leave_balance",
-                           after={"year": year, "people": len(people)},
-                           unit_id=actor.unit_id)
     return len(people)
