@@ -140,19 +140,34 @@ async def _moved_ids(scope, start):
     return set() if q is None else {sid for (sid,) in await fetch_all(q.tuples())}
 
 
+def _counted():
+    return DayStatus.status.not_in(("pending", "inactive"))
+
+
+def _summed_columns():
+    """The sums both groupings read: workdays, days worked, late/early counts and minutes, missing
+    punches, absences, field punches and, last, the rows with leave."""
+    D = DayStatus
+    counted = _counted()
+    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
+    return [one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
+            pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
+            pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count), one(D.status == "absent"),
+            pw.fn.SUM(D.field_count), one((D.leave_half != "") & counted & D.day_kind.in_(WORKDAYS))]
+
+
+def _leave_amount():
+    """Leave days, halves counted as 0.5."""
+    return pw.fn.SUM(pw.Case(None, [(DayStatus.leave_half == "full", 1.0)], 0.5))
+
+
 async def _sums(ids, start, end):
     """Per (staff, unit, department): the totals, the day count and the last day, in SQL."""
     D = DayStatus
-    counted = D.status.not_in(("pending", "inactive"))
-    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
     out = []
     for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, pw.fn.COUNT(D.id), pw.fn.MAX(D.day),
-                      one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
-                      pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
-                      pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count),
-                      one(D.status == "absent"), pw.fn.SUM(D.field_count),
-                      one((D.leave_half != "") & counted & D.day_kind.in_(WORKDAYS)))
+                      *_summed_columns())
              .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end))
              .group_by(D.staff, D.unit, D.department).tuples())
         out += await fetch_all(q)
@@ -166,9 +181,9 @@ async def _leave(ids, start, end):
     out = []
     for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type,
-                      pw.fn.SUM(pw.Case(None, [(D.leave_half == "full", 1.0)], 0.5)))
+                      _leave_amount())
              .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end), D.leave_half != "",
-                    D.day_kind.in_(WORKDAYS), D.status.not_in(("pending", "inactive")))
+                    D.day_kind.in_(WORKDAYS), _counted())
              .group_by(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type).tuples())
         out += await fetch_all(q)
         await asyncio.sleep(0)
@@ -341,24 +356,16 @@ async def _summed_by_department(redis, where, fingerprint=None):
     if cached:
         groups, leave = json.loads(cached)
         return groups, leave
-    counted = D.status.not_in(("pending", "inactive"))
-    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
     groups = await fetch_all(
-        D.select(D.department, pw.fn.COUNT(D.staff.distinct()),
-                 one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
-                 pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
-                 pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count), one(D.status == "absent"),
-                 pw.fn.SUM(D.field_count),
-                 one((D.leave_half != "") & counted & D.day_kind.in_(WORKDAYS)))
+        D.select(D.department, pw.fn.COUNT(D.staff.distinct()), *_summed_columns())
         .where(*where).group_by(D.department).tuples())
     groups = [[g[0]] + [float(v or 0) for v in g[1:]] for g in groups]   # MariaDB: Decimal
     with_leave = [g[0] for g in groups if g[-1]]
     leave = []
     if with_leave:   # leave by name only when there is a leave day
         leave = [[d, st, name, kind, float(amount)] for d, st, name, kind, amount in await fetch_all(
-            D.select(D.department, D.status, D.leave_name, D.leave_type,
-                     pw.fn.SUM(pw.Case(None, [(D.leave_half == "full", 1.0)], 0.5)))
-            .where(*where, D.leave_half != "", D.day_kind.in_(WORKDAYS), counted)
+            D.select(D.department, D.status, D.leave_name, D.leave_type, _leave_amount())
+            .where(*where, D.leave_half != "", D.day_kind.in_(WORKDAYS), _counted())
             .group_by(D.department, D.status, D.leave_name, D.leave_type).tuples())]
     try:
         await redis.set(key, json.dumps([groups, leave]), ex=SUMMARY_TTL)
