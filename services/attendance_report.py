@@ -6,6 +6,8 @@ transfer in the old unit's report and from it in the new one's (the rows carry t
 department of their day, services/attendance_stats.placement). The days are judged ahead of time
 (services/attendance_days); the report covers the month's days already over (today is on the
 board, it is not over). A whole unit's XLSX is built by a background job (services/report_jobs).
+The summed columns, the day rows' fingerprint, the department sums' Redis cache and the totals row
+are in services/attendance_sums.
 """
 import asyncio
 import atexit
@@ -13,8 +15,6 @@ import collections
 import concurrent.futures
 import multiprocessing
 import os
-import hashlib
-import json
 
 import peewee as pw
 
@@ -24,17 +24,15 @@ from models.org import Department, Staff, StaffTransfer
 from server.errors import Conflict, Invalid
 from services import attendance_days as days
 from services import attendance_stats as stats
+from services import attendance_sums as sums
 from services import exports
+from services.attendance_sums import NUMBERS, WORKDAYS
 
 PERM = "attendance.report"
-WORKDAYS = ("workday", "makeup_workday")
-NUMBERS = ("workdays", "days_worked", "late_count", "late_minutes", "early_count", "early_minutes",
-           "missing_punches", "absences", "trip_days", "field_punches")
 CHUNK = 500                # people per grouped query (a 2,000-row answer held the loop 40 ms)
 SMALL_SCOPE = 500          # up to this many people: rows and sums from everyone's rows, today live
 POPULATION_SLICE = 1000   # people per population query when listing everyone
 YIELD_EVERY = 500         # rows handled between two yields to the event loop
-SUMMARY_TTL = 600          # seconds a scope's department rows are kept (keyed by its day rows' fingerprint)
 SYNC_EXPORT_LIMIT = 2000   # more people than this: the export is a background job
 REPORT_COLUMNS = [("employee_no", "工号"), ("name", "姓名"), ("department", "部门"),
                   ("workdays", "应出勤天数"), ("days_worked", "出勤天数"), ("late_count", "迟到次数"),
@@ -140,34 +138,13 @@ async def _moved_ids(scope, start):
     return set() if q is None else {sid for (sid,) in await fetch_all(q.tuples())}
 
 
-def _counted():
-    return DayStatus.status.not_in(("pending", "inactive"))
-
-
-def _summed_columns():
-    """The sums both groupings read: workdays, days worked, late/early counts and minutes, missing
-    punches, absences, field punches and, last, the rows with leave."""
-    D = DayStatus
-    counted = _counted()
-    one = lambda cond: pw.fn.SUM(pw.Case(None, [(cond, 1)], 0))  # noqa: E731
-    return [one(counted & D.day_kind.in_(WORKDAYS)), pw.fn.SUM(D.worked_days),
-            pw.fn.SUM(D.late_count), pw.fn.SUM(D.late_minutes), pw.fn.SUM(D.early_count),
-            pw.fn.SUM(D.early_minutes), pw.fn.SUM(D.missing_count), one(D.status == "absent"),
-            pw.fn.SUM(D.field_count), one((D.leave_half != "") & counted & D.day_kind.in_(WORKDAYS))]
-
-
-def _leave_amount():
-    """Leave days, halves counted as 0.5."""
-    return pw.fn.SUM(pw.Case(None, [(DayStatus.leave_half == "full", 1.0)], 0.5))
-
-
 async def _sums(ids, start, end):
     """Per (staff, unit, department): the totals, the day count and the last day, in SQL."""
     D = DayStatus
     out = []
     for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, pw.fn.COUNT(D.id), pw.fn.MAX(D.day),
-                      *_summed_columns())
+                      *sums.summed_columns())
              .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end))
              .group_by(D.staff, D.unit, D.department).tuples())
         out += await fetch_all(q)
@@ -181,9 +158,9 @@ async def _leave(ids, start, end):
     out = []
     for i in range(0, len(ids), CHUNK):
         q = (D.select(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type,
-                      _leave_amount())
+                      sums.leave_amount())
              .where(D.staff.in_(ids[i:i + CHUNK]), D.day.between(start, end), D.leave_half != "",
-                    D.day_kind.in_(WORKDAYS), _counted())
+                    D.day_kind.in_(WORKDAYS), sums.counted_status())
              .group_by(D.staff, D.unit, D.department, D.status, D.leave_name, D.leave_type).tuples())
         out += await fetch_all(q)
         await asyncio.sleep(0)
@@ -200,23 +177,13 @@ def _pop_ids(scope, start, q=None):
     return Staff.select(Staff.id).where(population_query(scope, start, q))
 
 
-async def _fingerprint(*where):
-    """(how many day rows match, their fingerprint: count, max and sum of their ids — every write
-    of a day row deletes and inserts it, so any change gives new ids)."""
-    D = DayStatus
-    n, top, total_ids = (await fetch_all(
-        D.select(pw.fn.COUNT(D.id), pw.fn.MAX(D.id), pw.fn.SUM(D.id)).where(*where).tuples()))[0]
-    n = int(n or 0)
-    return n, f"{n}:{int(top or 0)}:{int(total_ids or 0)}"
-
-
 async def _missing(scope, start, span, q, people):
     """(the listed people with a past day of the month not stored yet, their day rows'
     fingerprint). One aggregate over the covering index when complete (the usual case); the
     people themselves only when not."""
     D = DayStatus
     expected = (span[1] - span[0]).days + 1
-    stored, fingerprint = await _fingerprint(D.staff.in_(_pop_ids(scope, start, q)),
+    stored, fingerprint = await sums.rows_fingerprint(D.staff.in_(_pop_ids(scope, start, q)),
                                              D.day.between(*span))
     if stored >= people * expected:
         return [], fingerprint
@@ -265,7 +232,7 @@ async def report(*, actor, month, department_id, now, fill="auto", progress=None
         # A few hundred people: everyone's rows (today judged live too), the page cut from them.
         rows, depts = await _people_rows(scope, await population(scope, start, q), start, end, span, now)
         departments = list(depts.values())
-        totals = _totals(departments, len(rows))
+        totals = sums.totals_of(departments, len(rows))
         first = (page - 1) * page_size
         return {**out, "people": rows[first:first + page_size], "departments": departments,
                 "totals": totals, "total": len(rows), "page": page, "page_size": page_size,
@@ -301,7 +268,7 @@ async def _summary(redis, scope, start, span, q, total, fingerprint=None):
     if here:
         mine = mine | D.staff.in_(sorted(here))
     where = (D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span), mine)
-    groups, leave = await _summed_by_department(redis, where, fingerprint)
+    groups, leave = await sums.by_department(redis, where, fingerprint)
     names = dict(await fetch_all(Department.select(Department.id, Department.name).where(
         Department.id.in_([g[0] for g in groups if g[0]] or [0])).tuples()))
     depts = {}
@@ -322,56 +289,7 @@ async def _summary(redis, scope, start, span, q, total, fingerprint=None):
             label = name or kind
             d["leave_days"][label] = d["leave_days"].get(label, 0) + float(amount)
     rows = sorted(depts.values(), key=lambda d: (d["department"], d["department_id"] or 0))
-    return rows, _totals(rows, total)
-
-
-def _totals(departments, staff):
-    """The whole scope's totals row: the department rows added up."""
-    totals = {"staff": staff, "leave_days": {}}
-    for k in NUMBERS:
-        totals[k] = sum(d[k] for d in departments)
-    totals["days_worked"] = round(float(totals["days_worked"]), 2)
-    for d in departments:
-        for label, amount in d["leave_days"].items():
-            totals["leave_days"][label] = totals["leave_days"].get(label, 0) + amount
-    return totals
-
-
-async def _summed_by_department(redis, where, fingerprint=None):
-    """(per-department sums, per-department leave) of the day rows matching `where`: two grouped
-    queries over the covering index (~0.3-0.7 s at 10,000 people on MariaDB), kept in Redis under
-    the query's text and the rows' fingerprint (count, max and sum of their ids: every write of a
-    day row deletes and inserts it, so any change gives new ids), so paging through is cheap.
-    `fingerprint`: the population's rows' (a superset of these), taken by the completeness check."""
-    D = DayStatus
-    if fingerprint is None:
-        _, fingerprint = await _fingerprint(*where)
-    sql, params = D.select(D.id).where(*where).sql()
-    digest = hashlib.sha1(json.dumps([sql, [str(p) for p in params]]).encode()).hexdigest()
-    key = f"attendance:report:summary:{digest}:{fingerprint}"
-    try:
-        cached = await redis.get(key)
-    except Exception:   # Redis down: the sums are computed, not kept
-        cached = None
-    if cached:
-        groups, leave = json.loads(cached)
-        return groups, leave
-    groups = await fetch_all(
-        D.select(D.department, pw.fn.COUNT(D.staff.distinct()), *_summed_columns())
-        .where(*where).group_by(D.department).tuples())
-    groups = [[g[0]] + [float(v or 0) for v in g[1:]] for g in groups]   # MariaDB: Decimal
-    with_leave = [g[0] for g in groups if g[-1]]
-    leave = []
-    if with_leave:   # leave by name only when there is a leave day
-        leave = [[d, st, name, kind, float(amount)] for d, st, name, kind, amount in await fetch_all(
-            D.select(D.department, D.status, D.leave_name, D.leave_type, _leave_amount())
-            .where(*where, D.leave_half != "", D.day_kind.in_(WORKDAYS), _counted())
-            .group_by(D.department, D.status, D.leave_name, D.leave_type).tuples())]
-    try:
-        await redis.set(key, json.dumps([groups, leave]), ex=SUMMARY_TTL)
-    except Exception:
-        pass
-    return groups, leave
+    return rows, sums.totals_of(rows, total)
 
 
 async def _people_rows(scope, people, start, end, span, now, today=True):
