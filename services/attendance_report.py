@@ -11,7 +11,6 @@ are in services/attendance_sums.
 """
 import asyncio
 import atexit
-import collections
 import concurrent.futures
 import multiprocessing
 import os
@@ -19,7 +18,7 @@ import os
 import peewee as pw
 
 from models.attendance import DayStatus
-from models.base import count, fetch_all, scalar
+from models.base import count, fetch_all
 from models.org import Department, Staff, StaffTransfer
 from server.errors import Conflict, Invalid
 from services import attendance_days as days
