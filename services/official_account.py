@@ -72,21 +72,25 @@ async def events_with_templates():
     return out
 
 
+async def _account_of(unit_id):
+    """The unit's enabled official account, or None."""
+    return await OfficialAccount.aget_or_none(OfficialAccount.unit == unit_id,
+                                              OfficialAccount.enabled == True)  # noqa: E712
+
+
 async def has_template_for(staff_id, event):
     """Whether this person's unit has an enabled account with a template for `event`."""
     staff = await Staff.aget_or_none(Staff.id == staff_id)
     if staff is None:
         return False
-    account = await OfficialAccount.aget_or_none(OfficialAccount.unit == staff.unit_id,
-                                                 OfficialAccount.enabled == True)  # noqa: E712
+    account = await _account_of(staff.unit_id)
     return bool(account and ((account.templates or {}).get(event) or {}).get("template_id"))
 
 
 async def route(env, staff, event):
     """(account, follower openid, template) when the person's unit has an official account with a
     template for `event` and they follow it; else (None, None, reason)."""
-    account = await OfficialAccount.aget_or_none(OfficialAccount.unit == staff.unit_id,
-                                                 OfficialAccount.enabled == True)  # noqa: E712
+    account = await _account_of(staff.unit_id)
     if account is None:
         return None, None, ""
     template = (account.templates or {}).get(event) or {}
