@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 import peewee as pw
 
-from models.base import atomic, fetch_all, utcnow
+from models.base import atomic, fetch_all, get_one, utcnow
 from models.org import Staff, Unit
 from models.reminders import OaFollower, OfficialAccount, StaffUnion
 from server.errors import Invalid, NotFound
@@ -79,11 +79,11 @@ async def _account_of(unit_id):
 
 
 async def has_template_for(staff_id, event):
-    """Whether this person's unit has an enabled account with a template for `event`."""
-    staff = await Staff.aget_or_none(Staff.id == staff_id)
-    if staff is None:
-        return False
-    account = await _account_of(staff.unit_id)
+    """Whether this person's unit has an enabled account with a template for `event` (one query:
+    it runs for every recipient of an event only official accounts have a template for)."""
+    account = await get_one(OfficialAccount.select(OfficialAccount.templates)
+                            .join(Staff, on=(Staff.unit == OfficialAccount.unit))
+                            .where(Staff.id == staff_id, OfficialAccount.enabled == True))  # noqa: E712
     return bool(account and ((account.templates or {}).get(event) or {}).get("template_id"))
 
 
