@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import morning_burst as mb  # noqa: E402  (seed, start_server, the request builder)
-from tests.production.procs import RedisProcess, TcpProxy, free_port  # noqa: E402
+from common import free_port  # noqa: E402
+from tests.production.procs import RedisProcess, TcpProxy  # noqa: E402
 
 mb.DB_NAME = "p16db_bench"
 mb.DB_URL = f"mysql://root@127.0.0.1:3306/{mb.DB_NAME}"

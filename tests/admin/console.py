@@ -59,22 +59,39 @@ CHROMIUM = "/usr/bin/chromium"
 
 
 @contextlib.contextmanager
-def console_page(console, base_url, *, width=1366, height=860):
+def console_page(console, base_url, *, width=1366, height=860, browser=None, headers=None):
     """A Chromium page (Playwright, Debian chromium) carrying the cookies of a signed-in `console`
     (a Console, e.g. from tests.admin.test_pages_http.qr_sign_in): the page is signed in as they
-    are, relative URLs go to `base_url`; context and browser are closed on leaving."""
+    are, relative URLs go to `base_url`; context and browser are closed on leaving.
+    `browser`: an already launched Playwright browser to open the context in (e.g. a module's
+    `browser` fixture; it stays open); `headers`: extra HTTP headers on every request (e.g. the
+    test clock, X-Mingjing-Now)."""
+    if browser is not None:
+        with _signed_in_page(browser, console, base_url, width, height, headers) as page:
+            yield page
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
         try:
-            ctx = browser.new_context(base_url=base_url, locale="zh-CN",
-                                      viewport={"width": width, "height": height})
-            ctx.add_cookies([{"name": k, "value": v, "url": base_url}
-                             for k, v in console.http.cookies.items()])
-            page = ctx.new_page()
-            page.set_default_timeout(15000)
-            yield page
-            ctx.close()
+            with _signed_in_page(launched, console, base_url, width, height, headers) as page:
+                yield page
         finally:
-            browser.close()
+            launched.close()
+
+
+@contextlib.contextmanager
+def _signed_in_page(browser, console, base_url, width, height, headers):
+    ctx = browser.new_context(base_url=base_url, locale="zh-CN",
+                              viewport={"width": width, "height": height})
+    try:
+        ctx.add_cookies([{"name": k, "value": v, "url": base_url}
+                         for k, v in console.http.cookies.items()])
+        if headers:
+            ctx.set_extra_http_headers(headers)
+        page = ctx.new_page()
+        page.set_default_timeout(15000)
+        yield page
+    finally:
+        ctx.close()

@@ -7,11 +7,11 @@ import re
 
 import pytest
 
+from tests.admin.console import CHROMIUM, console_page
 from tests.admin.test_pages_http import qr_sign_in
 from tests.attendance.helpers import at, punch, setup_a
 
 DAY = "2026-11-02"
-CHROMIUM = "/usr/bin/chromium"
 
 
 def _nav(html):
@@ -56,8 +56,6 @@ def test_plain_staff_are_still_refused_at_the_phone(api, org, server):
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 def test_browser_leader_board_and_nav(server, api, org):
-    from playwright.sync_api import sync_playwright
-
     from tests.admin.test_console_browser import shot
 
     setup_a(api, org)
@@ -65,15 +63,7 @@ def test_browser_leader_board_and_nav(server, api, org):
     punch(api.as_(org.files_1), f"{DAY} 08:47")
     punch(api.as_(org.files_2), f"{DAY} 08:25", north=2000, reason="在区档案馆查档")
     c = qr_sign_in(server, api, org.hr_leader)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        ctx = b.new_context(base_url=server.base_url, locale="zh-CN",
-                            viewport={"width": 1366, "height": 860})
-        ctx.add_cookies([{"name": k, "value": v, "url": server.base_url}
-                         for k, v in c.http.cookies.items()])
-        ctx.set_extra_http_headers(at(f"{DAY} 10:00"))
-        page = ctx.new_page()
-        page.set_default_timeout(15000)
+    with console_page(c, server.base_url, headers=at(f"{DAY} 10:00")) as page:
         page.goto("/admin/")
         nav = [t.strip() for t in page.locator("nav.sidenav a").all_inner_texts()]
         assert nav == ["工作台", "考勤看板", "考勤统计", "打卡复核", "请假统计"], nav
@@ -88,5 +78,3 @@ def test_browser_leader_board_and_nav(server, api, org):
         page.wait_for_url("**/admin/attendance/review")
         assert "档案组职工二" in page.inner_text("main")
         shot(page, "leader-03-review")
-        ctx.close()
-        b.close()

@@ -5,10 +5,9 @@ import os
 
 import pytest
 
+from tests.admin.console import CHROMIUM, console_page
 from tests.admin.test_pages_http import qr_sign_in
 from tests.reminders.test_appraisal_console import MON, audits, reminders, setup
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
@@ -17,14 +16,8 @@ def test_remind_unsubmitted_in_chromium(browser, server, api, f, org):
 
     c = setup(f, org, server)
     console = qr_sign_in(server, api, org.a_hr_officer)
-    ctx = browser.new_context(base_url=server.base_url, locale="zh-CN",
-                              viewport={"width": 1366, "height": 860})
-    try:
-        ctx.add_cookies([{"name": k, "value": v, "url": server.base_url}
-                         for k, v in console.http.cookies.items()])
-        ctx.set_extra_http_headers({"X-Mingjing-Now": MON})
-        page = ctx.new_page()
-        page.set_default_timeout(15000)
+    with console_page(console, server.base_url, browser=browser,
+                      headers={"X-Mingjing-Now": MON}) as page:
         page.goto("/admin/reminders/appraisal")
         page.click(f"#remind-cycle-{c.id}")
         page.wait_for_url(f"**/admin/reminders/appraisal/{c.id}")
@@ -62,5 +55,3 @@ def test_remind_unsubmitted_in_chromium(browser, server, api, f, org):
         assert "一小时内已催办过" in page.locator("#remind-error").inner_text()
         shot(page, "reminders-appraisal-limited")
         assert len(reminders(server)) == 2 and len(audits(server)) == 1
-    finally:
-        ctx.close()
