@@ -20,6 +20,14 @@
     }
     window.alert(text);
   });
+  // Month pickers: a 年 select and a 月 select fill the hidden YYYY-MM field (a native
+  // <input type="month"> shows the browser's language, English on an English system).
+  document.addEventListener('change', function (e) {
+    var box = e.target.closest && e.target.closest('[data-month-pick]');
+    if (!box) return;
+    var s = box.querySelectorAll('select');
+    box.querySelector('input[type=hidden]').value = s[0].value + '-' + s[1].value;
+  });
   document.addEventListener('submit', function (e) {
     var msg = e.target.getAttribute('data-confirm');
     if (msg && !window.confirm(msg)) e.preventDefault();

@@ -3,6 +3,7 @@ schedule / rule forms, the QR endpoint stepping with the test clock, board, repo
 in the browser — creating a place and a schedule, the entrance QR screen changing its code without a
 reload, today's board after punches, the report with charts and a download. Screenshots go to
 test-output/admin/att-*.png."""
+import contextlib
 import json
 import os
 import re
@@ -13,7 +14,7 @@ import pytest
 from models.attendance import AttendancePlace, AttendanceSchedule, Punch
 from models.audit import AuditLog
 from models.base import fetch_all
-from tests.admin.console import Console
+from tests.admin.console import CHROMIUM, Console, console_page
 from tests.admin.test_pages_http import qr_sign_in
 from tests.attendance.helpers import CENTRE, at, punch, setup_a
 
@@ -259,7 +260,6 @@ def test_board_report_export_and_review(server, api, org):
 
 # ---- in the browser ----------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
 browser_only = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 from tests.admin.test_console_browser import browser  # noqa: E402,F401  (the shared fixture)
 
@@ -267,23 +267,12 @@ from tests.admin.test_console_browser import browser  # noqa: E402,F401  (the sh
 @pytest.fixture
 def hr_page(browser, server, api, org):
     """A browser signed in as 甲人事专员 (scan-to-sign-in over HTTP, cookie handed over)."""
-    contexts = []
-
-    def make(width=1366, height=860, staff=None, now=None):
-        c = hr_console(server, api, org, staff)
-        ctx = browser.new_context(base_url=server.base_url, locale="zh-CN",
-                                  viewport={"width": width, "height": height})
-        ctx.add_cookies([{"name": k, "value": v, "url": server.base_url}
-                         for k, v in c.http.cookies.items()])
-        if now:
-            ctx.set_extra_http_headers(at(now))
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(15000)
-        return page
-    yield make
-    for ctx in contexts:
-        ctx.close()
+    with contextlib.ExitStack() as pages:
+        def make(width=1366, height=860, staff=None, now=None):
+            c = hr_console(server, api, org, staff)
+            return pages.enter_context(console_page(c, server.base_url, browser=browser, width=width,
+                                                    height=height, headers=at(now) if now else None))
+        yield make
 
 
 def shot(page, name):
@@ -419,6 +408,16 @@ def test_browser_report_with_charts_and_export(hr_page, server, api, org, tmp_pa
         page.click("#export-download")
     assert dl.value.suggested_filename == "attendance-2026-11.xlsx"
     assert Path(dl.value.path()).read_bytes()[:2] == b"PK"
+    # The month picker is two Chinese selects (年, 月), whatever the browser's language.
+    page.goto("/admin/attendance/report?month=2026-11")
+    assert page.locator("input[type=month]").count() == 0
+    picked = page.locator(".month-pick select option:checked").all_inner_texts()
+    assert picked == ["2026 年", "11 月"], picked
+    page.select_option("#r-month-m", "10")
+    page.click("form.toolbar button[type=submit]")
+    page.wait_for_url("**/admin/attendance/report?month=2026-10*")
+    assert page.locator(".month-pick select option:checked").all_inner_texts() == ["2026 年", "10 月"]
+    shot(page, "08-report-month-picker")
 
 
 @browser_only
