@@ -133,9 +133,9 @@ class FlowsPage(AdminHandler):
 
     async def render_flows(self, *, kind, rows=None, name=None, error=None, errors=None, status=200,
                            preview=None, preview_error=None, sample=None, draft=None):
-        kinds = sorted(approvals.KINDS.items())
-        if kind not in approvals.KINDS:
-            kind = "leave" if "leave" in approvals.KINDS else kinds[0][0]
+        kinds = sorted((k, info) for k, info in approvals.KINDS.items() if info.listed)
+        if kind not in dict(kinds):
+            kind = "leave" if "leave" in dict(kinds) else kinds[0][0]
         flows = await approval_admin.list_flows(actor=self.principal, kind=kind)
         unit_id = self.principal.unit_id
         mine = [f for f in flows if f["active"] and f["unit_id"] == unit_id]

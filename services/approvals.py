@@ -41,6 +41,7 @@ class Kind:
     on_resubmitted: object = None
     view_permission: str = ""
     guard_final_approve: object = None
+    listed: bool = True
 
 
 class _Refused(Exception):
@@ -56,16 +57,17 @@ KINDS = {}
 
 def register_kind(kind, *, title, on_approved=None, on_rejected=None, on_withdrawn=None,
                   on_returned=None, describe=None, view_permission=None, on_resubmitted=None,
-                  guard_final_approve=None):
+                  guard_final_approve=None, listed=True):
     """Register a request kind. Hooks: `async fn(*, instance, actor)` called inside the final
     action's transaction (`instance` is the instance dict). `describe`: `async fn(*, instance)`
     → dict shown as "subject" in the detail. `view_permission` (default "<kind>.view") lets its
     holders see instances of applicants in their reach. `on_resubmitted` runs when the
     applicant resubmits after a return. `guard_final_approve`: `async fn(*, instance, actor)`
     called before the approving action that would finish the instance; raising an ApiError
-    refuses it (nothing changes, the applicant is notified, the refusal is audited)."""
+    refuses it (nothing changes, the applicant is notified, the refusal is audited). `listed=False`:
+    a kind the console's approval-flows page does not offer (the tests' engine-only kinds)."""
     KINDS[kind] = Kind(kind, title, on_approved, on_rejected, on_withdrawn, on_returned, describe,
-                       on_resubmitted, view_permission or f"{kind}.view", guard_final_approve)
+                       on_resubmitted, view_permission or f"{kind}.view", guard_final_approve, listed)
     return KINDS[kind]
 
 

@@ -17,9 +17,9 @@ approvals.register_kind(
     on_rejected=lambda *, instance, actor: _hook("rejected", instance, actor),
     on_withdrawn=lambda *, instance, actor: _hook("withdrawn", instance, actor),
     on_returned=lambda *, instance, actor: _hook("returned", instance, actor),
-    view_permission="leave.view")
+    view_permission="leave.view", listed=False)
 # A subject-less twin of "leave" with the same built-in flow, for engine-only tests.
-approvals.register_kind("test_leave", title="测试请假", view_permission="leave.view")
+approvals.register_kind("test_leave", title="测试请假", view_permission="leave.view", listed=False)
 DEFAULT_FLOWS["test_leave"] = LEAVE_FLOW
 
 
