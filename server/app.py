@@ -106,23 +106,30 @@ def log_request(handler):
                 request.remote_ip, ms, extra={"status": status, "ms": round(ms, 2)})
 
 
-def _literal(pattern):
-    """The path a route pattern matches when it is plain text (no groups, classes, repeats), else
-    None."""
-    import re._parser as sre_parse
+# Characters with a meaning in a regular expression; any of them unescaped makes a route a pattern.
+_REGEX_META = frozenset(".^$*+?{}[]|()")
 
-    try:
-        parsed = sre_parse.parse(pattern)
-    except Exception:
-        return None
-    chars = []
-    for op, arg in parsed:
-        if op is sre_parse.LITERAL:
-            chars.append(chr(arg))
-        elif op is sre_parse.AT and arg is sre_parse.AT_END:
+
+def _literal(pattern):
+    """The path a route pattern matches when it is plain text, else None. Plain: no regex
+    metacharacter except the final "$" Tornado appends, and a backslash only before punctuation
+    (`\\.`, `\\-`: that character itself); `\\d`, `\\w`, groups, classes and repeats are patterns."""
+    if pattern.endswith("$") and not pattern.endswith("\\$"):
+        pattern = pattern[:-1]
+    chars, i = [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            nxt = pattern[i + 1:i + 2]
+            if not nxt or nxt.isalnum() or not nxt.isascii() or nxt.isspace():
+                return None   # \d \w \b \1 ...: a class, an anchor or a back-reference
+            chars.append(nxt)
+            i += 2
             continue
-        else:
+        if c in _REGEX_META:
             return None
+        chars.append(c)
+        i += 1
     return "".join(chars)
 
 
