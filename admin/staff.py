@@ -14,7 +14,7 @@ from server.errors import ApiError, Invalid
 from services import admin_auth, binding
 from services import org as org_service
 from services import staff as staff_service
-from services import staff_import
+from services import staff_import, staff_transfers
 
 PAGE_SIZE = 20
 STATUS_LABELS = staff_service.STATUS_LABELS
@@ -141,7 +141,7 @@ class StaffDetailHandler(StaffPage):
 
 
 class StaffActionHandler(StaffPage):
-    """调动、退休、打印绑定邀请码。"""
+    """调动（及撤销待生效的调动）、退休、打印绑定邀请码。"""
     required = ("staff.manage", "staff.invite")
 
     async def post(self, staff_id, action):
@@ -150,13 +150,19 @@ class StaffActionHandler(StaffPage):
             await self.invite(staff_id)
             return
         self.principal.require("staff.manage")
+        if action == "cancel-transfer":
+            await staff_transfers.cancel_transfer(env=self.env, actor=self.principal, staff_id=staff_id)
+            self.flash("已撤销待生效的调动")
+            self.redirect(f"/admin/staff/{staff_id}")
+            return
         form = self.form_args("department_id", "effective_date", "reason")
         try:
             if action == "transfer":
                 body = parse_form(self, TransferForm, form).model_dump()
-                await staff_service.transfer_staff(env=self.env, actor=self.principal,
-                                                   staff_id=staff_id, **body)
-                message = "已办理调动"
+                person = await staff_transfers.transfer_staff(
+                    env=self.env, actor=self.principal, staff_id=staff_id, now=self.now(), **body)
+                pending = person.get("pending_transfer")
+                message = (f"已登记调动，{pending['effective_date']} 生效" if pending else "已办理调动")
             else:
                 body = parse_form(self, RetireForm, form).model_dump()
                 await staff_service.retire_staff(env=self.env, actor=self.principal,
@@ -237,5 +243,5 @@ default_handlers = [
     (r"/admin/staff/import", StaffImportHandler),
     (r"/admin/staff/export", StaffExportHandler),
     (r"/admin/staff/(\d{1,12})", StaffDetailHandler),
-    (r"/admin/staff/(\d{1,12})/(transfer|retire|invite)", StaffActionHandler),
+    (r"/admin/staff/(\d{1,12})/(transfer|cancel-transfer|retire|invite)", StaffActionHandler),
 ]

@@ -5,7 +5,7 @@ from handlers.base import ApiHandler
 from handlers.contract import CSV, XLSX, api, explicit, validation_error
 from handlers.schemas import staff as s
 from server.errors import BadRequest
-from services import staff, staff_import
+from services import staff, staff_import, staff_transfers
 
 
 def _filters(query):
@@ -49,12 +49,20 @@ class StaffHandler(ApiHandler):
 
 
 class StaffTransferHandler(ApiHandler):
-    """调动：更换主部门（可跨单位），保留调动记录。"""
+    """调动：更换主部门（可跨单位），保留调动记录；生效日期在今天之后的先登记，到日自动生效。"""
 
     @api(body=s.StaffTransfer, response=s.StaffTransferOut)
     async def post(self, staff_id, *, body):
-        self.write_data(await staff.transfer_staff(env=self.env, actor=self.principal,
-                                                   staff_id=int(staff_id), **body.model_dump()))
+        """办理调动（生效日期晚于今天：登记为待生效，见 pending_transfer）。"""
+        self.write_data(await staff_transfers.transfer_staff(
+            env=self.env, actor=self.principal, staff_id=int(staff_id), now=self.now(),
+            **body.model_dump()))
+
+    @api(response=s.StaffOut)
+    async def delete(self, staff_id):
+        """撤销尚未生效的调动。"""
+        self.write_data(await staff_transfers.cancel_transfer(env=self.env, actor=self.principal,
+                                                              staff_id=int(staff_id)))
 
 
 class StaffRetireHandler(ApiHandler):

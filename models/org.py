@@ -102,3 +102,23 @@ class StaffTransfer(BaseModel):
     reason = pw.CharField(max_length=255, default="")
     actor = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
 
+
+
+class ScheduledTransfer(BaseModel):
+    """A transfer recorded ahead of its effective date (调动，待生效): the staff row keeps the old
+    unit and department until the scheduler applies it on that day (services/staff_transfers)."""
+    staff = pw.ForeignKeyField(Staff, backref="+", on_delete="CASCADE")
+    from_unit = pw.ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+    from_department = pw.ForeignKeyField(Department, null=True, on_delete="RESTRICT", backref="+")
+    to_unit = pw.ForeignKeyField(Unit, on_delete="RESTRICT", backref="+")
+    to_department = pw.ForeignKeyField(Department, on_delete="RESTRICT", backref="+")
+    effective_date = pw.DateField(index=True)
+    reason = pw.CharField(max_length=255, default="")
+    status = pw.CharField(max_length=12, default="pending", index=True)  # pending / applied / cancelled / lapsed
+    # The staff id while pending, NULL once settled: at most one pending transfer per person,
+    # enforced by the database even when two requests record at once.
+    pending_key = pw.IntegerField(null=True, unique=True)
+    actor = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    settled_at = pw.DateTimeField(null=True)
+    settled_by = pw.ForeignKeyField(Staff, null=True, on_delete="SET NULL", backref="+")
+    transfer = pw.ForeignKeyField(StaffTransfer, null=True, on_delete="SET NULL", backref="+")

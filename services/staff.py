@@ -1,4 +1,5 @@
-"""Staff records: search, create and edit, transfers and retirement, concurrent posts, export.
+"""Staff records: search, create and edit, retirement, concurrent posts, export (transfers:
+services/staff_transfers.py).
 
 Every query is narrowed by the caller's reach (`staff.view` to read, `staff.manage` to write),
 personal data is stored encrypted with a blind index and only ever leaves masked, including in
@@ -162,7 +163,8 @@ async def _posts_out(staff_ids):
 
 
 async def get_staff(*, env, actor, staff_id):
-    """One person within reach: masked profile, posts (兼职/挂职) and roles."""
+    """One person within reach: masked profile, posts (兼职/挂职), roles and the transfer waiting
+    for its effective date (services/staff_transfers), if any."""
     staff = await get_staff_in_reach(actor, "staff.view", staff_id)
     look = await lookups_for([staff])
     data = staff_out(staff, env.cipher, **look)
@@ -170,6 +172,9 @@ async def get_staff(*, env, actor, staff_id):
     data["roles"] = [{"grant_id": g.id, "code": g.role_code, "name": g.role_name,
                       "scope": {"type": g.scope_type, "label": SCOPE_LABELS.get(g.scope_type)}}
                      for g in await load_grants(staff.id)]
+    from services.staff_transfers import pending_out  # it imports this module
+
+    data["pending_transfer"] = await pending_out(staff.id)
     return data
 
 
@@ -265,48 +270,6 @@ async def update_staff(*, env, actor, staff_id, changes):
         await audit.record(actor=actor, action="staff.update", target_type="staff",
                            target_id=staff.id, before=before, after=after, unit_id=staff.unit_id)
     return await get_staff(env=env, actor=actor, staff_id=staff.id)
-
-
-async def transfer_staff(*, env, actor, staff_id, department_id, effective_date, reason=""):
-    """Move a person's primary department (possibly to another unit); reach over both is needed."""
-    staff = await get_staff_in_reach(actor, "staff.manage", staff_id)
-    dept = await get_department_in_reach(actor, "staff.manage", department_id)
-    refuse_own(actor, staff.id, "为本人办理调动")
-    if staff.status != "active":
-        raise Conflict("该人员不在职", code="STAFF_NOT_ACTIVE")
-    if dept.status != "open":
-        raise Conflict("目标部门已撤销", code="DEPARTMENT_CLOSED")
-    if dept.id == staff.department_id:
-        raise Conflict("已在该部门", code="SAME_DEPARTMENT")
-    async with atomic():
-        before = audit_view(staff, env.cipher)
-        fields = {"department": dept.id, "unit": dept.unit_id, "updated_at": utcnow()}
-        if dept.unit_id != staff.unit_id:
-            fields["position"] = None  # 职务 belongs to the old unit
-        await Staff.update(**fields).where(Staff.id == staff.id).aexecute()
-        # A concurrent post in the new primary department is now redundant.
-        await StaffPost.update(active=False, end_date=effective_date).where(
-            StaffPost.staff == staff.id, StaffPost.department == dept.id,
-            StaffPost.active == True).aexecute()  # noqa: E712
-        row = await StaffTransfer.acreate(
-            staff=staff.id, from_unit=staff.unit_id, from_department=staff.department_id,
-            to_unit=dept.unit_id, to_department=dept.id, kind="transfer",
-            effective_date=effective_date, reason=reason or "", actor=actor.id)
-        fresh = await Staff.aget(Staff.id == staff.id)
-        ended = await end_grants_left_behind(actor, fresh, left=staff.department_id,
-                                             cause={"transfer_id": row.id})
-        b, a = _diff(before, audit_view(fresh, env.cipher))
-        a.update(effective_date=effective_date, reason=reason or "", transfer_id=row.id,
-                 grants_ended=ended)
-        await audit.record(actor=actor, action="staff.transfer", target_type="staff",
-                           target_id=staff.id, before=b, after=a, unit_id=dept.unit_id)
-        if dept.unit_id != staff.unit_id:
-            # The old unit's auditor sees the person leave too.
-            await audit.record(actor=actor, action="staff.transfer_out", target_type="staff",
-                               target_id=staff.id, before=b, after=a, unit_id=staff.unit_id)
-        # Attendance re-judges stored days from the effective date (services/attendance_days).
-        await events.publish("staff.transferred", staff_id=staff.id, effective_date=effective_date)
-    return {**await get_staff(env=env, actor=actor, staff_id=staff.id), "grants_ended": ended}
 
 
 async def retire_staff(*, env, actor, staff_id, effective_date, reason="", now=None):

@@ -107,9 +107,21 @@ class StaffRoleOut(Out):
     scope: StaffScopeOut
 
 
+class PendingTransferOut(Out):
+    """A transfer recorded ahead (调动，待生效): applied on effective_date (Beijing)."""
+    id: int
+    effective_date: str
+    reason: str
+    to_unit: MeOrgRef
+    to_department: MeOrgRef
+    actor_id: int | None
+    created_at: str
+
+
 class StaffOut(MeStaffOut):
     posts: list[StaffPostOut]
     roles: list[StaffRoleOut]
+    pending_transfer: PendingTransferOut | None = Field(None, description="待生效的调动（无则为 null）")
 
 
 class StaffTransferOut(StaffOut):

@@ -2520,6 +2520,16 @@ declare namespace MingjingApi {
       rank_ids?: Array<number>;
       exclude?: Schemas.ExcludeIn;
     };
+    type PendingTransferOut = {
+      id: number;
+      effective_date: string;
+      reason: string;
+      to_unit: Schemas.MeOrgRef;
+      to_department: Schemas.MeOrgRef;
+      actor_id: number | null;
+      created_at: string;
+      [key: string]: unknown;
+    };
     type PeriodicOut = {
       cycle_id: number;
       name: string;
@@ -3616,6 +3626,8 @@ declare namespace MingjingApi {
       updated_at: string | null;
       posts: Array<Schemas.StaffPostOut>;
       roles: Array<Schemas.StaffRoleOut>;
+      /** 待生效的调动（无则为 null） */
+      pending_transfer?: Schemas.PendingTransferOut | null;
       [key: string]: unknown;
     };
     type StaffPostCreate = {
@@ -3694,6 +3706,8 @@ declare namespace MingjingApi {
       updated_at: string | null;
       posts: Array<Schemas.StaffPostOut>;
       roles: Array<Schemas.StaffRoleOut>;
+      /** 待生效的调动（无则为 null） */
+      pending_transfer?: Schemas.PendingTransferOut | null;
       /** 因离开原部门而收回的授权 */
       grants_ended: Array<number>;
       [key: string]: unknown;
@@ -4362,8 +4376,10 @@ declare namespace MingjingApi {
     "GET /api/staff/{id}": { path: { id: number }; response: Schemas.Data_StaffOut };
     /** 修改人员信息（只改传入的字段；调动请用 transfer）。 */
     "PATCH /api/staff/{id}": { path: { id: number }; body: Schemas.StaffUpdate; response: Schemas.Data_StaffOut };
-    /** 调动：更换主部门（可跨单位），保留调动记录。 */
+    /** 办理调动（生效日期晚于今天：登记为待生效，见 pending_transfer）。 */
     "POST /api/staff/{id}/transfer": { path: { id: number }; body: Schemas.StaffTransfer; response: Schemas.Data_StaffTransferOut };
+    /** 撤销尚未生效的调动。 */
+    "DELETE /api/staff/{id}/transfer": { path: { id: number }; response: Schemas.Data_StaffOut };
     /** 办理退休：状态改为退休，结束兼职，注销其全部登录会话。 */
     "POST /api/staff/{id}/retire": { path: { id: number }; body: Schemas.StaffRetire; response: Schemas.Data_StaffOut };
     /** 调动与退休记录。 */

@@ -40,7 +40,11 @@ def test_transfer_recorded_ahead_splits_the_month(api, org, f, server):
     r = boss.post(f"/api/staff/{org.fin_2.id}/transfer",
                   {"department_id": org.b_office.id, "effective_date": "2026-11-16"},
                   headers=at("2026-11-10 10:00"))
-    assert r.status == 200, r
+    assert r.status == 200 and r.data["pending_transfer"]["effective_date"] == "2026-11-16", r
+    # The scheduler moves them on the day (services/staff_transfers).
+    r = Client(server.base_url).post("/api/test/scheduler/tick", {"sources": ["staff.transfer"]},
+                                     headers=at("2026-11-16 00:05"))
+    assert r.status == 200 and len(r.data["ran"]) == 1, r
     a_rep = hr.get(NOV, headers=at("2026-12-02 09:00"))
     assert a_rep.status == 200 and a_rep.data["complete"] is True, a_rep
     mine = row_of(a_rep, org.fin_2)
