@@ -186,3 +186,27 @@ def test_the_row_lock_alone_applies_it_once(api, org, f, server):
     server.run(twice())
     assert len(raw(server, StaffTransfer.select().where(StaffTransfer.staff == org.fin_2.id))) == 1
     assert len(audits(server, "staff.transfer")) == 1 and len(audits(server, "staff.transfer_out")) == 1
+
+
+def test_console_shows_and_cancels_the_pending_transfer(server, org, f):
+    from tests.admin.console import Console
+
+    c = Console(server.base_url).login(f.admin("system", "system-a", unit=org.a))
+    r = c.post(f"/admin/staff/{org.fin_2.id}/transfer",
+               {"department_id": org.a_office.id, "effective_date": "2026-12-15", "reason": "轮岗"},
+               headers=RECORDED)
+    assert r.status_code == 302, r.text[:500]
+    page = c.get(f"/admin/staff/{org.fin_2.id}")
+    line = page.text[page.text.index('id="pending-transfer"'):]
+    assert "调往 甲局 · 办公室，2026-12-15 生效（轮岗）" in line[:300] and "撤销调动" in line
+    assert 'value="财务科（甲局）"' in page.text           # still in 财务科
+    r = c.post(f"/admin/staff/{org.fin_2.id}/cancel-transfer")
+    assert r.status_code == 302
+    assert 'id="pending-transfer"' not in c.get(f"/admin/staff/{org.fin_2.id}").text
+    assert last_audit(server, "staff.transfer_cancel").after["status"] == "cancelled"
+    assert c.post(f"/admin/staff/{org.fin_2.id}/cancel-transfer").status_code == 404
+    # Effective today: moved at once, as before.
+    r = c.post(f"/admin/staff/{org.fin_2.id}/transfer",
+               {"department_id": org.a_office.id, "effective_date": "2026-12-02"}, headers=RECORDED)
+    assert r.status_code == 302
+    assert server.run(Staff.aget(Staff.id == org.fin_2.id)).department_id == org.a_office.id
