@@ -4,12 +4,16 @@ for everyone in reach (rows are otherwise created on a person's first look or re
 
 The table reads the stored balance rows (services/leave.ensure_balance keeps their entitlement
 current); remaining = entitled + adjusted - used - pending is computed, filtered and summed in SQL.
-调休 (lieu) is not a balance row but overtime credits, so it is not in this table.
+调休 (lieu) is not a balance row but overtime credits (services/overtime, in days): its column is
+each person's credits valid on the year's 1 January, less used and reserved (as the person's own
+balances show the year's 调休: services.leave.balances), summed in the same SQL query.
 """
+import datetime
+
 import peewee as pw
 
 from models.base import atomic, count, fetch_all, get_one
-from models.leave import LeaveBalance
+from models.leave import LeaveBalance, LieuCredit
 from models.org import Department, Staff
 from server.errors import Invalid
 from services import audit, exports
@@ -19,6 +23,8 @@ from services.leave_rules import effective_types
 
 PERMISSION = "leave.manage"
 REMAINING = (LeaveBalance.entitled + LeaveBalance.adjusted - LeaveBalance.used - LeaveBalance.pending)
+# 调休 days left, as services.overtime.lieu_balance counts them.
+LIEU_LEFT = pw.fn.COALESCE(pw.fn.SUM(LieuCredit.days - LieuCredit.used - LieuCredit.reserved), 0)
 
 
 def _check_year(year):
@@ -52,16 +58,23 @@ def _row(r, type_names):
             "year": r.year, "type_code": r.type_code,
             "type_name": type_names.get((r.unit_id, r.type_code), r.type_code),
             "entitled": r.entitled, "adjusted": r.adjusted, "used": r.used, "pending": r.pending,
-            "remaining": round(r.remaining, 2), "note": r.note or ""}
+            "remaining": round(r.remaining, 2), "lieu": round(float(r.lieu or 0), 2), "note": r.note or ""}
 
 
-def _columns(query):
+def _lieu_valid(year):
+    return LieuCredit.expires_on >= datetime.date(year, 1, 1)
+
+
+def _columns(query, year):
+    lieu = LieuCredit.select(LIEU_LEFT).where(  # correlated: the page stays one query
+        LieuCredit.staff == Staff.id, _lieu_valid(year))
     return query.select(
         LeaveBalance.id, LeaveBalance.staff.alias("staff_id"), LeaveBalance.year, LeaveBalance.type_code,
         LeaveBalance.entitled, LeaveBalance.adjusted, LeaveBalance.used, LeaveBalance.pending,
         LeaveBalance.note, REMAINING.alias("remaining"), Staff.name.alias("staff_name"),
         Staff.employee_no.alias("employee_no"), Staff.unit.alias("unit_id"),
         Staff.department.alias("department_id"), Department.name.alias("department_name"),
+        lieu.alias("lieu"),
     ).order_by(Department.name, Department.id, Staff.name, Staff.id, LeaveBalance.type_code).objects()
 
 
@@ -86,17 +99,22 @@ async def balance_table(*, actor, year, department_id=None, type_code=None, belo
         pw.fn.COALESCE(pw.fn.SUM(LeaveBalance.pending), 0).alias("pending"),
         pw.fn.COALESCE(pw.fn.SUM(REMAINING), 0).alias("remaining"),
         pw.fn.COUNT(pw.fn.DISTINCT(LeaveBalance.staff)).alias("people")).order_by().dicts())
-    rows = await fetch_all(_columns(query).paginate(page, page_size))
+    rows = await fetch_all(_columns(query, year).paginate(page, page_size))
     names = await _type_names(rows)
     totals = {k: round(float(sums[k] or 0), 2) for k in ("entitled", "used", "pending", "remaining")}
     totals["people"] = int(sums["people"] or 0)
+    people = query.select(LeaveBalance.staff).order_by()  # each listed person's 调休 once
+    lieu = await get_one(LieuCredit.select(LIEU_LEFT.alias("lieu")).where(
+        LieuCredit.staff.in_(people), _lieu_valid(year)).dicts())
+    totals["lieu"] = round(float(lieu["lieu"] or 0), 2)
     return [_row(r, names) for r in rows], total, totals
 
 
 EXPORT_LIMIT = 50000
 EXPORT_COLUMNS = [("department_name", "部门"), ("name", "姓名"), ("employee_no", "工号"),
                   ("type_name", "假期类型"), ("entitled", "应享"), ("adjusted", "调整"),
-                  ("used", "已休"), ("pending", "审批中"), ("remaining", "剩余"), ("note", "说明")]
+                  ("used", "已休"), ("pending", "审批中"), ("remaining", "剩余"),
+                  ("lieu", "调休（天）"), ("note", "说明")]
 
 
 async def export_table(*, actor, year, department_id=None, type_code=None, below=None):
@@ -104,7 +122,7 @@ async def export_table(*, actor, year, department_id=None, type_code=None, below
     (content bytes, filename, content type); audited, since it carries many people's data."""
     query = await _filtered(actor, year=year, department_id=department_id, type_code=type_code,
                             below=below)
-    rows = await fetch_all(_columns(query).limit(EXPORT_LIMIT))
+    rows = await fetch_all(_columns(query, year).limit(EXPORT_LIMIT))
     names = await _type_names(rows)
     out = [_row(r, names) for r in rows]
     content = await exports.to_xlsx(out, EXPORT_COLUMNS, "假期余额")

@@ -256,6 +256,7 @@ class BalanceTableRow(Out):
     used: float
     pending: float
     remaining: float
+    lieu: float = Field(description="调休剩余天数（本年度有效的加班折算，每人一个数）")
     note: str
 
 
@@ -265,6 +266,7 @@ class BalanceTableTotals(Out):
     used: float
     pending: float
     remaining: float
+    lieu: float = Field(description="所列人员的调休剩余天数合计（每人计一次）")
 
 
 class BalanceFill(Body):

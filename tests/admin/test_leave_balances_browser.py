@@ -1,6 +1,7 @@
 """假期余额表 console page in a real browser (Playwright + Debian chromium), and over HTTP: fill the
 year, filter by department subtree / type / remaining below N, page, export XLSX; the other unit's
 people never appear. Screenshots under test-output/admin/ (prefix 6x-)."""
+import datetime
 import io
 import os
 
@@ -13,6 +14,7 @@ from tests.admin.test_console_browser import CHROMIUM, browser, new_page, shot  
 from tests.admin.test_leave_browser import as_staff
 from tests.admin.test_leave_pages import console_as
 from services.leave import local_today
+from tests.leave.test_balance_table_lieu import _overtime
 
 needs_chromium = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian chromium not installed")
 
@@ -39,12 +41,19 @@ def test_balance_table_page_fill_filter_export(new_page, server, api, org, f):
     b = api.as_(org.a_hr_officer).get(f"/api/leave/balances?year={year}&staff_id={org.files_1.id}").data[0]
     assert api.as_(org.a_hr_officer).post(f"/api/leave/balances/{b['id']}/adjust",
                                           {"delta": -b["remaining"] + 1, "reason": "测试"}).status == 200
+    # Their approved overtime: half a day of 调休 in its own column.
+    _overtime(api, org, org.files_1, local_today() - datetime.timedelta(days=1), 4)
     page.select_option("#t-dept", str(org.a_hr.id))
     page.select_option("#t-type", "annual")
     page.click("#t-search")
     rows = page.locator("#balance-table tbody tr").all_inner_texts()
     assert len(rows) == 7 and all(("人事科" in r or "档案组" in r) for r in rows)
     assert rows[0].startswith("人事科")
+    assert "调休" in page.inner_text("#balance-table thead")
+    lieu = dict(zip(page.locator("#balance-table tbody td:nth-child(2)").all_inner_texts(),
+                    page.locator("#balance-table tbody td.lieu").all_inner_texts()))
+    assert lieu.pop("档案组职工一") == "0.5" and set(lieu.values()) == {"0"}, lieu
+    assert "调休 0.5 天" in page.inner_text("#t-summary")
     shot(page, "64-leave-balance-table")
     page.fill("#t-below", "2")
     page.click("#t-search")
@@ -56,7 +65,8 @@ def test_balance_table_page_fill_filter_export(new_page, server, api, org, f):
     ws = load_workbook(io.BytesIO(open(dl.value.path(), "rb").read())).active
     data = list(ws.iter_rows(values_only=True))
     assert data[0][:4] == ("部门", "姓名", "工号", "假期类型")
-    assert [(r[0], r[1], r[8]) for r in data[1:]] == [("档案组", "档案组职工一", 1)]
+    assert [(r[0], r[1], r[8], r[9]) for r in data[1:]] == [("档案组", "档案组职工一", 1, 0.5)]
+    assert data[0][9] == "调休（天）"
     page.fill("#t-below", "")
     page.select_option("#t-dept", "")
     page.click("#t-search")

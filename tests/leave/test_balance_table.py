@@ -73,7 +73,8 @@ def test_filters_department_subtree_type_below_and_paging(api, org):
     assert hr.post(f"/api/leave/balances/{target['id']}/adjust", {"delta": -3, "reason": "测试"}).status == 200
     r = hr.get(f"/api/leave/balances/table?year={YEAR}&type_code=study&below=3")
     assert [(x["name"], x["remaining"], x["adjusted"]) for x in r.data] == [("档案组职工一", 2, -3)]
-    assert r.json["totals"] == {"people": 1, "entitled": 2, "used": 0, "pending": 0, "remaining": 2}
+    assert r.json["totals"] == {"people": 1, "entitled": 2, "used": 0, "pending": 0, "remaining": 2,
+                                "lieu": 0}
     assert hr.get(f"/api/leave/balances/table?year={YEAR}&below=-1").json["total"] == 0
     # Paging: the pages together are the whole table, in the same order, without repeats.
     pages = []
@@ -120,7 +121,8 @@ def test_xlsx_export_contents_neutralised_and_audited(api, server, f, org):
     assert "attachment" in r.headers["Content-Disposition"]
     ws = load_workbook(io.BytesIO(r.raw.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0] == ("部门", "姓名", "工号", "假期类型", "应享", "调整", "已休", "审批中", "剩余", "说明")
+    assert rows[0] == ("部门", "姓名", "工号", "假期类型", "应享", "调整", "已休", "审批中", "剩余", "调休（天）",
+                       "说明")
     body = rows[1:]
     assert len(body) == 4 and {x[0] for x in body} == {"财务科"}
     assert {x[1] for x in body} == {"财务科负责人", "财务科职工一", "财务科职工二", "'=HYPERLINK(\"http://x\")"}
