@@ -433,6 +433,8 @@ declare namespace MingjingApi {
       used: number;
       pending: number;
       remaining: number;
+      /** 调休剩余天数（本年度有效的加班折算，每人一个数） */
+      lieu: number;
       note: string;
       [key: string]: unknown;
     };
@@ -443,6 +445,8 @@ declare namespace MingjingApi {
       used: number;
       pending: number;
       remaining: number;
+      /** 所列人员的调休剩余天数合计（每人计一次） */
+      lieu: number;
       [key: string]: unknown;
     };
     type BindInvite = {
