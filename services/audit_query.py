@@ -158,6 +158,8 @@ ACTION_LABELS = {
     "staff.transfer_out": "人员调出", "staff.retire": "人员离退", "staff.retire_scheduled": "登记离退（待生效）",
     "staff.post_add": "增加兼任职务", "staff.post_end": "结束兼任职务", "staff.import": "导入人员",
     "staff.export": "导出人员",
+    "staff.transfer_scheduled": "登记调动（待生效）", "staff.transfer_cancel": "撤销待生效调动",
+    "staff.transfer_lapsed": "待生效调动失效",
     "role.create": "新建角色", "role.update": "修改角色", "grant.create": "授予角色", "grant.revoke": "收回授权",
     "binding.request": "提交绑定申请", "binding.resolve": "处理绑定申请", "binding.bind": "绑定微信",
     "binding.unbind": "解除微信绑定", "binding.invite": "生成绑定邀请", "binding.proof": "上传绑定证明",
