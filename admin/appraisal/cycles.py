@@ -359,7 +359,7 @@ class ParticipantActionPage(CyclePage):
                     phase = self.get_body_argument("phase", "")
                     row = await cycles.reopen_phase(actor=self.principal, cycle_id=cid, staff_id=staff_id,
                                                     phase=phase, until=until, reason=reason,
-                                                    today=self.today())
+                                                    now=self.now())
                     message = f"已为{row['name']}重新开放“{row['phase_label']}”至 {row['until']}"
         except ApiError as exc:
             if isinstance(exc, NotFound) and exc.code == "APPRAISAL_CYCLE_NOT_FOUND":

@@ -119,7 +119,7 @@ class ReopeningListHandler(CycleBase):
     async def post(self, cycle_id, *, body):
         self.write_data(await cycles.reopen_phase(
             actor=self.principal, cycle_id=int(cycle_id), staff_id=body.staff_id, phase=body.phase,
-            until=body.until, reason=body.reason, today=self.today()), status=201)
+            until=body.until, reason=body.reason, now=self.now()), status=201)
 
 
 class TemplateListHandler(CycleBase):

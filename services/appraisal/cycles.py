@@ -19,8 +19,8 @@ from server.errors import Conflict, Forbidden, Invalid, NotFound
 from services import audit, calendar, events
 from services.appraisal import participants as parts
 from services.appraisal.common import (KIND_LABELS, PHASE_LABELS, STATUS_LABELS, beijing_today,
-                                       current_phase, get_cycle, led_department_ids, phase_state,
-                                       phases_of)
+                                       current_phase, get_cycle, led_department_ids, local_today,
+                                       phase_state, phases_of)
 
 DEFAULT_SETTINGS = {"min_items": 3, "max_items": 10, "progress_stale_days": 30}
 EDITABLE_WHEN_LAUNCHED = {"name", "settings"}
@@ -546,9 +546,11 @@ async def move_phase(*, actor, cycle_id, phase, opens_on, closes_on, reason, tod
     return await cycle_detail(cycle, actor=actor, today=today)
 
 
-async def reopen_phase(*, actor, cycle_id, staff_id, phase, until, reason, today):
+async def reopen_phase(*, actor, cycle_id, staff_id, phase, until, reason, now):
     """Reopen a phase for one active participant until a date (reason required, audited, event
-    `appraisal.phase.reopened`, a message to the person)."""
+    `appraisal.phase.reopened`, a message to the person). `now` is the request's clock (naive UTC):
+    the row and the message are stamped with it, and "today" is its Beijing date."""
+    today = local_today(now)
     cycle, reach = await cycle_for_manage(actor, cycle_id, whole_unit=False)
     if cycle.status != "launched":
         raise Conflict("只有进行中的考核周期可以重新开放阶段", code="APPRAISAL_CYCLE_NOT_LAUNCHED")
@@ -565,7 +567,7 @@ async def reopen_phase(*, actor, cycle_id, staff_id, phase, until, reason, today
                       fields={"until": "应不早于今天"})
     async with atomic():
         row = await PhaseReopening.acreate(cycle=cycle.id, staff=staff_id, phase=phase, until=until,
-                                           reason=reason, granted_by=actor.id)
+                                           reason=reason, granted_by=actor.id, created_at=now)
         await audit.record(actor=actor, action="appraisal.phase.reopen", target_type="appraisal_cycle",
                            target_id=f"{cycle.id}:{phase}:{staff_id}",
                            after={"staff_id": staff_id, "phase": phase, "until": until,
@@ -576,7 +578,7 @@ async def reopen_phase(*, actor, cycle_id, staff_id, phase, until, reason, today
             title=f"{cycle.name}：{PHASE_LABELS[phase]}已为您重新开放",
             body=f"截止 {until}。原因：{reason}",
             link=f"/package-appraisal/goals/index?cycle_id={cycle.id}",
-            data={"cycle_id": cycle.id, "phase": phase, "until": until.isoformat()})
+            data={"cycle_id": cycle.id, "phase": phase, "until": until.isoformat()}, now=now)
         await events.publish("appraisal.phase.reopened", cycle_id=cycle.id, unit_id=cycle.unit_id,
                              staff_id=staff_id, phase=phase, until=until, reopening_id=row.id)
     return (await reopening_out([row]))[0]
