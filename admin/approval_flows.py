@@ -4,10 +4,14 @@ and services/approvals.py enforce approval.flow.manage and the unit scope. The u
 requests (单位主要负责人本人的申请) end in a per-unit final step set on /admin/approval-flows/head-step
 (services/approval_settings: reach over the whole unit, audited approval.settings.update)."""
 import json
+import math
+
+import tornado.web
 
 from admin.base import AdminHandler
-from handlers.base import dumps
-from server.errors import ApiError, Invalid
+from handlers.base import HTTP_CODES, dumps
+from server import logs
+from server.errors import ApiError, Invalid, Unauthorized
 from services import approval_admin, approval_settings, approvals, leave_rules
 from services import staff as staff_service
 from services.approval_rules import HEAD_STEP_NAMES, MODES, OPS, RULE_LABELS
@@ -228,7 +232,38 @@ class FlowSaveHandler(FlowsPage):
         self.redirect(f"/admin/approval-flows?kind={kind}")
 
 
-class FlowStaffSearchHandler(AdminHandler):
+class JsonEndpoint(AdminHandler):
+    """A console endpoint the editor's script calls with fetch(): every error is the API's JSON
+    envelope ({"error": {"code", "message", "fields"}}, the real status), whatever the Accept
+    header says, instead of an HTML error page or a redirect to the sign-in page."""
+    # Signing in is still required: prepare() refuses a missing or expired session with 401 JSON
+    # (AdminHandler would answer a redirect to /admin/login, which fetch() follows to a page).
+    allow_anonymous = True
+
+    async def prepare(self):
+        await super().prepare()
+        if self.principal is None:
+            raise Unauthorized("登录已过期，请重新登录后再试", code="AUTH_REQUIRED")
+
+    def write_error(self, status_code, **kwargs):
+        exc = kwargs.get("exc_info", (None, None, None))[1]
+        if isinstance(exc, ApiError):
+            self.set_status(exc.status)
+            for name, value in exc.headers.items():
+                self.set_header(name, value)
+            body = exc.to_json()
+        else:
+            code, message = HTTP_CODES.get(status_code, ("HTTP_%d" % status_code, "请求失败"))
+            if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "xsrf" in str(exc).lower():
+                code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新页面后重试"
+            body = {"error": {"code": code, "message": message}}
+        if self.get_status() >= 500:
+            body["error"]["request_id"] = logs.request_id_of(self.request)   # no exception text
+        self.set_header("Content-Type", "application/json; charset=utf-8")
+        self.finish(dumps(body))
+
+
+class FlowStaffSearchHandler(JsonEndpoint):
     """流程编辑器：按姓名或工号查找本单位在职人员（JSON）。"""
     required = ("approval.flow.manage",)
 
@@ -245,7 +280,7 @@ class FlowStaffSearchHandler(AdminHandler):
             for r in rows if (r.get("unit") or {}).get("id") == self.principal.unit_id]})
 
 
-class FlowDraftPreviewHandler(AdminHandler):
+class FlowDraftPreviewHandler(JsonEndpoint):
     """流程编辑器：按尚未保存的环节预览某人的审批人（JSON）。"""
     required = ("approval.flow.manage",)
 
@@ -274,8 +309,10 @@ class FlowDraftPreviewHandler(AdminHandler):
                 try:
                     context[key] = float(sample[key])
                 except ValueError:
+                    context[key] = math.nan
+                if not math.isfinite(context[key]):   # "nan", "inf", "1e999" parse as floats
                     raise Invalid(f"{CONTEXT_FIELDS[key]}应为数字", code="VALIDATION_FAILED",
-                                  fields={key: "应为数字"}) from None
+                                  fields={key: "应为数字"})
         if sample["leave_type"]:
             context["leave_type"] = sample["leave_type"]
         steps = body.get("steps")
