@@ -4,44 +4,32 @@ A kind registers hooks once (`register_kind`); a feature's service calls `submit
 transaction; approvers call `act`. Every state change bumps `ApprovalInstance.version` with
 `UPDATE ... WHERE id=? AND version=?`, so of two approvers acting at once exactly one wins and the
 other gets 409 APPROVAL_ALREADY_ACTED. Hooks run inside the transaction of the final action.
-"""
-import dataclasses
-import datetime
-import inspect
-from zoneinfo import ZoneInfo
 
-from models.approvals import (ApprovalCc, ApprovalDelegation, ApprovalEvent, ApprovalInstance,
-                              ApprovalTask)
+This module is the state machine (submit, act, resubmit, batch approval, the flow preview). Beside
+it: services/approval_kinds.py (the kinds registry, hooks and shared writes),
+services/approval_delegation.py (委托) and services/approval_inbox.py (visibility, the boxes).
+"""
+import inspect
+
+from models.approvals import ApprovalCc, ApprovalInstance, ApprovalTask
 from models.base import atomic, count, fetch_all, get_one, utcnow
 from models.org import Department, Staff, StaffPost
 from server.errors import ApiError, Conflict, Forbidden, Invalid, NotFound
-from services import audit
 from services.access import staff_dept_ids
+# The registry, delegation and the inbox live beside the engine; their names stay importable here.
+from services.approval_delegation import (SHANGHAI, _delegate_for, activate_delegations,  # noqa: F401
+                                          hand_back, hand_over, today)
+from services.approval_inbox import (BOXES, _can_view, _get_visible, _instance_out,  # noqa: F401
+                                     get_instance, inbox, waiting_count)
+from services.approval_kinds import (KINDS, Kind, _audit, _bump, _event, _hook,  # noqa: F401
+                                     _instances_out, _kind, _link, register_kind)
 from services.approval_rules import build_plan, flow_for, load_org_view
 from services.approval_views import (ACTION_LABELS, STATUS_LABELS, instances_out,  # noqa: F401
                                      names_of as _names, who as _who)
 from services.approval_views import base as _base
-from services.approval_views import search_condition
 from services.notify import raise_notification
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 ACTIONS = ("approve", "reject", "return", "withdraw", "transfer", "comment", "cc")
-BOXES = ("waiting", "done", "cc", "mine")
-
-
-@dataclasses.dataclass
-class Kind:
-    kind: str
-    title: str
-    on_approved: object = None
-    on_rejected: object = None
-    on_withdrawn: object = None
-    on_returned: object = None
-    describe: object = None
-    on_resubmitted: object = None
-    view_permission: str = ""
-    guard_final_approve: object = None
-    listed: bool = True
 
 
 class _Refused(Exception):
@@ -50,90 +38,6 @@ class _Refused(Exception):
     def __init__(self, error, inst, step_index, on_behalf_of):
         super().__init__(error.message)
         self.error, self.inst, self.step_index, self.on_behalf_of = error, inst, step_index, on_behalf_of
-
-
-KINDS = {}
-
-
-def register_kind(kind, *, title, on_approved=None, on_rejected=None, on_withdrawn=None,
-                  on_returned=None, describe=None, view_permission=None, on_resubmitted=None,
-                  guard_final_approve=None, listed=True):
-    """Register a request kind. Hooks: `async fn(*, instance, actor)` called inside the final
-    action's transaction (`instance` is the instance dict). `describe`: `async fn(*, instance)`
-    → dict shown as "subject" in the detail. `view_permission` (default "<kind>.view") lets its
-    holders see instances of applicants in their reach. `on_resubmitted` runs when the
-    applicant resubmits after a return. `guard_final_approve`: `async fn(*, instance, actor)`
-    called before the approving action that would finish the instance; raising an ApiError
-    refuses it (nothing changes, the applicant is notified, the refusal is audited). `listed=False`:
-    a kind the console's approval-flows page does not offer (the tests' engine-only kinds)."""
-    KINDS[kind] = Kind(kind, title, on_approved, on_rejected, on_withdrawn, on_returned, describe,
-                       on_resubmitted, view_permission or f"{kind}.view", guard_final_approve, listed)
-    return KINDS[kind]
-
-
-def today():
-    return datetime.datetime.now(SHANGHAI).date()
-
-
-def _kind(kind):
-    if kind not in KINDS:
-        raise Invalid("未知的审批类型", code="APPROVAL_KIND_UNKNOWN", fields={"kind": "未注册"})
-    return KINDS[kind]
-
-
-def _link(instance_id):
-    return f"/pages/approvals/detail/index?id={instance_id}"
-
-
-async def _instances_out(insts, actor, *, detail=False):
-    return await instances_out(insts, actor, KINDS, detail=detail)
-
-
-async def _hook(inst, name, actor):
-    fn = getattr(KINDS.get(inst.kind), name, None)
-    if fn is not None:
-        result = fn(instance=_base(inst), actor=actor)
-        if inspect.isawaitable(result):
-            await result
-
-
-async def _event(inst, action, *, actor_id=None, on_behalf_of=None, step_index=None, comment="",
-                 data=None):
-    await ApprovalEvent.acreate(instance=inst.id, action=action, actor=actor_id,
-                                on_behalf_of=on_behalf_of, step_index=step_index,
-                                comment=comment or "", data=data)
-
-
-async def _audit(actor, action, inst, before=None, after=None):
-    await audit.record(actor=actor, action=f"approval.{action}", target_type="approval_instance",
-                       target_id=inst.id, before=before, after=after, unit_id=inst.unit_id)
-
-
-async def _bump(inst, **fields):
-    """The optimistic lock: only the caller that still holds the version it read wins."""
-    fields.update(version=ApprovalInstance.version + 1, updated_at=utcnow())
-    rows = await ApprovalInstance.update(**fields).where(
-        ApprovalInstance.id == inst.id, ApprovalInstance.version == inst.version).aexecute()
-    if rows != 1:
-        raise Conflict("该审批已被他人处理或已变更，请刷新后重试", code="APPROVAL_ALREADY_ACTED")
-    inst.version += 1
-    for k, v in fields.items():
-        if k not in ("version", "updated_at"):
-            setattr(inst, k, v)
-
-
-async def _delegate_for(staff_id, applicant_id):
-    """(assignee, on_behalf_of) for a task assigned today to staff_id."""
-    day = today()
-    row = await get_one(ApprovalDelegation.select().where(
-        ApprovalDelegation.delegator == staff_id, ApprovalDelegation.revoked_at.is_null(),
-        ApprovalDelegation.start <= day, ApprovalDelegation.end >= day,
-        ApprovalDelegation.delegate != applicant_id).order_by(ApprovalDelegation.id.desc()))
-    if row is None:
-        return staff_id, None
-    delegate = await Staff.aget_or_none(Staff.id == row.delegate_id, Staff.status == "active")
-    return (row.delegate_id, staff_id) if delegate else (staff_id, None)
-
 
 
 async def _open_step(inst, actor, start_index):
@@ -209,43 +113,6 @@ async def submit(*, env, actor, kind, subject_id, unit_id, applicant_id, summary
             await _event(inst, "auto_approve", comment="无需审批的环节，自动通过")
             await _audit(actor, "auto_approve", inst)
         await _open_step(inst, actor, 0)
-    return await _instance_out(inst, actor)
-
-
-async def _can_view(inst, actor):
-    if inst.applicant_id == actor.id:
-        return True
-    if await get_one(ApprovalTask.select(ApprovalTask.id).where(
-            ApprovalTask.instance == inst.id,
-            (ApprovalTask.assignee == actor.id) | (ApprovalTask.on_behalf_of == actor.id))):
-        return True
-    if await get_one(ApprovalCc.select(ApprovalCc.id).where(
-            ApprovalCc.instance == inst.id, ApprovalCc.staff == actor.id)):
-        return True
-    perm = KINDS[inst.kind].view_permission if inst.kind in KINDS else f"{inst.kind}.view"
-    if actor.has(perm):
-        applicant = await Staff.aget_or_none(Staff.id == inst.applicant_id)
-        reach = await actor.reach(perm)
-        return applicant is not None and reach.covers_staff(
-            applicant.id, await staff_dept_ids(applicant), applicant.unit_id)
-    return False
-
-
-async def _get_visible(instance_id, actor):
-    inst = await ApprovalInstance.aget_or_none(ApprovalInstance.id == instance_id)
-    if inst is None or not await _can_view(inst, actor):
-        raise NotFound("审批不存在或无权查看", code="APPROVAL_NOT_FOUND")
-    return inst
-
-
-
-async def _instance_out(inst, actor, detail=True):
-    inst = await ApprovalInstance.aget(ApprovalInstance.id == inst.id)
-    return (await _instances_out([inst], actor, detail=detail))[0]
-
-
-async def get_instance(*, actor, instance_id) -> dict:
-    inst = await _get_visible(instance_id, actor)
     return await _instance_out(inst, actor)
 
 
@@ -500,176 +367,6 @@ async def resubmit(*, env, actor, instance_id, context=None, summary=None) -> di
         await _note_skips(inst, actor)
         await _open_step(inst, actor, 0)
         return await _instance_out(inst, actor)
-
-
-# -- delegation of tasks already waiting (委托): hand over on activation, hand back on revoke --------
-
-def _day_start_utc(day):
-    local = datetime.datetime.combine(day, datetime.time()).replace(tzinfo=SHANGHAI)
-    return local.astimezone(datetime.timezone.utc).replace(tzinfo=None)
-
-
-def _handover_query(delegation):
-    """The delegator's own pending tasks (current round) from before the delegation took effect;
-    later ones were routed to the delegate when created (or deliberately given, e.g. transfer)."""
-    since = max(delegation.created_at, _day_start_utc(delegation.start))
-    return (ApprovalTask.select(ApprovalTask, ApprovalInstance).join(ApprovalInstance).where(
-        ApprovalTask.assignee == delegation.delegator_id, ApprovalTask.status == "pending",
-        ApprovalTask.on_behalf_of.is_null(), ApprovalTask.round == ApprovalInstance.round,
-        ApprovalTask.step_index == ApprovalInstance.current_step,
-        ApprovalInstance.status == "pending", ApprovalInstance.applicant != delegation.delegate_id,
-        ApprovalTask.created_at <= since).order_by(ApprovalTask.id))
-
-
-async def _move_task(task, inst, *, to, behalf):
-    """Re-assign one pending task (or cancel it when `to` already holds one on that step).
-    Bumps the instance version so a stale screen refreshes; False when someone acted first."""
-    try:
-        await _bump(inst)
-    except Conflict:
-        return False
-    dup = await get_one(ApprovalTask.select(ApprovalTask.id).where(
-        ApprovalTask.instance == inst.id, ApprovalTask.round == task.round,
-        ApprovalTask.step_index == task.step_index, ApprovalTask.status == "pending",
-        ApprovalTask.assignee == to, ApprovalTask.id != task.id))
-    fields = {"status": "cancelled"} if dup else {"assignee": to, "on_behalf_of": behalf}
-    rows = await ApprovalTask.update(**fields).where(
-        ApprovalTask.id == task.id, ApprovalTask.status == "pending",
-        ApprovalTask.assignee == task.assignee_id).aexecute()
-    return rows == 1
-
-
-async def hand_over(delegation, actor, day=None) -> list:
-    """While `delegation` covers today: the delegator's tasks already waiting go to the delegate
-    (代 X 审批), with a timeline note, a message to the delegate and one audit entry. Call inside
-    a transaction. Returns the instance ids handed over. The scheduler calls it on the start
-    day with actor None (the system) and its own clock's `day` (services/reminders.py)."""
-    day = day or today()
-    if delegation.revoked_at is not None or not delegation.start <= day <= delegation.end:
-        return []
-    delegate = await Staff.aget_or_none(Staff.id == delegation.delegate_id, Staff.status == "active")
-    if delegate is None:
-        return []
-    tasks = await fetch_all(_handover_query(delegation))
-    names = await _names([delegation.delegator_id, delegate.id])
-    moved, insts = [], {}
-    for task in tasks:
-        inst = insts.setdefault(task.instance_id, task.instance)   # one object per instance: versions
-        if not await _move_task(task, inst, to=delegate.id, behalf=delegation.delegator_id):
-            continue
-        moved.append((task.id, inst.id))
-        await _event(inst, "delegate", actor_id=delegation.delegator_id, step_index=task.step_index,
-                     comment=f"委托期间由 {delegate.name} 代为审批",
-                     data={"to": {"id": delegate.id, "name": delegate.name},
-                           "delegation_id": delegation.id})
-        applicant = await _names([inst.applicant_id])
-        await raise_notification(
-            recipient_ids=[delegate.id], kind="approval.pending",
-            title=f"{names.get(delegation.delegator_id, '')}委托您审批：{applicant.get(inst.applicant_id, '')}的"
-                  f"{KINDS[inst.kind].title if inst.kind in KINDS else inst.kind}",
-            body=inst.summary, link=_link(inst.id),
-            data={"instance_id": inst.id, "on_behalf_of": delegation.delegator_id})
-    if moved:
-        await audit.record(actor=actor, action="approval.delegation.hand_over",
-                           target_type="approval_delegation", target_id=delegation.id,
-                           after={"to": delegate.id, "task_ids": [t for t, _ in moved],
-                                  "instance_ids": [i for _, i in moved]},
-                           unit_id=delegation.unit_id)
-    return [i for _, i in moved]
-
-
-async def hand_back(delegation, actor) -> list:
-    """On revoke: tasks the delegate still holds for the delegator go back to the delegator
-    (unless another delegation between the two still covers today). Call inside a transaction."""
-    day = today()
-    if await get_one(ApprovalDelegation.select(ApprovalDelegation.id).where(
-            ApprovalDelegation.id != delegation.id, ApprovalDelegation.revoked_at.is_null(),
-            ApprovalDelegation.delegator == delegation.delegator_id,
-            ApprovalDelegation.delegate == delegation.delegate_id,
-            ApprovalDelegation.start <= day, ApprovalDelegation.end >= day)):
-        return []
-    tasks = await fetch_all(ApprovalTask.select(ApprovalTask, ApprovalInstance).join(ApprovalInstance).where(
-        ApprovalTask.assignee == delegation.delegate_id,
-        ApprovalTask.on_behalf_of == delegation.delegator_id, ApprovalTask.status == "pending",
-        ApprovalTask.round == ApprovalInstance.round, ApprovalInstance.status == "pending")
-        .order_by(ApprovalTask.id))
-    names = await _names([delegation.delegator_id, delegation.delegate_id])
-    moved, insts = [], {}
-    for task in tasks:
-        inst = insts.setdefault(task.instance_id, task.instance)
-        if not await _move_task(task, inst, to=delegation.delegator_id, behalf=None):
-            continue
-        moved.append((task.id, inst.id))
-        await _event(inst, "undelegate", actor_id=delegation.delegator_id, step_index=task.step_index,
-                     comment=f"委托已撤销，收回 {names.get(delegation.delegate_id, '')} 的代审",
-                     data={"from": {"id": delegation.delegate_id,
-                                    "name": names.get(delegation.delegate_id, "")},
-                           "delegation_id": delegation.id})
-    if moved:
-        await raise_notification(
-            recipient_ids=[delegation.delegate_id], kind="approval.withdrawn",
-            title=f"{names.get(delegation.delegator_id, '')}已撤销审批委托，{len(moved)} 项待办已交还",
-            link="/pages/approvals/index", data={"instance_ids": [i for _, i in moved]})
-        await audit.record(actor=actor, action="approval.delegation.hand_back",
-                           target_type="approval_delegation", target_id=delegation.id,
-                           after={"to": delegation.delegator_id, "task_ids": [t for t, _ in moved],
-                                  "instance_ids": [i for _, i in moved]},
-                           unit_id=delegation.unit_id)
-    return [i for _, i in moved]
-
-
-async def activate_delegations(actor):
-    """A delegation that began after it was created (start in the future) takes over the waiting
-    tasks the first time the delegator or the delegate looks at their inbox on a covered day.
-    Reads only, unless there is something to hand over."""
-    day = today()
-    rows = await fetch_all(ApprovalDelegation.select().where(
-        (ApprovalDelegation.delegator == actor.id) | (ApprovalDelegation.delegate == actor.id),
-        ApprovalDelegation.revoked_at.is_null(), ApprovalDelegation.start <= day,
-        ApprovalDelegation.end >= day))
-    for row in rows:
-        if await get_one(_handover_query(row)):
-            async with atomic():
-                await hand_over(row, actor)
-
-
-async def inbox(*, actor, box, kind=None, page=1, page_size=20, q=None):
-    """(rows, total) of one box: waiting (for me) | done (by me) | cc (to me) | mine; `q` searches
-    within the box (approval_views.search_condition)."""
-    if box not in BOXES:
-        raise Invalid("box 应为 waiting、done、cc 或 mine", code="VALIDATION_FAILED",
-                      fields={"box": "应为 " + "、".join(BOXES)})
-    if box == "waiting":
-        await activate_delegations(actor)
-    query = ApprovalInstance.select()
-    if box == "waiting":
-        query = query.where(ApprovalInstance.status == "pending", ApprovalInstance.id.in_(
-            ApprovalTask.select(ApprovalTask.instance).where(
-                ApprovalTask.assignee == actor.id, ApprovalTask.status == "pending")))
-    elif box == "done":
-        query = query.where(ApprovalInstance.id.in_(ApprovalTask.select(ApprovalTask.instance).where(
-            ApprovalTask.assignee == actor.id,
-            ApprovalTask.status.in_(["approved", "rejected", "returned", "transferred"]))))
-    elif box == "cc":
-        query = query.where(ApprovalInstance.id.in_(
-            ApprovalCc.select(ApprovalCc.instance).where(ApprovalCc.staff == actor.id)))
-    else:
-        query = query.where(ApprovalInstance.applicant == actor.id)
-    if kind:
-        query = query.where(ApprovalInstance.kind == kind)
-    if q:
-        query = query.where(search_condition(q, KINDS))
-    total = await count(query)
-    rows = await fetch_all(query.order_by(ApprovalInstance.id.desc()).paginate(page, page_size))
-    return await _instances_out(rows, actor), total
-
-
-async def waiting_count(*, actor):
-    """For the home page's approvals card."""
-    await activate_delegations(actor)
-    return await count(ApprovalTask.select().join(ApprovalInstance).where(
-        ApprovalTask.assignee == actor.id, ApprovalTask.status == "pending",
-        ApprovalInstance.status == "pending"))
 
 
 async def batch_approve(*, env, actor, ids, comment=None):

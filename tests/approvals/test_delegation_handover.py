@@ -7,7 +7,7 @@ from models.approvals import ApprovalTask
 from models.audit import AuditLog
 from models.base import fetch_all
 from models.notify import Notification
-from services import approvals
+from services import approval_delegation
 from tests.approvals.helpers import submit
 
 TODAY = datetime.datetime.now(datetime.timezone(datetime.timedelta(hours=8))).date()  # Beijing, as the server
@@ -108,7 +108,7 @@ def test_a_delegation_starting_later_takes_over_when_it_begins(api, org, server,
     d = delegate(leader, org.office_2, start=tomorrow, end=tomorrow + datetime.timedelta(days=2))
     assert d["handed_over"] == [] and d["active_today"] is False
     assert waiting_ids(deputy) == [] and waiting_ids(leader) == [inst["id"]]
-    monkeypatch.setattr(approvals, "today", lambda: tomorrow)
+    monkeypatch.setattr(approval_delegation, "today", lambda: tomorrow)
     # The next day the delegate's inbox (or the count on the home card) brings it over.
     assert deputy.get("/api/approvals/count").data["waiting"] == 1
     assert waiting_ids(deputy) == [inst["id"]] and waiting_ids(leader) == []
