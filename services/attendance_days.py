@@ -8,6 +8,9 @@
   from its effective date are dropped, judged again on next need), a moved going-live date.
 - `ensure_stored` fills what is still missing when a report is asked for: a few people inline,
   a whole unit in a background task (the report says how many are still being judged).
+- Many person-days (a unit's first month, the nightly close of a large unit, an export's fill) are
+  judged in the server's worker process (services/worker_process), a batch per call, written
+  through its own connection; the lock, progress and batches stay here. A few stay on the loop.
 - A per-(unit, month) lock in Redis (SET NX with expiry, renewed per batch) makes a second
   concurrent filler wait for, or leave the work to, the first instead of rewriting the month.
 """
@@ -24,13 +27,14 @@ from models.base import fetch_all
 from models.org import Staff
 from services import attendance_stats as stats
 from server.faults import is_dependency_down
-from services import events, scheduler
+from services import events, scheduler, worker_process
 
 log = logging.getLogger("mingjing.attendance")
 
 SUBSCRIBES = True
 BATCH = 500                   # people judged per transaction
 INLINE_PERSON_DAYS = 6000     # more missing than this is judged in the background, not in the request
+WORKER_PERSON_DAYS = 6000     # more than this is judged in the worker process, off the serving loop
 LOCK_MS = 120_000
 LOCK_WAIT_S = 10             # a request waits this long for another filler of the same month
 _RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
@@ -100,22 +104,66 @@ async def missing_staff(staff_ids, start, end):
     return [sid for sid in staff_ids if counts.get(sid, 0) < expected]
 
 
-async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=None):
-    """Judge and store the people's days start..end, BATCH people per transaction."""
+async def _judge_batch(ids, start, end, now_utc):
+    rows = await fetch_all(Staff.select(Staff.id, Staff.unit, Staff.department, Staff.hire_date)
+                           .where(Staff.id.in_(ids)))
+    for attempt in range(4):
+        try:
+            await stats.compute_days(rows, start, end, now_utc=now_utc)
+            return
+        except (pw.IntegrityError, pw.OperationalError):
+            # A concurrent writer of the same people's days (an event's recompute) or a
+            # deadlock between two batches' gap locks: judge the batch again.
+            if attempt == 3:
+                raise
+            await asyncio.sleep(0.2 * (attempt + 1))
+
+
+_in_worker = {}   # the worker process: its event loop and the database URL it is bound to
+
+
+def judge_in_worker(db_url, ids, start, end, now_utc):
+    """In the worker process (services/worker_process): judge and store one batch through the
+    worker's own connection. It is closed after each batch: none goes stale between fills, and
+    SQLite's connection thread would keep the process from exiting at shutdown."""
+    from server.database import bind_database
+
+    if "loop" not in _in_worker:
+        _in_worker["loop"] = asyncio.new_event_loop()
+    if _in_worker.get("url") != db_url:
+        _in_worker["url"], _in_worker["database"] = db_url, bind_database(db_url, pool_size=1)
+    loop = _in_worker["loop"]
+    try:
+        loop.run_until_complete(_judge_batch(ids, start, end, now_utc))
+    finally:
+        loop.run_until_complete(_in_worker["database"].close_pool())
+    return len(ids)
+
+
+def _worker_url(env, people, start, end):
+    """The database URL when this fill is judged in the worker process, else None: many
+    person-days (the work that held the serving loop: /healthz p99 638 ms during a unit's first
+    month) on a database another process can open."""
+    url = env.config.database.url if env is not None else ""
+    if people * ((end - start).days + 1) <= WORKER_PERSON_DAYS or ":memory:" in url or not url:
+        return None
+    return url
+
+
+async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=None, env=None):
+    """Judge and store the people's days start..end, BATCH people per transaction: in the worker
+    process when there are many (and `env` says which database), else on this loop."""
     ids = sorted(staff_ids)
+    url = _worker_url(env, len(ids), start, end)
     for i in range(0, len(ids), BATCH):
-        rows = await fetch_all(Staff.select(Staff.id, Staff.unit, Staff.department, Staff.hire_date)
-                               .where(Staff.id.in_(ids[i:i + BATCH])))
-        for attempt in range(4):
+        batch = ids[i:i + BATCH]
+        if url is None:
+            await _judge_batch(batch, start, end, now_utc)
+        else:
             try:
-                await stats.compute_days(rows, start, end, now_utc=now_utc)
-                break
-            except (pw.IntegrityError, pw.OperationalError):
-                # A concurrent writer of the same people's days (an event's recompute) or a
-                # deadlock between two batches' gap locks: judge the batch again.
-                if attempt == 3:
-                    raise
-                await asyncio.sleep(0.2 * (attempt + 1))
+                await worker_process.run(judge_in_worker, url, batch, start, end, now_utc)
+            except worker_process.BrokenWorker:   # it died (killed): this batch here, the next in a new one
+                await _judge_batch(batch, start, end, now_utc)
         if lock is not None:
             await lock.renew()
         if progress is not None:
@@ -145,7 +193,8 @@ async def fill(env, staff_ids, month, *, now_utc, wait=LOCK_WAIT_S, progress=Non
             continue
         try:
             todo = await missing_staff(ids, start, end)   # the holder before us may have done them
-            await judge_batches(todo, start, end, now_utc=now_utc, lock=lock, progress=progress)
+            await judge_batches(todo, start, end, now_utc=now_utc, lock=lock, progress=progress,
+                                env=env)
             judged += len(todo)
         finally:
             await lock.release()

@@ -10,10 +10,6 @@ The summed columns, the day rows' fingerprint, the department sums' Redis cache 
 are in services/attendance_sums.
 """
 import asyncio
-import atexit
-import concurrent.futures
-import multiprocessing
-import os
 
 import peewee as pw
 
@@ -24,7 +20,7 @@ from server.errors import Conflict, Invalid
 from services import attendance_days as days
 from services import attendance_stats as stats
 from services import attendance_sums as sums
-from services import exports
+from services import exports, worker_process
 from services.attendance_sums import NUMBERS, WORKDAYS
 
 PERM = "attendance.report"
@@ -393,33 +389,24 @@ async def export_rows(people):
     return out
 
 
-_POOL = None
-
-
 def _file_pool():
-    """One worker process for a whole unit's file: openpyxl in a thread holds the GIL for ~1 s and
-    the event loop waited up to 60-180 ms for it (/healthz p99 over 50 ms during an export)."""
-    global _POOL
-    if _POOL is None:
-        _POOL = concurrent.futures.ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-            initializer=os.nice, initargs=(10,))   # below the server's loop on a busy machine
-        atexit.register(_POOL.shutdown, wait=True)   # not left to interpreter teardown
-    return _POOL
+    """The server's worker process (services/worker_process) for a whole unit's file: openpyxl in a
+    thread holds the GIL for ~1 s and the event loop waited up to 60-180 ms for it (/healthz p99
+    over 50 ms during an export)."""
+    return worker_process.pool()
 
 
 async def render(rows, month, format):
     title = f"考勤 {month}"
     if len(rows) > SYNC_EXPORT_LIMIT:   # the background job's whole unit: another process
-        loop = asyncio.get_running_loop()
+        loop, pool = asyncio.get_running_loop(), None
         try:
+            pool = _file_pool()
             if format == "csv":
-                return await loop.run_in_executor(_file_pool(), exports.to_csv, rows, REPORT_COLUMNS)
-            return await loop.run_in_executor(_file_pool(), exports._xlsx_bytes, rows,
-                                              REPORT_COLUMNS, title)
-        except concurrent.futures.process.BrokenProcessPool:
-            global _POOL
-            _POOL = None   # a worker died (killed): the next file gets a new one; this one in-process
+                return await loop.run_in_executor(pool, exports.to_csv, rows, REPORT_COLUMNS)
+            return await loop.run_in_executor(pool, exports._xlsx_bytes, rows, REPORT_COLUMNS, title)
+        except worker_process.BrokenWorker:
+            worker_process.forget(pool)   # died (killed) or shut down: this file in-process
     if format == "csv":
         return exports.to_csv(rows, REPORT_COLUMNS)
     return await exports.to_xlsx(rows, REPORT_COLUMNS, title)
