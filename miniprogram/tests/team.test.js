@@ -146,6 +146,18 @@ test('the month\'s people load a page at a time, a failed page can be retried', 
   expect(backend.callsTo('GET /api/attendance/report').slice(-1)[0].query).toMatchObject({ page: 3, page_size: 50 });
 });
 
+test('a person who moved onto the next page meanwhile is not listed twice (utils/list unseen)', async () => {
+  const many = (from, n) => Array.from({ length: n }, (_, i) => reportPerson(from + i, `职工${from + i}`));
+  backend.on('GET /api/attendance/report', (req) => (String(req.query.page) === '1'
+    ? ok({ ...report, people: many(1, 50), total: 120 })
+    : ok({ ...report, people: many(50, 50), total: 120, page: 2 })));
+  const page = await loadPage(TEAM, {}, { before: fixClock, rounds: 10 });
+  await tap(page, '#load-more');
+  expect(page.querySelectorAll('#month-people .person').length).toBe(99);
+  expect(page.querySelectorAll('#person-50').length).toBe(1);
+  expect(page.querySelector('#load-more')).toBeTruthy();
+});
+
 test('a week across New Year asks for both years', async () => {
   const page = await loadPage(TEAM, {}, {
     before: (i) => { i.now = () => new Date('2026-12-31T02:00:00Z'); }, rounds: 12,

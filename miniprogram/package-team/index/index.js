@@ -3,6 +3,7 @@
 // departments they lead and those below (services/access.py LEADER_PERMISSIONS).
 const team = require('../../services/team');
 const { withLoading, reloadOnPullDown } = require('../../utils/page');
+const { loadNextPage, unseen } = require('../../utils/list');
 
 Component({
   data: {
@@ -17,6 +18,7 @@ Component({
     summary: [],
     people: [],
     peopleTotal: 0,
+    page: 1,
     more: false,
     loadingMore: false,
     moreError: '',
@@ -42,6 +44,8 @@ Component({
     },
 
     load() {
+      // A page of people still on its way from before this load is dropped (utils/list seq).
+      this.seq = (this.seq || 0) + 1;
       return withLoading(this, async () => {
         const now = this.now();
         const range = team.weekRange(now);
@@ -66,34 +70,29 @@ Component({
           summary: team.monthSummary(report),
           people: (report.people || []).map(team.reportRow),
           peopleTotal: report.total || 0,
+          page: 1,
           more: (report.people || []).length < (report.total || 0),
           moreError: '',
         });
         this.reportMonth = month;
-        this.reportPage = 1;
         this.loadReviewCount();
       });
     },
 
-    // The month's people, a page at a time (the team may be a whole bureau).
+    // The month's people, a page at a time (the team may be a whole bureau): utils/list's
+    // loadNextPage (loadingMore, moreError and 重试), as 审批, 消息 and 我的申请 do.
     async onReachBottom() {
       if (!this.data.more || this.data.loadingMore || this.data.loading) return;
-      this.setData({ loadingMore: true, moreError: '' });
-      try {
-        const page = this.reportPage + 1;
-        const report = await team.fetchReport(this.reportMonth, { page });
-        const people = this.data.people.concat((report.people || []).map(team.reportRow));
-        this.reportPage = page;
+      await loadNextPage(this, (page) => team.fetchReport(this.reportMonth, { page }), (report, page) => {
+        const rows = (report.people || []).map(team.reportRow);
+        const people = this.data.people.concat(unseen(this.data.people, { data: rows }));
         this.setData({
           people,
+          page,
           peopleTotal: report.total || people.length,
-          more: people.length < (report.total || 0) && (report.people || []).length > 0,
+          more: people.length < (report.total || 0) && rows.length > 0,
         });
-      } catch (err) {
-        this.setData({ moreError: err.message || '加载失败' });
-      } finally {
-        this.setData({ loadingMore: false });
-      }
+      });
     },
 
     async loadReviewCount() {
