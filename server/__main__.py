@@ -37,6 +37,12 @@ async def _run(config, host, port, sockets=None):
     # from server.trusted_proxies only (server/proxies.py).
     server = GracefulHTTPServer(app, xheaders=False)
     env.http_server = server  # /metrics reads the requests in flight
+    from services import worker_process
+
+    try:  # started before serving: the first export or month fill does not stall the loop forking it
+        await worker_process.start()
+    except Exception as exc:  # started again on first use
+        logging.getLogger("mingjing").warning("worker process not started: %r", exc)
     if sockets is None:
         server.listen(port, host)
     else:
@@ -69,6 +75,7 @@ async def _run(config, host, port, sockets=None):
         log.warning("shutdown deadline passed: %d request(s) cut", cut)
     if runner is not None:  # after the requests: a punch's notice may still be queued for delivery
         await runner.stop()
+    await worker_process.shutdown()  # the running file or batch finishes; later work runs in-process
     await env.close()
     log.info("Mingjing stopped")
 
