@@ -86,8 +86,7 @@ def _signed_in_page(browser, console, base_url, width, height, headers):
     ctx = browser.new_context(base_url=base_url, locale="zh-CN",
                               viewport={"width": width, "height": height})
     try:
-        ctx.add_cookies([{"name": k, "value": v, "url": base_url}
-                         for k, v in console.http.cookies.items()])
+        hand_over(ctx, console, base_url)
         if headers:
             ctx.set_extra_http_headers(headers)
         page = ctx.new_page()
@@ -95,3 +94,9 @@ def _signed_in_page(browser, console, base_url, width, height, headers):
         yield page
     finally:
         ctx.close()
+
+
+def hand_over(context, console, base_url):
+    """Give a Playwright browser context the cookies of a signed-in `console` (its session and
+    XSRF cookies): its pages are then signed in as the console is."""
+    context.add_cookies([{"name": k, "value": v, "url": base_url} for k, v in console.http.cookies.items()])

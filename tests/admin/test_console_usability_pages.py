@@ -3,7 +3,7 @@ types table speaks Chinese (the code only in the edit form), and a QR-signed-in 
 password to change."""
 import re
 
-from tests.admin.console import Console
+from tests.admin.console import Console, hand_over
 from tests.admin.test_console_browser import browser, new_page, shot  # noqa: F401
 from tests.admin.test_leave_pages import console_as
 
@@ -44,9 +44,8 @@ def test_qr_signed_in_officer_has_no_password_to_change(server, org):
 
 
 def test_browser_leave_types_in_chinese(new_page, server, org):
-    session = console_as(server, org.a_hr_officer).http.cookies.get("mj_admin")
     page = new_page()
-    page.context.add_cookies([{"name": "mj_admin", "value": session, "url": server.base_url + "/admin"}])
+    hand_over(page.context, console_as(server, org.a_hr_officer), server.base_url)
     page.goto("/admin/leave/types")
     head = page.inner_text("#types-table thead")
     assert "代码" not in head and "名称" in head

@@ -8,6 +8,7 @@ import pytest
 
 from models.audit import AuditLog
 from models.base import fetch_all
+from tests.admin.console import hand_over
 from tests.admin.test_console_browser import CHROMIUM, browser, new_page, shot, sign_in  # noqa: F401
 from tests.admin.test_leave_pages import NEXT_YEAR, console_as
 
@@ -18,8 +19,7 @@ def as_staff(new_page, server, staff, width=1366):
     """A browser page signed in as a scan-to-sign-in user (the cookie of a real console session)."""
     c = console_as(server, staff)
     page = new_page(width=width)
-    page.context.add_cookies([{"name": "mj_admin", "value": c.http.cookies.get("mj_admin"),
-                               "url": server.base_url + "/admin/"}])
+    hand_over(page.context, c, server.base_url)
     page.goto("/admin/")
     return page
 
