@@ -240,8 +240,26 @@ async def ensure_stored(env, todo, month, *, now_utc):
     if len(todo) * days <= INLINE_PERSON_DAYS:
         await fill(env, todo, month, now_utc=now_utc)
         return len(await missing_staff(todo, *span))
-    spawn(fill(env, todo, month, now_utc=now_utc, wait=0), f"attendance-fill-{month}")
+    key, people = (month, span[1]), set(todo)
+    if not any(people <= queued for queued in _filling.get(key, ())):
+        # Not while a fill of this process already has them: a report polled during a unit's
+        # first month queued one more fill per call, each re-counting 10,000 people's rows
+        # after the first had finished.
+        _filling.setdefault(key, []).append(people)
+        task = spawn(fill(env, todo, month, now_utc=now_utc, wait=0), f"attendance-fill-{month}")
+        task.add_done_callback(lambda _task: _filled(key, people))
     return len(todo)
+
+
+_filling = {}   # (month, last day judged) -> the people of this process's queued or running fills
+
+
+def _filled(key, people):
+    rest = [p for p in _filling.get(key, ()) if p is not people]
+    if rest:
+        _filling[key] = rest
+    else:
+        _filling.pop(key, None)
 
 
 async def wait_background():

@@ -2,6 +2,7 @@
 close judge in the server's worker process (services/worker_process) through its own connection,
 store what the in-process path stores, fall back in-process when the worker dies; the server
 starts the worker before serving and closes it on SIGTERM."""
+import datetime
 import os
 import signal
 import time
@@ -138,3 +139,25 @@ def _alive(pid):
             return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
+
+
+def test_a_report_polled_during_the_fill_queues_no_second_fill(api, org, server, monkeypatch):
+    setup_a(api, org)
+    monkeypatch.setattr(attendance_days, "INLINE_PERSON_DAYS", 0)   # every gap: a background fill
+    now = datetime.datetime(2026, 12, 2, 1, 0)                       # 09:00 Beijing
+    two, three = [org.office_1.id, org.fin_1.id], [org.office_1.id, org.fin_1.id, org.fin_2.id]
+
+    async def polls():
+        queued = []
+        for todo in (two, two[:1], two, three):
+            assert await attendance_days.ensure_stored(server.env, todo, "2026-11", now_utc=now) == len(todo)
+            queued.append(len(attendance_days._tasks))
+        await attendance_days.wait_background()
+        return queued
+
+    # The same people (or some of them) again: still the one fill; someone new: a second.
+    assert server.run(polls()) == [1, 1, 1, 2]
+    assert attendance_days._filling == {}
+    for person in (org.office_1, org.fin_2):
+        days = server.run(fetch_all(DayStatus.select().where(DayStatus.staff == person.id)))
+        assert len(days) == 30
