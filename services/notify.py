@@ -19,18 +19,29 @@ async def raise_notification(*, recipient_ids, kind, title, body="", link="", da
     from services import delivery
 
     template = await delivery.template_for(kind)
+    queued = set()
     if template is not None:
+        queued = set(ids)
+        if template.get("source") == "official_account":
+            # Only people whose unit's account has a template get an outbox row: one query for
+            # all recipients, and the others' rows are written in-app only right away.
+            from services import official_account
+
+            queued = await official_account.staff_with_template(ids, kind)
         # One row at a time: the outbox row needs the message's id (same transaction).
         for rid in ids:
+            if rid not in queued:
+                continue
             message = await Notification.acreate(
                 recipient=rid, kind=kind, title=title[:100], body=body[:500], link=link,
                 data=data, wechat_status="pending", created_at=now or utcnow())
-            await delivery.enqueue(message, template)
-        return len(ids)
-    await Notification.insert_many([
-        {"recipient": rid, "kind": kind, "title": title[:100], "body": body[:500], "link": link,
-         "data": data, "wechat_status": "none", "created_at": now or utcnow()}
-        for rid in ids]).aexecute()
+            await delivery.enqueue(message, template, checked=True)
+    rest = [rid for rid in ids if rid not in queued]
+    for i in range(0, len(rest), 500):
+        await Notification.insert_many([
+            {"recipient": rid, "kind": kind, "title": title[:100], "body": body[:500],
+             "link": link, "data": data, "wechat_status": "none", "created_at": now or utcnow()}
+            for rid in rest[i:i + 500]]).aexecute()
     return len(ids)
 
 

@@ -87,6 +87,24 @@ async def has_template_for(staff_id, event):
     return bool(account and ((account.templates or {}).get(event) or {}).get("template_id"))
 
 
+async def staff_with_template(staff_ids, event):
+    """The ids among `staff_ids` whose unit has an enabled account with a template for `event`:
+    one joined query per 500 recipients of an event, not one per recipient (has_template_for)."""
+    ids = sorted({int(i) for i in staff_ids})
+    out = set()
+    for i in range(0, len(ids), 500):
+        for sid, templates in await fetch_all(
+                Staff.select(Staff.id, OfficialAccount.templates)
+                .join(OfficialAccount, on=(OfficialAccount.unit == Staff.unit))
+                .where(Staff.id.in_(ids[i:i + 500]), OfficialAccount.enabled == True)  # noqa: E712
+                .tuples()):
+            if isinstance(templates, str):   # a raw JSON column outside the model's own select
+                templates = json.loads(templates or "{}")
+            if ((templates or {}).get(event) or {}).get("template_id"):
+                out.add(sid)
+    return out
+
+
 async def route(env, staff, event):
     """(account, follower openid, template) when the person's unit has an official account with a
     template for `event` and they follow it; else (None, None, reason)."""
