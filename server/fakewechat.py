@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import inspect
 import json
+import os
 import re
 import secrets
 import socket
@@ -57,6 +58,9 @@ class FakeState:
     def __init__(self, apps, auto_subscribe=False):
         self.apps = dict(apps)
         self.default_auto_subscribe = auto_subscribe
+        # Every API call waits this long (stands for the network to the real WeChat); the
+        # environment sets it for a whole run (benchmarks), set_latency at any time.
+        self.default_latency = float(os.environ.get("MINGJING_FAKE_WECHAT_LATENCY_MS") or 0) / 1000
         self.reset()
 
     def reset(self):
@@ -84,6 +88,8 @@ class FakeState:
         self.oa_templates = set()
         self.oa_page_size = 10000
         self.template_messages = []
+        self.latency = self.default_latency
+        self.outages = []  # (until (monotonic), errcode, path): every matching call answers errcode
 
     # Control actions: FakeWeChatServer exposes them as sync helpers, /__fake__/<name> over HTTP.
     def add_login_code(self, code, openid, unionid=None):
@@ -103,6 +109,27 @@ class FakeState:
 
     def delay(self, seconds, calls=1, path=None):
         self.delays.extend([(float(seconds), path)] * int(calls))
+
+    def set_latency(self, seconds=0.0):
+        """Every API call from now on waits `seconds` before answering (0: none)."""
+        self.latency = max(0.0, float(seconds))
+
+    def fail_for(self, errcode, seconds, path="/cgi-bin/message/subscribe/send"):
+        """Every matching call answers `errcode` for the next `seconds` (45009: the quota is spent
+        for a while), however many calls come meanwhile; `seconds` 0 ends the outages of `path`."""
+        if float(seconds) <= 0:
+            self.outages = [o for o in self.outages if o[2] != path]
+            return
+        self.outages.append((time.monotonic() + float(seconds), int(errcode), path))
+
+    def message_counts(self, since=0):
+        """Subscribe messages sent (from the `since`-th on): {"sent", "openids" (distinct),
+        "most_to_one" (the most any one openid got)}: exactly-once checks without shipping every
+        message."""
+        messages = self.messages[int(since):]
+        per = Counter(m.get("touser") for m in messages)
+        return {"sent": len(messages), "openids": len(per),
+                "most_to_one": max(per.values()) if per else 0}
 
     def subscribe(self, openid, template_id, count=1, long_term=False):
         self.templates.add(template_id)  # count=0 only declares the template
@@ -219,7 +246,14 @@ class _Api(_Base):
         delay = self.state.take(self.state.delays, path)
         if delay:
             await asyncio.sleep(delay[0])
+        if self.state.latency:
+            await asyncio.sleep(self.state.latency)
         try:
+            now = time.monotonic()
+            self.state.outages = [o for o in self.state.outages if o[0] > now]
+            outage = next((o for o in self.state.outages if o[2] in (None, path)), None)
+            if outage is not None:
+                raise WeChatError(outage[1])
             if self.state.take(self.state.limits, path) is not None:
                 raise WeChatError(45011)
             failure = self.state.take(self.state.failures, path)
@@ -416,6 +450,9 @@ CONTROL_ACTIONS = {
     "oa_add_template",
     "oa_set_page_size",
     "sent_template_messages",
+    "set_latency",
+    "fail_for",
+    "message_counts",
 }
 
 
@@ -532,12 +569,18 @@ def main(argv=None):
     parser.add_argument(
         "--auto-subscribe", action="store_true", help="accept every template and openid"
     )
+    parser.add_argument(
+        "--latency-ms", type=float, default=None,
+        help="every API call waits this long (default: MINGJING_FAKE_WECHAT_LATENCY_MS or 0)",
+    )
     args = parser.parse_args(argv)
 
     async def serve():
         fake = FakeWeChatServer(
             appid=args.appid, secret=args.secret, auto_subscribe=args.auto_subscribe
         )
+        if args.latency_ms is not None:
+            fake.state.default_latency = fake.state.latency = args.latency_ms / 1000
         fake.start(args.host, args.port)
         print(f"fake WeChat API at {fake.base_url} (appid {args.appid})", flush=True)
         await asyncio.Event().wait()
