@@ -165,6 +165,20 @@ async def blast_keepalive(port, requests, concurrency):
     return time.perf_counter() - t0, latencies, errors, statuses
 
 
+async def coalescing(base):
+    """name -> (round trips, items) from the server's /metrics (absent before coalescing)."""
+    from tornado.httpclient import AsyncHTTPClient
+
+    resp = await AsyncHTTPClient().fetch(base + "/metrics", raise_error=False)
+    found = {}
+    for line in resp.body.decode().splitlines() if resp.code == 200 else []:
+        for metric, slot in (("mingjing_coalesced_batches_total", 0), ("mingjing_coalesced_items_total", 1)):
+            if line.startswith(metric + "{"):
+                name = line.split('name="', 1)[1].split('"', 1)[0]
+                found.setdefault(name, [0, 0])[slot] = float(line.rsplit(" ", 1)[1])
+    return {k: v for k, v in found.items() if v[0]}
+
+
 def server_cpu_seconds(pgid):
     """CPU time (user + system) used so far by the server's processes (its process group)."""
     total, tick = 0.0, os.sysconf("SC_CLK_TCK")
@@ -235,6 +249,7 @@ async def main_async(args):
         c2 = server_cpu_seconds(proc.pid)
         backing_cpu = named_cpu_seconds("mariadbd", "mysqld", "redis-server") - m1
         client_cpu = time.process_time() - k1
+        coalesced = await coalescing(base) if args.workers == 1 else {}
     finally:
         stop_server(proc)
     stored = await stored_punches()
@@ -253,6 +268,9 @@ async def main_async(args):
           f"client used {client_cpu / p_secs * 100:.0f}% of one core")
     print(f"MariaDB + Redis CPU per clock-in: {backing_cpu / len(punches) * 1000:.2f} ms "
           f"(includes whatever else uses them on this shared machine)")
+    if coalesced:
+        print("round trips shared by the clock-ins (services/coalesce.py, whole run): " + ", ".join(
+            f"{name} {items / batches:.1f} per trip" for name, (batches, items) in sorted(coalesced.items())))
     print(f"punches stored: {stored} (expected {args.staff}) -> {'OK' if stored == args.staff else 'MISMATCH'}")
     ok = not p_err and stored == args.staff
     return 0 if ok else 1

@@ -27,7 +27,6 @@ class PunchHandler(AttendanceBase):
     async def load_principal(self, staff_id):
         # The 08:59 burst path: one query for the caller, no grants (punching is self-service).
         self.principal = await attendance.load_punch_principal(staff_id)
-        await attendance.release_connection()  # not held across the Redis round trip
         if self.principal is None:
             raise Unauthorized("账号已停用", code="ACCOUNT_DISABLED")
         self.principal.ip = self.client_ip

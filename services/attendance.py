@@ -12,18 +12,18 @@ import peewee as pw
 
 from models.attendance import DayStatus, DeviceBinding, DeviceChangeRequest, Punch
 from models.base import atomic, count, fetch_all, get_one, real_db, utcnow
-from models.org import Department, Staff, StaffPost
+from models.org import Department, Staff
 from server.errors import Forbidden, Invalid, NotFound
 from services import attendance_rules as rules
 from services import attendance_stats as stats
-from services import audit, events, notify, site_qr
+from services import audit, events, notify, punch_store, site_qr
 from services.access import Principal, get_staff_in_reach
 from services.calendar import day_info
 from services.geo import distance_m, in_china_box, speed_kmh
 from services.separation import refuse_own
 
 SUBSCRIBES = True
-REPEAT_SECONDS = 60
+REPEAT_SECONDS = punch_store.REPEAT_SECONDS
 
 
 def epoch(dt_utc):
@@ -69,31 +69,10 @@ def judge_proofs(cfg, staff_dept_ids, lat, lng, bssid, qr_token, key, at_epoch):
     return best[0], best[1], best[2], rejected
 
 
-_SQL = {}
-
-
-async def _raw(name, build, params):
-    """Run a hot query whose SQL text peewee builds once per database (only the parameters
-    change between punches): building a query costs more CPU than the round trip itself."""
-    database = real_db()
-    key = (name, id(database))
-    sql = _SQL.get(key)
-    if sql is None:
-        sql, built = build().sql()
-        if list(built) != list(params):  # the hand-ordered parameters must match peewee's
-            raise RuntimeError(f"parameter order of hot query {name!r} does not match")
-        _SQL[key] = sql
-    return await database.aexecute_sql(sql, params)
-
-
 async def _recent_punch(staff_id, now):
     return await get_one(Punch.select().where(
         Punch.staff == staff_id, Punch.at > now - datetime.timedelta(seconds=REPEAT_SECONDS),
         Punch.at < now + datetime.timedelta(seconds=REPEAT_SECONDS)).order_by(Punch.at.desc()))
-
-
-_PRINCIPAL_FIELDS = ("id", "unit", "department", "status", "is_service_account", "name",
-                     "employee_no")
 
 
 def _to_dt(value):
@@ -101,33 +80,24 @@ def _to_dt(value):
 
 
 async def release_connection():
-    """Give this request's pooled connection back now rather than when the request's task ends:
-    in the burst a connection held across Redis round trips and event-loop queueing is the
-    scarce resource (pwasyncio binds one connection to a task until it finishes)."""
+    """Give this request's pooled connection back now rather than when the request's task ends
+    (pwasyncio binds one connection to a task until it finishes)."""
     database = real_db()
     if not database.in_transaction():
         await database.aclose()
 
 
 async def load_punch_principal(staff_id):
-    """The caller of the punch endpoint in ONE prebuilt query: the staff columns it needs, active
-    posts, the bound device and the latest real punch (for double taps and the speed check).
+    """The caller of the punch endpoint in ONE prebuilt query (coalesced with the other callers
+    of the moment, services/punch_store.py): the staff columns it needs, active posts, the bound
+    device and the latest real punch (for double taps and the speed check).
     No grants: clocking in is self-service (every active person, only for themselves)."""
-    last_id = (Punch.select(Punch.id).where(Punch.staff == Staff.id, Punch.kind != "makeup")
-               .order_by(Punch.at.desc(), Punch.id.desc()).limit(1))
-    cols = [getattr(Staff, f) for f in _PRINCIPAL_FIELDS]
-    rows = (await _raw("principal", lambda: (
-        Staff.select(*cols, StaffPost.department, DeviceBinding.device_id,
-                     Punch.id, Punch.at, Punch.lat, Punch.lng)
-        .join(StaffPost, pw.JOIN.LEFT_OUTER,
-              on=((StaffPost.staff == Staff.id) & (StaffPost.active == True)))  # noqa: E712
-        .join_from(Staff, DeviceBinding, pw.JOIN.LEFT_OUTER, on=(DeviceBinding.staff == Staff.id))
-        .join_from(Staff, Punch, pw.JOIN.LEFT_OUTER, on=(Punch.id == last_id))
-        .where(Staff.id == staff_id)), [True, "makeup", 1, staff_id])).fetchall()
+    rows = await punch_store.principal_rows(staff_id)
     if not rows:
         return None
-    n = len(_PRINCIPAL_FIELDS)
-    values = dict(zip(_PRINCIPAL_FIELDS, rows[0][:n]))
+    fields = punch_store.PRINCIPAL_FIELDS
+    n = len(fields)
+    values = dict(zip(fields, rows[0][:n]))
     if values["status"] != "active":
         return None
     values["is_service_account"] = bool(values["is_service_account"])
@@ -143,7 +113,8 @@ async def punch(*, env, actor, body, now):
     """Clock in or out. Returns (punch dict, created?).
 
     Round trips: the caller's one query (handlers/attendance.py), one Redis pipeline, one
-    autocommitted INSERT (plus an INSERT IGNORE for a person's very first device). Repeated
+    autocommitted INSERT (plus an INSERT IGNORE for a person's very first device), each
+    coalesced with the concurrent punches' (services/punch_store.py). Repeated
     taps within 60 s return the first punch; concurrent taps are serialised by a Redis SET NX
     per person, backed by the unique (staff, minute_bucket) key on every database.
     """
@@ -163,18 +134,16 @@ async def punch(*, env, actor, body, now):
         if ctx["device"] is None and p.device_id:
             # A retry after a first punch whose binding write was lost (the database cut just
             # after the punch's INSERT): the device that punched binds now.
-            await _bind_first_device(staff.id, p.device_id, now)
+            await punch_store.bind_one(staff.id, p.device_id, now)
         return punch_out(p, repeat=True), False
-    lock, stamp = f"att:tap:{staff.id}", int(epoch(now))
-    pipe = env.redis.pipeline(transaction=False)
-    pipe.set(lock, stamp, nx=True, ex=REPEAT_SECONDS)
-    pipe.get(lock)
-    pipe.get(rules._version_key(staff.unit_id))
-    got_lock, held, version = await pipe.execute()
+    lock, stamp = punch_store.tap_lock_key(staff.id), int(epoch(now))
+    got_lock, held, version = await punch_store.tap_lock(
+        env.redis, staff.id, stamp, rules._version_key(staff.unit_id))
     if not got_lock:
         if held is not None and abs(stamp - int(held)) < REPEAT_SECONDS:
             for _ in range(100):  # the other tap is committing: wait for it, return it
                 recent = await _recent_punch(staff.id, now)
+                await release_connection()  # not held while waiting: the other tap needs one
                 if recent is not None:
                     return punch_out(recent, repeat=True), False
                 await asyncio.sleep(0.02)
@@ -237,49 +206,32 @@ async def _record_punch(env, actor, body, now, last, version, device):
                 "review_note": ""}
 
     first_device = device is None
+    bind = body["device_id"] if first_device else None
     try:
         # A first punch is stored as if its device binds (no "device" mark): it does unless a
-        # concurrent first punch from another phone won the binding, fixed up just below.
+        # concurrent first punch from another phone won the binding, fixed up just below. The
+        # binding is written only AFTER its punch is stored (never a binding without its punch);
+        # a cut in between leaves a punch without a binding, which the retry or the next punch binds.
         row = make_row(body["device_id"] if first_device else device)
         if kind == "field":
-            async with atomic():  # the leader's notice commits with the punch
-                p = await _insert_punch(row)
+            async with atomic():  # the leader's notice commits with the punch (and the binding)
+                punch_id, bound = await punch_store.store_punch(row, bind)
+                p = Punch(id=punch_id, **row)
                 await _notify_leader(staff, p, reason)
-        else:  # one autocommitted INSERT: the lean path
-            p = await _insert_punch(row)
+        else:  # autocommitted INSERTs, coalesced with the other punches of the moment
+            punch_id, bound = await punch_store.store_punch(row, bind)
+            p = Punch(id=punch_id, **row)
     except pw.IntegrityError:
         p = await Punch.aget(Punch.staff == staff.id, Punch.minute_bucket == stamp_minute(now))
         return punch_out(p, repeat=True), False
-    if first_device:
-        # The first device binds only AFTER its punch is stored (autocommitted INSERT IGNORE, not
-        # a transaction around both: BEGIN/COMMIT were two more round trips on every first punch
-        # of the burst). A binding therefore never exists without a punch (issue 16); a cut in
-        # between leaves a punch without a binding, which the retry or the next punch binds.
-        bound = await _bind_first_device(staff.id, body["device_id"], now)
-        if rule["bind_device"] and bound != body["device_id"]:
-            # Lost the race to another phone: the punch is marked for review like any other.
-            fixed = make_row(bound)
-            await Punch.update(flags=fixed["flags"], review_status=fixed["review_status"]).where(
-                Punch.id == p.id).aexecute()
-            p.flags, p.review_status = fixed["flags"], fixed["review_status"]
+    if first_device and rule["bind_device"] and bound != body["device_id"]:
+        # Lost the race to another phone: the punch is marked for review like any other.
+        fixed = make_row(bound)
+        await Punch.update(flags=fixed["flags"], review_status=fixed["review_status"]).where(
+            Punch.id == p.id).aexecute()
+        p.flags, p.review_status = fixed["flags"], fixed["review_status"]
     return punch_out(p, repeat=False, inside=inside, rejected_proofs=rejected,
                      place_name=place.name if place else ""), True
-
-
-async def _insert_punch(row):
-    params = [row[f.name] for f in Punch._meta.sorted_fields if f.name in row]
-    cursor = await _raw("insert", lambda: Punch.insert(**row), params)
-    return Punch(id=cursor.lastrowid, **row)
-
-
-async def _bind_first_device(staff_id, device_id, now):
-    """INSERT IGNORE the binding; if a concurrent first punch won, its device is the bound one."""
-    cursor = await _raw("bind", lambda: DeviceBinding.insert(
-        staff=staff_id, device_id=device_id, updated_at=now, created_at=now).on_conflict_ignore(),
-        (now, staff_id, device_id, now))
-    if cursor.rowcount == 1:
-        return device_id
-    return (await DeviceBinding.aget(DeviceBinding.staff == staff_id)).device_id
 
 
 def stamp_minute(now):

@@ -4,6 +4,7 @@ The punch path reads a unit's rule and places from an in-process cache checked a
 token in Redis (one GET, pipelined with the punch lock), so the 08:59 burst does not read
 configuration from the database per punch, and a change is seen at once by every process.
 """
+import asyncio
 import dataclasses
 import datetime
 import re
@@ -38,6 +39,7 @@ class UnitConfig:
 
 
 _cache = {}   # unit_id -> (version token, UnitConfig)
+_loading = {}  # (unit_id, version token) -> the load in progress (asyncio.Future)
 
 
 def _version_key(unit_id):
@@ -75,15 +77,27 @@ async def unit_config(unit_id, version=None):
     hit = _cache.get(unit_id)
     if version is not None and hit and hit[0] == version:
         return hit[1]
+    if version is None:
+        return await _load_config(unit_id)
+    # One load per (unit, version) at a time: the first punches of a morning after a change (or
+    # a restart) all miss the cache together; the others wait for that one read.
+    key = (unit_id, version)
+    loading = _loading.get(key)
+    if loading is None:
+        loading = _loading[key] = asyncio.ensure_future(_load_config(unit_id))
+        loading.add_done_callback(lambda _: _loading.pop(key, None))
+    cfg = await asyncio.shield(loading)
+    _cache[unit_id] = (version, cfg)
+    return cfg
+
+
+async def _load_config(unit_id):
     rule = await AttendanceRule.aget_or_none(AttendanceRule.unit == unit_id)
     places = await fetch_all(AttendancePlace.select().where(
         AttendancePlace.unit == unit_id, AttendancePlace.active == True))  # noqa: E712
     schedules = await fetch_all(AttendanceSchedule.select().where(
         AttendanceSchedule.unit == unit_id, AttendanceSchedule.active == True))  # noqa: E712
-    cfg = UnitConfig(unit_id, rule_out(rule, unit_id), places, schedules)
-    if version is not None:
-        _cache[unit_id] = (version, cfg)
-    return cfg
+    return UnitConfig(unit_id, rule_out(rule, unit_id), places, schedules)
 
 
 # ---- schedules -------------------------------------------------------------------------------

@@ -148,6 +148,14 @@ async def render(*, env, in_flight=0):
            [("", held)])
     metric("mingjing_dependency_up", "gauge", "1 when the dependency answered this scrape.",
            [(_labels(dependency=k), v) for k, v in up.items()])
+    from services.coalesce import TOTALS
+
+    metric("mingjing_coalesced_batches_total", "counter",
+           "Round trips made for coalesced reads/writes (services/coalesce.py), by name.",
+           [(_labels(name=k), v[0]) for k, v in sorted(TOTALS.items())])
+    metric("mingjing_coalesced_items_total", "counter",
+           "Requests' items carried by those round trips, by name.",
+           [(_labels(name=k), v[1]) for k, v in sorted(TOTALS.items())])
     metric("mingjing_process_start_time_seconds", "gauge", "Start of this process (Unix time).",
            [(_labels(pid=os.getpid()), round(STARTED, 3))])
     return "\n".join(lines) + "\n"

@@ -8,6 +8,7 @@ import secrets
 import time
 
 from server.errors import RateLimited
+from services.coalesce import coalescer_for
 
 
 def _key(token):
@@ -33,7 +34,8 @@ async def lookup_session(redis, token, *, kind=None):
     if not token or len(token) > 200:
         return None
     key = _key(token)
-    raw = await redis.get(key)
+    # Coalesced: the requests of a burst read their sessions with one MGET (services/coalesce.py).
+    raw = await coalescer_for(redis, "session_get", redis.mget)(key)
     if not raw:
         return None
     record = json.loads(raw)

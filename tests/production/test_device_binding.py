@@ -2,7 +2,7 @@
 a shutdown or a failed INSERT used to leave the binding behind while the punch was lost)."""
 from models.attendance import DeviceBinding, Punch
 from models.base import fetch_all
-from services import attendance
+from services import punch_store
 from tests.attendance.helpers import punch, setup_a
 
 
@@ -13,7 +13,7 @@ def test_binding_rolls_back_with_a_failed_first_punch(api, org, server, monkeypa
     async def broken_insert(row):
         raise RuntimeError("connection lost mid-punch")
 
-    monkeypatch.setattr(attendance, "_insert_punch", broken_insert)
+    monkeypatch.setattr(punch_store, "insert_one", broken_insert)
     r = punch(me, "2026-11-02 08:20", device="phone-A")
     assert r.status == 500
     rows = server.run(fetch_all(DeviceBinding.select().where(DeviceBinding.staff == org.office_1.id)))
@@ -36,15 +36,15 @@ def test_binding_lost_after_the_punch_binds_on_the_retry(api, org, server, monke
     # the two leaves a punch without a binding, and the client's retry binds the punching phone.
     setup_a(api, org)
     me = api.as_(org.office_1)
-    real_bind = attendance._bind_first_device
+    real_bind = punch_store.bind_one
 
     async def lost(staff_id, device_id, now):
         raise RuntimeError("connection lost after the punch")
 
-    monkeypatch.setattr(attendance, "_bind_first_device", lost)
+    monkeypatch.setattr(punch_store, "bind_one", lost)
     assert punch(me, "2026-11-02 08:20", device="phone-A").status == 500
     assert _bindings(server, org.office_1.id) == []
-    monkeypatch.setattr(attendance, "_bind_first_device", real_bind)
+    monkeypatch.setattr(punch_store, "bind_one", real_bind)
     r = punch(me, "2026-11-02 08:20:30", device="phone-B")  # the retry (another phone, even)
     assert r.status == 200 and r.data["repeat"] is True
     assert _bindings(server, org.office_1.id) == ["phone-A"]  # the phone that punched
@@ -59,7 +59,7 @@ def test_first_punch_that_lost_the_binding_race_is_marked(api, org, server, monk
     async def other_phone_won(staff_id, device_id, now):
         return "phone-X"
 
-    monkeypatch.setattr(attendance, "_bind_first_device", other_phone_won)
+    monkeypatch.setattr(punch_store, "bind_one", other_phone_won)
     r = punch(me, "2026-11-02 08:20", device="phone-A")
     assert r.status == 201 and r.data["flags"] == ["device"] and r.data["review_status"] == "pending"
     row = server.run(Punch.aget(Punch.id == r.data["id"]))
