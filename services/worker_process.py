@@ -10,7 +10,10 @@ import concurrent.futures
 import concurrent.futures.process
 import multiprocessing
 import os
+import select
 import signal
+import threading
+import time
 
 BrokenWorker = concurrent.futures.process.BrokenProcessPool
 _POOL = None
@@ -26,7 +29,7 @@ def pool():
     if _POOL is None:
         _POOL = concurrent.futures.ProcessPoolExecutor(
             max_workers=1, mp_context=multiprocessing.get_context("forkserver"),
-            initializer=_init)
+            initializer=_init, initargs=(os.getpid(),))
         atexit.register(_POOL.shutdown, wait=True)   # not left to interpreter teardown
     return _POOL
 
@@ -50,12 +53,35 @@ async def run(fn, *args):
         raise
 
 
-def _init():
+def _init(server_pid):
     os.nice(10)
+    threading.Thread(target=_exit_with, args=(server_pid,), name="server-watch", daemon=True).start()
     # Ctrl-C reaches the whole process group: the server's graceful shutdown closes this process
     # (no KeyboardInterrupt traceback from it). SIGTERM to the group still ends it at once: a
     # batch cut there is a rolled-back transaction, judged again on next need.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _exit_with(server_pid):
+    """A server killed outright (SIGKILL, the OOM killer) never shuts this process down, and it
+    would wait for work forever (its queue's other end is its own): it exits with the server. The
+    forkserver, kept alive by this process's copy of its pipe, then exits too."""
+    try:
+        fd = os.pidfd_open(server_pid)
+    except OSError:   # already gone (or no pidfd): poll
+        fd = None
+    if fd is not None:
+        select.select([fd], [], [])
+    else:
+        while True:
+            try:
+                os.kill(server_pid, 0)
+            except ProcessLookupError:
+                break
+            except PermissionError:
+                pass
+            time.sleep(1)
+    os._exit(0)
 
 
 def _ready():

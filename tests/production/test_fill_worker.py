@@ -161,3 +161,18 @@ def test_a_report_polled_during_the_fill_queues_no_second_fill(api, org, server,
     for person in (org.office_1, org.fin_2):
         days = server.run(fetch_all(DayStatus.select().where(DayStatus.staff == person.id)))
         assert len(days) == 30
+
+
+def test_a_server_killed_outright_leaves_no_worker_behind(server):
+    proc = ServerProcess(server)
+    try:
+        below = descendants(proc.proc.pid)
+        assert len(below) >= 2, below
+        proc.proc.kill()                    # SIGKILL: no graceful shutdown closes the worker
+        proc.proc.wait(10)
+        deadline = time.time() + 10
+        while time.time() < deadline and any(_alive(p) for p in below):
+            time.sleep(0.1)
+        assert not [p for p in below if _alive(p)]
+    finally:
+        proc.kill()
