@@ -150,6 +150,22 @@ def _worker_url(env, people, start, end):
     return url
 
 
+async def _renewing(lock, work):
+    """Await `work`, renewing the month lock meanwhile: the worker runs at nice 10, and on a busy
+    machine one batch may outlast the lock's expiry."""
+    task = asyncio.ensure_future(work)
+    try:
+        while lock is not None:
+            done, _ = await asyncio.wait({task}, timeout=LOCK_MS / 4000)
+            if done:
+                break
+            await lock.renew()
+    except BaseException:
+        task.cancel()
+        raise
+    return await task
+
+
 async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=None, env=None):
     """Judge and store the people's days start..end, BATCH people per transaction: in the worker
     process when there are many (and `env` says which database), else on this loop."""
@@ -161,7 +177,7 @@ async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=N
             await _judge_batch(batch, start, end, now_utc)
         else:
             try:
-                await worker_process.run(judge_in_worker, url, batch, start, end, now_utc)
+                await _renewing(lock, worker_process.run(judge_in_worker, url, batch, start, end, now_utc))
             except worker_process.BrokenWorker:   # it died (killed): this batch here, the next in a new one
                 await _judge_batch(batch, start, end, now_utc)
         if lock is not None:

@@ -2,6 +2,7 @@
 close judge in the server's worker process (services/worker_process) through its own connection,
 store what the in-process path stores, fall back in-process when the worker dies; the server
 starts the worker before serving and closes it on SIGTERM."""
+import asyncio
 import datetime
 import os
 import signal
@@ -176,3 +177,21 @@ def test_a_server_killed_outright_leaves_no_worker_behind(server):
         assert not [p for p in below if _alive(p)]
     finally:
         proc.kill()
+
+
+def test_the_month_lock_is_renewed_while_a_batch_is_in_the_worker(server, monkeypatch):
+    monkeypatch.setattr(attendance_days, "LOCK_MS", 200)           # renewed every 50 ms
+
+    class Lock:
+        renewed = 0
+
+        async def renew(self):
+            Lock.renewed += 1
+
+    async def slow_batch():
+        await asyncio.sleep(0.3)
+        return "judged"
+
+    assert server.run(attendance_days._renewing(Lock(), slow_batch())) == "judged"
+    assert Lock.renewed >= 3
+    assert server.run(attendance_days._renewing(None, slow_batch())) == "judged"
