@@ -44,15 +44,18 @@ class Coalescer:
                 self._totals[0] += 1
                 self._totals[1] += len(batch)
                 try:
-                    results = await self.run_batch([item for item, _ in batch])
+                    results = list(await self.run_batch([item for item, _ in batch]))
+                    if len(results) != len(batch):
+                        raise RuntimeError(f"{self.name}: {len(results)} results for {len(batch)} items")
                 except BaseException as exc:  # noqa: BLE001 - handed to every waiter of the batch
+                    cancelled = isinstance(exc, asyncio.CancelledError)
                     for _, future in batch:
                         if not future.done():
-                            future.set_exception(exc)
-                    if isinstance(exc, (asyncio.CancelledError, KeyboardInterrupt, SystemExit)):
+                            future.cancel() if cancelled else future.set_exception(exc)
+                    if cancelled or isinstance(exc, (KeyboardInterrupt, SystemExit)):
                         raise
                     continue
-                for (_, future), result in zip(batch, results, strict=True):
+                for (_, future), result in zip(batch, results):
                     if future.done():  # the waiting request went away
                         continue
                     if isinstance(result, BaseException):
