@@ -14,16 +14,23 @@ def run(coro):
 def test_first_item_goes_alone_then_the_waiting_ones_together():
     batches = []
 
-    async def fetch(items):
-        batches.append(list(items))
-        await asyncio.sleep(0.01)
-        return [item * 10 for item in items]
-
     async def main():
+        release = asyncio.Event()
+
+        async def fetch(items):
+            batches.append(list(items))
+            await release.wait()  # the first round trip stays in flight until the rest queued
+            return [item * 10 for item in items]
+
         c = Coalescer(fetch, name="t1")
         first = asyncio.ensure_future(c(0))
-        await asyncio.sleep(0.002)  # its round trip is in flight
-        return [await first, *await asyncio.gather(*(c(i) for i in range(1, 7)))]
+        while not batches:
+            await asyncio.sleep(0)
+        rest = [asyncio.ensure_future(c(i)) for i in range(1, 7)]
+        for _ in range(3):
+            await asyncio.sleep(0)
+        release.set()
+        return [await first, *await asyncio.gather(*rest)]
 
     assert run(main()) == [0, 10, 20, 30, 40, 50, 60]
     assert batches == [[0], [1, 2, 3, 4, 5, 6]]
@@ -74,23 +81,31 @@ def test_an_item_error_fails_that_caller_only():
 def test_a_batch_error_fails_every_caller_of_that_batch_and_the_next_batch_runs():
     calls = []
 
-    async def fetch(items):
-        calls.append(list(items))
-        await asyncio.sleep(0.01)
-        if len(calls) == 2:
-            raise ConnectionError("down")
-        return items
-
     async def main():
+        release = asyncio.Event()
+
+        async def fetch(items):
+            calls.append(list(items))
+            if len(calls) == 1:
+                await release.wait()
+            if len(calls) == 2:
+                raise ConnectionError("down")
+            return items
+
         c = Coalescer(fetch, name="t5")
         alone = asyncio.ensure_future(c(0))
-        await asyncio.sleep(0.002)
-        first = await asyncio.gather(alone, *(c(i) for i in range(1, 3)), return_exceptions=True)
+        while not calls:
+            await asyncio.sleep(0)
+        rest = [asyncio.ensure_future(c(i)) for i in range(1, 3)]
+        for _ in range(3):
+            await asyncio.sleep(0)
+        release.set()
+        first = await asyncio.gather(alone, *rest, return_exceptions=True)
         return first, await c(9)
 
     first, later = run(main())
     assert first[0] == 0 and all(isinstance(x, ConnectionError) for x in first[1:])
-    assert later == 9
+    assert later == 9 and calls == [[0], [1, 2], [9]]
 
 
 def test_a_wrong_number_of_results_fails_the_batch_instead_of_leaving_callers_waiting():
