@@ -28,6 +28,7 @@ RETRY_CODES = {-1, 45009, 45011}   # busy, daily quota, minute quota: try again 
 REFUSED = 43101                    # the user refused: the allowance is zeroed, no retry
 REPUBLISH_AFTER = datetime.timedelta(minutes=5)   # a published row still pending: entry lost?
 DELIVERY_CONCURRENCY = 8           # sends in flight per process at most (see concurrency())
+PUBLISH_AHEAD = 1000               # stream entries waiting at most (publish_due)
 UNKNOWN = "发送中断，结果未知（为避免重复不再重发）"
 ERROR_TEXT = {
     -1: "微信系统繁忙", 45009: "微信接口当日调用量已达上限", 45011: "微信接口调用过于频繁",
@@ -205,10 +206,16 @@ async def publish_due(env, *, now=None):
     10,000 reminders raised at once are 20 sweeps of 500)."""
     now = now or utcnow()
     await settle_interrupted(env, now=now)
+    # Publish no further ahead than the consumers are: entries waiting longer than
+    # REPUBLISH_AFTER would be published again (10,000 at once piled up duplicates to chew
+    # through). Acked entries are deleted, so the stream's length is what is still to do.
+    room = PUBLISH_AHEAD - await env.redis.xlen(stream_name(env))
+    if room <= 0:
+        return 0
     rows = await fetch_all(Outbox.select(Outbox.id, Outbox.staff, Outbox.published_at).where(
         Outbox.status.in_(["pending", "retry"]), Outbox.next_attempt_at <= now,
         Outbox.published_at.is_null() | (Outbox.published_at < now - REPUBLISH_AFTER))
-        .order_by(Outbox.id).limit(500))
+        .order_by(Outbox.id).limit(min(500, room)))
     if not rows:
         return 0
     marked = []
