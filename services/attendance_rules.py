@@ -40,6 +40,7 @@ class UnitConfig:
 
 _cache = {}   # unit_id -> (version token, UnitConfig)
 _loading = {}  # (unit_id, version token) -> the load in progress (asyncio.Future)
+_versioning = {}  # unit_id -> the version read in progress (asyncio.Future)
 
 
 def _version_key(unit_id):
@@ -47,7 +48,16 @@ def _version_key(unit_id):
 
 
 async def config_version(redis, unit_id):
-    """The unit's configuration version token in Redis (created when absent, e.g. after a flush)."""
+    """The unit's configuration version token in Redis (created when absent, e.g. after a flush).
+    One read per unit at a time: after a Redis flush every punch of the first wave misses it."""
+    pending = _versioning.get(unit_id)
+    if pending is None:
+        pending = _versioning[unit_id] = asyncio.ensure_future(_config_version(redis, unit_id))
+        pending.add_done_callback(lambda _: _versioning.pop(unit_id, None))
+    return await asyncio.shield(pending)
+
+
+async def _config_version(redis, unit_id):
     token = await redis.get(_version_key(unit_id))
     if token is None:
         token = secrets.token_hex(8)

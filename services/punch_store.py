@@ -58,6 +58,22 @@ def _many_sql(database, name, build, params, n):
     return sql
 
 
+def _in_sql(database, name, build, params, sizes):
+    """The query of `build` (built with one value in each of its IN lists) with its IN lists
+    widened to `sizes` values: peewee builds one query per name, not one per batch size."""
+    key = (name, tuple(sizes), id(database))
+    sql = _SQL.get(key)
+    if sql is None:
+        one = f"IN ({database.param})"
+        parts = _sql_of(database, name, build, params).split(one)
+        if len(parts) != len(sizes) + 1:
+            raise RuntimeError(f"hot query {name!r} does not have {len(sizes)} IN lists")
+        sql = parts[0] + "".join(f"IN ({', '.join([database.param] * n)})" + rest
+                                 for n, rest in zip(sizes, parts[1:]))
+        _SQL[key] = sql
+    return sql
+
+
 async def _coalesced(owner, name, run_batch):
     """The coalescer, or None inside a transaction. The caller's own pooled connection (say from
     a configuration read) goes back to the pool first: a request holding one while it waits for
@@ -87,8 +103,10 @@ def _principal_query(staff_ids):
 
 async def _principal_batch(staff_ids):
     ids = sorted(set(staff_ids))
-    cursor = await raw(f"principal:{len(ids)}", lambda: _principal_query(ids),
-                       [True, "makeup", 1, *ids])
+    database = real_db()
+    sql = _in_sql(database, "principal", lambda: _principal_query(ids[:1]),
+                  [True, "makeup", 1, ids[0]], [len(ids)])
+    cursor = await database.aexecute_sql(sql, [True, "makeup", 1, *ids])
     rows = {}
     for row in cursor.fetchall():
         rows.setdefault(row[0], []).append(row)
@@ -176,10 +194,12 @@ async def _store_batch(items):
                                               _punch_params(first), len(rows)), params)
     except pw.IntegrityError:  # someone's (staff, minute) already stored: row by row
         return [await _store_one(row, bind) for row, bind in items]
-    stored = await database.aexecute_sql(*Punch.select(
+    staff_ids = sorted({r["staff"] for r in rows})
+    buckets = sorted({r["minute_bucket"] for r in rows})
+    stored = await database.aexecute_sql(_in_sql(database, "stored", lambda: Punch.select(
         Punch.id, Punch.staff, Punch.minute_bucket).where(
-        Punch.staff.in_(sorted({r["staff"] for r in rows})),
-        Punch.minute_bucket.in_(sorted({r["minute_bucket"] for r in rows}))).sql())
+        Punch.staff.in_(staff_ids[:1]), Punch.minute_bucket.in_(buckets[:1])),
+        [staff_ids[0], buckets[0]], [len(staff_ids), len(buckets)]), [*staff_ids, *buckets])
     ids = {(staff, bucket): pid for pid, staff, bucket in stored.fetchall()}
     bound = await _bind_batch([(row["staff"], bind, row["at"]) for row, bind in items if bind])
     return [(ids[(row["staff"], row["minute_bucket"])], bound.get(row["staff"]) if bind else None)
