@@ -33,6 +33,7 @@ log = logging.getLogger("mingjing.attendance")
 
 SUBSCRIBES = True
 BATCH = 500                   # people judged per transaction
+CHUNK = 1000                  # people per query when only counting or grouping (the loop yields between)
 INLINE_PERSON_DAYS = 6000     # more missing than this is judged in the background, not in the request
 WORKER_PERSON_DAYS = 6000     # more than this is judged in the worker process, off the serving loop
 LOCK_MS = 120_000
@@ -90,11 +91,12 @@ async def stored_counts(staff_ids, start, end):
     """{staff_id: day_status rows stored in start..end} (every past day has one when complete)."""
     out = collections.Counter()
     ids = list(staff_ids)
-    for i in range(0, len(ids), 5000):
+    for i in range(0, len(ids), CHUNK):
         q = (DayStatus.select(DayStatus.staff, pw.fn.COUNT(DayStatus.id).alias("n"))
-             .where(DayStatus.staff.in_(ids[i:i + 5000]), DayStatus.day.between(start, end))
+             .where(DayStatus.staff.in_(ids[i:i + CHUNK]), DayStatus.day.between(start, end))
              .group_by(DayStatus.staff).tuples())
         out.update(dict(await fetch_all(q)))
+        await asyncio.sleep(0)  # building and reading 10,000 people at once held the loop
     return out
 
 
@@ -188,9 +190,12 @@ async def judge_batches(staff_ids, start, end, *, now_utc, lock=None, progress=N
 
 async def _by_unit(staff_ids):
     units = collections.defaultdict(list)
-    for sid, unit in await fetch_all(Staff.select(Staff.id, Staff.unit)
-                                     .where(Staff.id.in_(list(staff_ids) or [0])).tuples()):
-        units[unit].append(sid)
+    ids = list(staff_ids)
+    for i in range(0, len(ids), CHUNK):
+        for sid, unit in await fetch_all(Staff.select(Staff.id, Staff.unit)
+                                         .where(Staff.id.in_(ids[i:i + CHUNK])).tuples()):
+            units[unit].append(sid)
+        await asyncio.sleep(0)
     return units
 
 
@@ -268,6 +273,11 @@ async def ensure_stored(env, todo, month, *, now_utc):
 
 
 _filling = {}   # (month, last day judged) -> the people of this process's queued or running fills
+
+
+def filling_count(month, span):
+    """How many people this process's queued or running fills of the month hold (0: none)."""
+    return sum(len(people) for people in _filling.get((month, span[1]), ()))
 
 
 def _filled(key, people):

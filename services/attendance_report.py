@@ -172,8 +172,9 @@ def _pop_ids(scope, start, q=None):
     return Staff.select(Staff.id).where(population_query(scope, start, q))
 
 
-async def _missing(scope, start, span, q, people):
-    """(the listed people with a past day of the month not stored yet, their day rows'
+async def _missing(scope, start, month, span, q, people, *, count_only_while_filling=False):
+    """(the listed people with a past day of the month not stored yet — or only their number
+    while this process's background fill already holds at least as many — their day rows'
     fingerprint). One aggregate over the covering index when complete (the usual case); the
     people themselves only when not."""
     D = DayStatus
@@ -184,9 +185,15 @@ async def _missing(scope, start, span, q, people):
         return [], fingerprint
     full = (D.select(D.staff).where(D.staff.in_(_pop_ids(scope, start, q)), D.day.between(*span))
             .group_by(D.staff).having(pw.fn.COUNT(D.id) >= expected))
-    return [sid for (sid,) in await fetch_all(
-        Staff.select(Staff.id).where(population_query(scope, start, q), Staff.id.not_in(full))
-        .order_by(Staff.id).tuples())], fingerprint
+    todo = Staff.select(Staff.id).where(population_query(scope, start, q), Staff.id.not_in(full))
+    filling = days.filling_count(month, span) if count_only_while_filling else 0
+    if filling:
+        # A unit's first month, polled while its fill runs: the number, not 10,000 ids parsed on
+        # the serving loop at every call (a /healthz stall); the ids again once the fill is done.
+        pending = await count(todo)
+        if pending <= filling:
+            return pending, fingerprint
+    return [sid for (sid,) in await fetch_all(todo.order_by(Staff.id).tuples())], fingerprint
 
 
 async def _judge_missing(actor, scope, start, month, span, now, fill, progress, q, listed):
@@ -195,9 +202,12 @@ async def _judge_missing(actor, scope, start, month, span, now, fill, progress, 
     the population's day rows, None when some were judged here)."""
     if span is None:
         return 0, None
-    todo, fingerprint = await _missing(scope, start, span, q, listed)
+    todo, fingerprint = await _missing(scope, start, month, span, q, listed,
+                                       count_only_while_filling=fill == "auto")
     if not todo:
         return 0, fingerprint
+    if isinstance(todo, int):  # being judged by this process's running fill
+        return todo, None
     if fill == "all":
         await days.fill(actor.env, todo, month, now_utc=now, wait=600, progress=progress)
         return 0, None
