@@ -6,11 +6,8 @@ requests (单位主要负责人本人的申请) end in a per-unit final step set
 import json
 import math
 
-import tornado.web
-
 from admin.base import AdminHandler
-from handlers.base import HTTP_CODES, dumps
-from server import logs
+from handlers.base import dumps, write_error_envelope
 from server.errors import ApiError, Invalid, Unauthorized
 from services import approval_admin, approval_settings, approvals, leave_rules
 from services import staff as staff_service
@@ -246,21 +243,7 @@ class JsonEndpoint(AdminHandler):
             raise Unauthorized("登录已过期，请重新登录后再试", code="AUTH_REQUIRED")
 
     def write_error(self, status_code, **kwargs):
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, ApiError):
-            self.set_status(exc.status)
-            for name, value in exc.headers.items():
-                self.set_header(name, value)
-            body = exc.to_json()
-        else:
-            code, message = HTTP_CODES.get(status_code, ("HTTP_%d" % status_code, "请求失败"))
-            if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "xsrf" in str(exc).lower():
-                code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新页面后重试"
-            body = {"error": {"code": code, "message": message}}
-        if self.get_status() >= 500:
-            body["error"]["request_id"] = logs.request_id_of(self.request)   # no exception text
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(dumps(body))
+        write_error_envelope(self, status_code, kwargs.get("exc_info"))
 
 
 class FlowStaffSearchHandler(JsonEndpoint):

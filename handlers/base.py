@@ -305,22 +305,29 @@ class ApiHandler(BaseHandler):
         return result
 
     def write_error(self, status_code, **kwargs):
-        exc = kwargs.get("exc_info", (None, None, None))[1]
-        if isinstance(exc, ApiError):
-            self.set_status(exc.status)
-            for name, value in exc.headers.items():
-                self.set_header(name, value)
-            body = exc.to_json()
-        else:
-            code, message = HTTP_CODES.get(status_code, ("HTTP_%d" % status_code, "请求失败"))
-            if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "XSRF" in str(exc):
-                code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新后重试"
-            body = {"error": {"code": code, "message": message}}
-        if status_code >= 500:
-            # The id to quote to support: it finds this request's log lines.
-            body["error"]["request_id"] = logs.request_id_of(self.request)
-        self.set_header("Content-Type", "application/json; charset=utf-8")
-        self.finish(dumps(body))
+        write_error_envelope(self, status_code, kwargs.get("exc_info"))
+
+
+def write_error_envelope(handler, status_code, exc_info=None):
+    """The API's error body ({"error": {"code", "message", "fields"?, "request_id" on 5xx}}, the
+    real status and an ApiError's headers) for any handler that answers JSON: the API's and the
+    console's fetch() endpoints (admin/approval_flows.JsonEndpoint)."""
+    exc = (exc_info or (None, None, None))[1]
+    if isinstance(exc, ApiError):
+        handler.set_status(exc.status)
+        for name, value in exc.headers.items():
+            handler.set_header(name, value)
+        body = exc.to_json()
+    else:
+        code, message = HTTP_CODES.get(status_code, ("HTTP_%d" % status_code, "请求失败"))
+        if isinstance(exc, tornado.web.HTTPError) and status_code == 403 and "xsrf" in str(exc).lower():
+            code, message = "CSRF_FAILED", "页面已过期或缺少安全令牌，请刷新页面后重试"
+        body = {"error": {"code": code, "message": message}}
+    if handler.get_status() >= 500:
+        # The id to quote to support: it finds this request's log lines.
+        body["error"]["request_id"] = logs.request_id_of(handler.request)
+    handler.set_header("Content-Type", "application/json; charset=utf-8")
+    handler.finish(dumps(body))
 
 
 class NotFoundHandler(ApiHandler):
