@@ -19,6 +19,7 @@ NEW_API = [
     ("post", "/api/overtime/requests/1/resubmit"),
     ("get", "/api/approvals?q=甲"),
     ("get", "/api/messages?q=甲"),
+    ("delete", "/api/staff/1/transfer"),   # cancel a pending transfer (future-dated transfers)
 ]
 
 # Console pages added this session: (method, path, tiers allowed in by their permissions).
@@ -53,8 +54,10 @@ def test_service_accounts_get_no_data_from_the_new_api_endpoints(server, api, ad
                                              ttl_seconds=3600))
         c = Client(server.base_url, token=token)
         for method, path in NEW_API:
-            r = c.get(path) if method == "get" else c.post(path, {"month": "2026-11", "year": 2026,
-                                                                  "reason": "x", "hours": 3})
+            if method == "post":
+                r = c.post(path, {"month": "2026-11", "year": 2026, "reason": "x", "hours": 3})
+            else:
+                r = getattr(c, method)(path)
             assert (r.status, r.code) == (401, "SERVICE_ACCOUNT"), (tier, method, path, r)
             assert "data" not in r.json, (tier, path)
 
